@@ -1,0 +1,145 @@
+import type { ReplicaRequest, Requester } from './replica-request.ts';
+import type { RequestState } from './request-state.ts';
+
+/** One line of a request's history: every state change is appended, never rewritten. */
+export interface HistoryEntry {
+  readonly state: RequestState;
+  /** ISO-8601 time of the change. */
+  readonly at: string;
+  readonly note?: string;
+}
+
+/** A policy rule or pre-check that refused the request. */
+export interface RuleViolation {
+  /** Stable rule name, e.g. `policy.maxStorage`, `tencent.primaryRunning`, `schema`. */
+  readonly rule: string;
+  readonly message: string;
+  /** The request field concerned, when there is one. */
+  readonly field?: string;
+}
+
+/** The create call and what Tencent answered. */
+export interface CreationAttempt {
+  /** 1 for the first call; a re-issue after an empty reconciliation increments it. */
+  readonly attempt: number;
+  readonly startedAt: string;
+  /** Instance name sent to Tencent (derived from the request id, stable across attempts). */
+  readonly instanceName: string;
+  readonly dealNames: readonly string[];
+  readonly billId?: string;
+  readonly instanceIds: readonly string[];
+  readonly tencentRequestId?: string;
+  readonly submittedAt?: string;
+  /** How the ids were learned: the create answer, DescribeOrders, or reconciliation by tag and name. */
+  readonly source?: 'create-response' | 'reconciliation';
+}
+
+export interface ReplicaInstance {
+  readonly instanceId: string;
+  readonly status: string;
+  readonly privateIp?: string;
+  readonly port?: number;
+}
+
+export interface Failure {
+  readonly code: string;
+  readonly message: string;
+  readonly tencentRequestId?: string;
+}
+
+export const WEBHOOK_TYPES = [
+  'replica.ready',
+  'replica.failed',
+  'replica.rejected',
+  'replica.timed_out',
+  'replica.dry_run',
+  'replica.suppressed',
+] as const;
+export type WebhookType = (typeof WEBHOOK_TYPES)[number];
+
+export interface DeliveryAttempt {
+  readonly at: string;
+  readonly target: 'webhook' | 'slack' | 'jira';
+  readonly ok: boolean;
+  readonly status?: number;
+  readonly error?: string;
+  readonly durationMs: number;
+}
+
+/** The outbox entry of a terminal request: what must be told, and what was. */
+export interface Notification {
+  readonly type: WebhookType;
+  /** Standard Webhooks `webhook-id`: stable across retries so receivers can dedupe. */
+  readonly webhookId: string;
+  /** PENDING until the notify message is on the queue; the poller re-enqueues PENDING ones. */
+  readonly status: 'PENDING' | 'ENQUEUED' | 'DELIVERED' | 'UNDELIVERED';
+  readonly enqueuedAt?: string;
+  readonly deliveredAt?: string;
+  readonly attempts: readonly DeliveryAttempt[];
+}
+
+/** Lease taken by `create` before calling Tencent (DESIGN.md exactly-once step 2). */
+export interface Lease {
+  readonly owner: string;
+  /** ISO-8601; the lease is void after it, and only reconciliation may act then. */
+  readonly until: string;
+}
+
+/**
+ * The request record: one item per request in the one table, keyed by the request id, which is
+ * derived from the idempotency key (so the conditional put on it is the idempotency guard).
+ */
+export interface RequestRecord {
+  readonly requestId: string;
+  readonly idempotencyKey: string;
+  /** SHA-256 of the canonical request payload; same key with another hash is a conflict. */
+  readonly payloadHash: string;
+  readonly state: RequestState;
+  /** Incremented by every write; every write is conditional on the version read. */
+  readonly version: number;
+  readonly request: ReplicaRequest;
+  readonly requester: Requester;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly history: readonly HistoryEntry[];
+  readonly violations?: readonly RuleViolation[];
+  /** What would be created, for dry runs and for the record once validated (policy defaults applied). */
+  readonly plan?: ReplicaPlan;
+  readonly lease?: Lease;
+  readonly creation?: CreationAttempt;
+  /** Set when the record entered UNKNOWN; reconciliation waits the visibility grace period from here. */
+  readonly unknownSince?: string;
+  readonly instances?: readonly ReplicaInstance[];
+  readonly failure?: Failure;
+  /** Provisioning deadline (ISO-8601); past it the poller ends the request TIMED_OUT. */
+  readonly deadline?: string;
+  readonly notification?: Notification;
+  /** Epoch seconds; DynamoDB TTL removes terminal records after the idempotency window. */
+  readonly expiresAt?: number;
+}
+
+/** The exact CreateReadOnlyDBInstance parameters replica-flow will send, after policy defaults. */
+export interface ReplicaPlan {
+  readonly Region: string;
+  readonly Zone: string;
+  readonly MasterDBInstanceId: string;
+  readonly SpecCode: string;
+  readonly Storage: number;
+  readonly InstanceCount: number;
+  readonly Period: number;
+  readonly InstanceChargeType: 'PREPAID' | 'POSTPAID_BY_HOUR';
+  readonly VpcId?: string;
+  readonly SubnetId?: string;
+  readonly SecurityGroupIds?: readonly string[];
+  readonly ReadOnlyGroupId?: string;
+  readonly AutoVoucher?: number;
+  readonly VoucherIds?: readonly string[];
+  readonly AutoRenewFlag?: number;
+  readonly ProjectId?: number;
+  readonly ActivityId?: number;
+  readonly NeedSupportIpv6?: number;
+  readonly DedicatedClusterId?: string;
+  readonly DeletionProtection?: boolean;
+  readonly Name?: string;
+  readonly TagList?: { readonly TagKey: string; readonly TagValue: string };
+}

@@ -1,0 +1,55 @@
+import type { RequestRecord } from '../domain/request-record.ts';
+import type { RequestState } from '../domain/request-state.ts';
+
+export type PutNewResult =
+  | { readonly created: true; readonly record: RequestRecord }
+  | { readonly created: false; readonly existing: RequestRecord };
+
+/** A conditional state change: applied only if the record is still in `from` at `expectedVersion`. */
+export interface TransitionCommand {
+  readonly requestId: string;
+  readonly expectedVersion: number;
+  readonly from: RequestState;
+  readonly to: RequestState;
+  /** Fields to set with the change (state, version, updatedAt and history are handled by the store). */
+  readonly set?: Partial<Omit<RequestRecord, 'requestId' | 'state' | 'version' | 'history' | 'updatedAt'>>;
+  /** Fields to remove with the change, e.g. `lease` once the call is answered. */
+  readonly remove?: readonly (keyof RequestRecord)[];
+  readonly note?: string;
+  /** ISO-8601 time of the change (from the use case's clock). */
+  readonly at: string;
+}
+
+/** A conditional change that keeps the state (e.g. recording a delivery attempt). */
+export interface UpdateCommand {
+  readonly requestId: string;
+  readonly expectedVersion: number;
+  readonly set?: TransitionCommand['set'];
+  readonly remove?: TransitionCommand['remove'];
+  readonly at: string;
+}
+
+export interface InFlightPage {
+  readonly records: readonly RequestRecord[];
+  /** Opaque cursor for the next page; absent on the last page. */
+  readonly cursor?: string;
+  /** Items the store read to produce this page (for the store-reads benchmark). */
+  readonly itemsRead: number;
+}
+
+/**
+ * The request table. Every write is conditional; a lost race throws `ConcurrentUpdateError`,
+ * an illegal state change throws `IllegalTransitionError` before anything is written.
+ */
+export interface RequestStore {
+  /** Conditional put keyed by request id (derived from the idempotency key). */
+  putNew(record: RequestRecord): Promise<PutNewResult>;
+  get(requestId: string): Promise<RequestRecord | undefined>;
+  transition(command: TransitionCommand): Promise<RequestRecord>;
+  update(command: UpdateCommand): Promise<RequestRecord>;
+  /** Reads only the sparse in-flight index: records with work left (non-terminal, or a notification not yet queued). */
+  listInFlight(options?: { readonly limit?: number; readonly cursor?: string }): Promise<InFlightPage>;
+  /** A named lease (e.g. the poller's run lock); true when `owner` holds it until `until`. */
+  acquireLock(name: string, owner: string, until: Date, now: Date): Promise<boolean>;
+  releaseLock(name: string, owner: string): Promise<void>;
+}
