@@ -26,7 +26,10 @@ export interface TencentPostgres {
     request: CreateReadOnlyDBInstanceRequest,
   ): Promise<CreateReadOnlyDBInstanceResponse>;
   describeOrders(region: string, request: DescribeOrdersRequest): Promise<DescribeOrdersResponse>;
-  describeDBInstances(region: string, request: DescribeDBInstancesRequest): Promise<DescribeDBInstancesResponse>;
+  describeDBInstances(
+    region: string,
+    request: DescribeDBInstancesRequest,
+  ): Promise<DescribeDBInstancesResponse>;
   describeDBInstanceAttribute(
     region: string,
     request: DescribeDBInstanceAttributeRequest,
