@@ -1,0 +1,84 @@
+import http from 'node:http';
+import https from 'node:https';
+import { Client } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_client.js';
+import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
+import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+
+export interface TencentPostgresOptions {
+  /** A CAM sub-account key; `token` for STS temporary credentials. Never logged. */
+  readonly credentials: { readonly secretId: string; readonly secretKey: string; readonly token?: string };
+  /** Default `postgres.tencentcloudapi.com`; the emulator is `127.0.0.1:PORT`. */
+  readonly endpoint?: string;
+  /** Default `https://`; the emulator speaks `http://`. */
+  readonly protocol?: 'https://' | 'http://';
+  /** Per call, default 10 s. A create that times out is `ambiguous`: it may have been accepted. */
+  readonly timeoutSeconds?: number;
+  /** Default: a keep-alive agent for the protocol (also what keeps the SDK off `process.env.http_proxy`). */
+  readonly agent?: http.Agent | https.Agent;
+  readonly language?: 'en-US';
+}
+
+const DEFAULT_ENDPOINT = 'postgres.tencentcloudapi.com';
+const DEFAULT_TIMEOUT_SECONDS = 10;
+
+/**
+ * The real `tencentcloud-sdk-nodejs` PostgreSQL client behind the `TencentPostgres` port. One SDK
+ * client per region, created on first use and kept. The SDK never retries; neither does this
+ * adapter: every failure becomes a `TencentApiError` whose `kind` tells the caller what it may do.
+ *
+ * An explicit agent is always passed: without one the SDK tunnels every call, loopback included,
+ * through `process.env.http_proxy` (it ignores NO_PROXY); an explicit agent takes precedence.
+ */
+export const createTencentPostgres = (options: TencentPostgresOptions): TencentPostgres => {
+  const protocol = options.protocol ?? 'https://';
+  const agent =
+    options.agent ??
+    (protocol === 'http://' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true }));
+  const clients = new Map<string, Client>();
+
+  const clientFor = (region: string): Client => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new Client({
+        credential: { ...options.credentials },
+        region,
+        profile: {
+          language: options.language,
+          httpProfile: {
+            endpoint: options.endpoint ?? DEFAULT_ENDPOINT,
+            protocol,
+            reqMethod: 'POST',
+            reqTimeout: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+            agent,
+          },
+        },
+      });
+      clients.set(region, client);
+    }
+    return client;
+  };
+
+  const call = async <T>(action: string, send: () => Promise<T>): Promise<T> => {
+    try {
+      return await send();
+    } catch (error) {
+      throw new TencentApiError(action, error);
+    }
+  };
+
+  return {
+    createReadOnlyDBInstance: (region, request) =>
+      call('CreateReadOnlyDBInstance', () => clientFor(region).CreateReadOnlyDBInstance(request)),
+    describeOrders: (region, request) =>
+      call('DescribeOrders', () => clientFor(region).DescribeOrders(request)),
+    describeDBInstances: (region, request) =>
+      call('DescribeDBInstances', () => clientFor(region).DescribeDBInstances(request)),
+    describeDBInstanceAttribute: (region, request) =>
+      call('DescribeDBInstanceAttribute', () => clientFor(region).DescribeDBInstanceAttribute(request)),
+    describeZones: (region, request) => call('DescribeZones', () => clientFor(region).DescribeZones(request)),
+    describeClasses: (region, request) =>
+      call('DescribeClasses', () => clientFor(region).DescribeClasses(request)),
+    describeReadOnlyGroups: (region, request) =>
+      call('DescribeReadOnlyGroups', () => clientFor(region).DescribeReadOnlyGroups(request)),
+  };
+};
