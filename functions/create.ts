@@ -1,0 +1,32 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Dependencies } from '#shared/config/dependencies.ts';
+import { logger } from '#shared/logger.ts';
+import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
+import { consumeSqsBatch } from '#shared/runtime/sqs-batch.ts';
+import type { CreateDependencies } from '#shared/use-cases/create-replica.ts';
+import { createReplica } from '#shared/use-cases/create-replica.ts';
+import { createMessageSchema } from '#shared/use-cases/queue-messages.ts';
+
+/** SQS (create queue): CreateReadOnlyDBInstance exactly once per request; stores the DealNames. */
+export const buildCreateHandler = (deps: Dependencies, hooks: Pick<CreateDependencies, 'afterCall'> = {}) =>
+  middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler((event, context) =>
+      consumeSqsBatch(event, context, {
+        queueName: 'create',
+        schema: createMessageSchema,
+        queue: deps.queue,
+        backoff: deps.settings.retryBackoff,
+        process: ({ requestId }) =>
+          createReplica(requestId, {
+            ...deps,
+            ...hooks,
+            leaseMs: deps.settings.leaseMs,
+            owner: context.awsRequestId,
+          }),
+      }),
+    );
+
+export const handler = lambdaHandler((deps) => buildCreateHandler(deps));

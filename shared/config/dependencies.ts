@@ -1,0 +1,77 @@
+import { createTencentPostgres } from '../adapters/tencent/tencent-postgres-client.ts';
+import { createStandardWebhookSender } from '../adapters/webhook/standard-webhook-sender.ts';
+import type { Policy } from '../domain/policy.ts';
+import type { ApiKey } from '../http/api-keys.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { MessageQueue } from '../ports/message-queue.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+import type { TencentPostgres } from '../ports/tencent-postgres.ts';
+import type { WebhookSender } from '../ports/webhook-sender.ts';
+import type { RuntimeEnvironment } from './runtime-config.ts';
+import { requireSetting } from './runtime-config.ts';
+
+/** Tunables of the workflow, in the units the use cases take. */
+export interface Settings {
+  readonly localMode: boolean;
+  readonly allowedCallbackHosts: readonly string[];
+  readonly provisioningTimeoutMs: number;
+  readonly visibilityGraceMs: number;
+  readonly requeueAfterMs: number;
+  readonly leaseMs: number;
+  readonly pollLockMs: number;
+  readonly webhookRetryWindowMs: number;
+  readonly retryBackoff: { readonly baseSeconds: number; readonly maxSeconds: number };
+  readonly bodyLimitBytes: number;
+}
+
+/** Everything a handler needs, created once per process (cold start) and passed to use cases. */
+export interface Dependencies {
+  readonly store: RequestStore;
+  readonly queue: MessageQueue;
+  readonly tencent: TencentPostgres;
+  readonly webhooks: WebhookSender;
+  readonly clock: Clock;
+  readonly policy: Policy;
+  readonly apiKeys: readonly ApiKey[];
+  readonly settings: Settings;
+}
+
+export const settingsFrom = (env: RuntimeEnvironment): Settings => ({
+  localMode: env.LOCAL_MODE,
+  allowedCallbackHosts: env.CALLBACK_ALLOWED_HOSTS,
+  provisioningTimeoutMs: env.PROVISIONING_TIMEOUT_SECONDS * 1000,
+  visibilityGraceMs: env.VISIBILITY_GRACE_SECONDS * 1000,
+  requeueAfterMs: env.REQUEUE_AFTER_SECONDS * 1000,
+  leaseMs: env.LEASE_SECONDS * 1000,
+  pollLockMs: env.POLL_LOCK_SECONDS * 1000,
+  webhookRetryWindowMs: env.WEBHOOK_RETRY_WINDOW_SECONDS * 1000,
+  retryBackoff: { baseSeconds: env.RETRY_BASE_SECONDS, maxSeconds: env.RETRY_MAX_SECONDS },
+  bodyLimitBytes: 64 * 1024,
+});
+
+export interface Secrets {
+  readonly tencentSecretId: string;
+  readonly tencentSecretKey: string;
+  readonly webhookSigningSecret: string;
+}
+
+export const secretsFromEnvironment = (env: RuntimeEnvironment): Secrets => ({
+  tencentSecretId: requireSetting(env.TENCENTCLOUD_SECRET_ID, 'TENCENTCLOUD_SECRET_ID'),
+  tencentSecretKey: requireSetting(env.TENCENTCLOUD_SECRET_KEY, 'TENCENTCLOUD_SECRET_KEY'),
+  webhookSigningSecret: requireSetting(env.WEBHOOK_SIGNING_SECRET, 'WEBHOOK_SIGNING_SECRET'),
+});
+
+export const tencentFrom = (env: RuntimeEnvironment, secrets: Secrets): TencentPostgres =>
+  createTencentPostgres({
+    credentials: { secretId: secrets.tencentSecretId, secretKey: secrets.tencentSecretKey },
+    endpoint: env.TENCENT_ENDPOINT,
+    protocol: env.TENCENT_PROTOCOL,
+    timeoutSeconds: env.TENCENT_TIMEOUT_SECONDS,
+  });
+
+export const webhooksFrom = (env: RuntimeEnvironment, secrets: Secrets): WebhookSender =>
+  createStandardWebhookSender({
+    secret: secrets.webhookSigningSecret,
+    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    allowPrivateAddresses: env.LOCAL_MODE,
+  });

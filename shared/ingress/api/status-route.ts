@@ -1,0 +1,19 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { NotFoundError } from '../../errors.ts';
+import type { ApiKey } from '../../http/api-keys.ts';
+import { authenticateBearer } from '../../http/api-keys.ts';
+import { jsonResponse } from '../../http/http-response.ts';
+import { header } from '../../http/request-body.ts';
+import type { RequestStore } from '../../ports/request-store.ts';
+import { requestView } from '../../use-cases/request-view.ts';
+
+/** `GET /v1/replica-requests/{id}`: state, history, instances. */
+export const statusRoute =
+  (deps: { readonly store: RequestStore; readonly apiKeys: readonly ApiKey[] }) =>
+  async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    authenticateBearer(header(event, 'authorization'), deps.apiKeys);
+    const requestId = event.pathParameters?.id ?? '';
+    const record = /^r-[a-z0-9]{16}$/.test(requestId) ? await deps.store.get(requestId) : undefined;
+    if (!record) throw new NotFoundError(`No replica request ${requestId}`);
+    return jsonResponse(200, requestView(record));
+  };

@@ -1,0 +1,52 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { parseReplicaRequest } from '../../domain/replica-request.ts';
+import type { ApiKey } from '../../http/api-keys.ts';
+import { authenticateBearer } from '../../http/api-keys.ts';
+import { badRequest } from '../../http/http-error.ts';
+import { jsonResponse } from '../../http/http-response.ts';
+import { header, parseJsonBody } from '../../http/request-body.ts';
+import type { SubmitDependencies } from '../../use-cases/submit-request.ts';
+import { submitRequest } from '../../use-cases/submit-request.ts';
+
+export interface ApiRouteDependencies extends SubmitDependencies {
+  readonly apiKeys: readonly ApiKey[];
+  readonly bodyLimitBytes: number;
+}
+
+/**
+ * `POST /v1/replica-requests`: the generic API (also the recipe for ServiceNow and other ticket
+ * systems). The key comes from the `Idempotency-Key` header or the body's `idempotencyKey`.
+ */
+export const submitRoute =
+  (deps: ApiRouteDependencies) =>
+  async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const caller = authenticateBearer(header(event, 'authorization'), deps.apiKeys);
+    const request = parseReplicaRequest(parseJsonBody(event, deps.bodyLimitBytes));
+    const headerKey = header(event, 'idempotency-key')?.trim();
+    if (headerKey !== undefined && (headerKey.length === 0 || headerKey.length > 255)) {
+      throw badRequest('Idempotency-Key header must be 1–255 characters', [
+        { field: 'Idempotency-Key', message: 'must be 1–255 characters' },
+      ]);
+    }
+    if (headerKey && request.idempotencyKey && headerKey !== request.idempotencyKey) {
+      throw badRequest('Idempotency-Key header and body idempotencyKey differ', [
+        { field: 'idempotencyKey', message: 'must equal the Idempotency-Key header when both are given' },
+      ]);
+    }
+    const idempotencyKey = headerKey || request.idempotencyKey;
+    if (!idempotencyKey) {
+      throw badRequest('An idempotency key is required: send the Idempotency-Key header or idempotencyKey', [
+        { field: 'idempotencyKey', message: 'required (header Idempotency-Key or body field)' },
+      ]);
+    }
+    const { record, replayed } = await submitRequest(
+      { ...request, idempotencyKey, requester: request.requester ?? { source: 'api', identity: caller } },
+      deps,
+    );
+    const statusUrl = `/v1/replica-requests/${record.requestId}`;
+    return jsonResponse(
+      202,
+      { requestId: record.requestId, state: record.state, statusUrl, replayed },
+      { location: statusUrl, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
+    );
+  };

@@ -1,0 +1,19 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Dependencies } from '../config/dependencies.ts';
+import { statusRoute } from './api/status-route.ts';
+import { submitRoute } from './api/submit-route.ts';
+
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+/** The ingest function's routes; each source adapter adds its own here. */
+export const ingressRoutes = (deps: Dependencies): Route[] => {
+  const api = { ...deps, bodyLimitBytes: deps.settings.bodyLimitBytes };
+  return [
+    { method: 'POST', path: '/v1/replica-requests', handler: submitRoute(api) },
+    { method: 'GET', path: '/v1/replica-requests/{id}', handler: statusRoute(deps) },
+  ];
+};

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { TencentApiError } from '../adapters/tencent/tencent-api-error.ts';
+import { instanceNameFor } from '../domain/idempotency.ts';
+import type { CreationAttempt, RequestRecord } from '../domain/request-record.ts';
+import { ConcurrentUpdateError } from '../errors.ts';
+import { logger } from '../logger.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { MessageQueue } from '../ports/message-queue.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+import type { TencentPostgres } from '../ports/tencent-postgres.ts';
+import { createRequestParams } from './create-request-params.ts';
+import { enqueuePendingNotifications, pendingNotification } from './notification-outbox.ts';
+
+export interface CreateDependencies {
+  readonly store: RequestStore;
+  readonly queue: MessageQueue;
+  readonly tencent: TencentPostgres;
+  readonly clock: Clock;
+  /** Lease length; at least the function timeout, so a live call never outlives its lease. */
+  readonly leaseMs: number;
+  /** Identifies this invocation as the lease owner. */
+  readonly owner?: string;
+  /** Test hook: runs after Tencent answered and before the answer is stored (crash injection). */
+  readonly afterCall?: (requestId: string) => Promise<void>;
+}
+
+/**
+ * - `submitted`: Tencent accepted the order; DealNames stored.
+ * - `retry`: Tencent refused before accepting (throttled): the lease is released and the message
+ *   must come back later (backoff through the queue).
+ * - `failed`: a business error; the request ended FAILED and its notification is queued.
+ * - `unknown`: the outcome is unknown (timeout, reset, 5xx, InternalError); the poller reconciles.
+ * - `skipped`: not ours to act on (duplicate delivery, already created, someone else holds it).
+ */
+export type CreateOutcome = 'submitted' | 'retry' | 'failed' | 'unknown' | 'skipped';
+
+/**
+ * DESIGN.md exactly-once steps 1, 2 and 4: only the delivery that moves the record from VALIDATED
+ * to CREATING (a conditional write) calls Tencent, once; every later write is conditional on the
+ * version that delivery wrote. A crash after the call leaves CREATING with a lease that expires;
+ * the poller then reconciles by tag and name — nothing here ever re-issues a call it cannot prove
+ * was refused.
+ */
+export const createReplica = async (requestId: string, deps: CreateDependencies): Promise<CreateOutcome> => {
+  const record = await deps.store.get(requestId);
+  if (!record || record.state !== 'VALIDATED' || !record.plan) {
+    logger.info('create: nothing to do', { requestId, state: record?.state });
+    return 'skipped';
+  }
+  const leased = await takeLease(record, deps);
+  if (!leased) return 'skipped';
+  const creation = leased.creation as CreationAttempt;
+  const plan = record.plan;
+  let answer: Awaited<ReturnType<TencentPostgres['createReadOnlyDBInstance']>>;
+  try {
+    answer = await deps.tencent.createReadOnlyDBInstance(
+      plan.Region,
+      createRequestParams(plan, requestId, creation.instanceName),
+    );
+  } catch (error) {
+    return settleFailure(leased, error, deps);
+  }
+  await deps.afterCall?.(requestId);
+  const submitted: CreationAttempt = {
+    ...creation,
+    dealNames: answer.DealNames ?? [],
+    ...(answer.BillId ? { billId: answer.BillId } : {}),
+    instanceIds: answer.DBInstanceIdSet ?? [],
+    ...(answer.RequestId ? { tencentRequestId: answer.RequestId } : {}),
+    submittedAt: deps.clock.now().toISOString(),
+    source: 'create-response',
+  };
+  await storeSubmitted(leased, submitted, deps);
+  logger.info('create: submitted', {
+    requestId,
+    dealNames: submitted.dealNames,
+    tencentRequestId: answer.RequestId,
+  });
+  return 'submitted';
+};
+
+const takeLease = async (
+  record: RequestRecord,
+  deps: CreateDependencies,
+): Promise<RequestRecord | undefined> => {
+  const now = deps.clock.now();
+  const attempt = (record.creation?.attempt ?? 0) + 1;
+  try {
+    return await deps.store.transition({
+      requestId: record.requestId,
+      expectedVersion: record.version,
+      from: 'VALIDATED',
+      to: 'CREATING',
+      set: {
+        lease: {
+          owner: deps.owner ?? randomUUID(),
+          until: new Date(now.getTime() + deps.leaseMs).toISOString(),
+        },
+        creation: {
+          attempt,
+          startedAt: now.toISOString(),
+          instanceName: instanceNameFor(record.requestId),
+          dealNames: [],
+          instanceIds: [],
+        },
+      },
+      note: `create attempt ${attempt}`,
+      at: now.toISOString(),
+    });
+  } catch (error) {
+    if (error instanceof ConcurrentUpdateError) return undefined;
+    throw error;
+  }
+};
+
+/** CREATING → SUBMITTED; if the lease expired and the poller moved the record to UNKNOWN, adopt from there. */
+const storeSubmitted = async (leased: RequestRecord, creation: CreationAttempt, deps: CreateDependencies) => {
+  const at = deps.clock.now().toISOString();
+  try {
+    await deps.store.transition({
+      requestId: leased.requestId,
+      expectedVersion: leased.version,
+      from: 'CREATING',
+      to: 'SUBMITTED',
+      set: { creation },
+      remove: ['lease'],
+      note: `DealNames ${creation.dealNames.join(', ')}`,
+      at,
+    });
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+    const current = await deps.store.get(leased.requestId);
+    if (current?.state !== 'UNKNOWN') throw error;
+    await deps.store.transition({
+      requestId: leased.requestId,
+      expectedVersion: current.version,
+      from: 'UNKNOWN',
+      to: 'SUBMITTED',
+      set: { creation },
+      remove: ['lease', 'unknownSince'],
+      note: 'late answer adopted',
+      at,
+    });
+  }
+};
+
+const settleFailure = async (
+  leased: RequestRecord,
+  error: unknown,
+  deps: CreateDependencies,
+): Promise<CreateOutcome> => {
+  const at = deps.clock.now().toISOString();
+  const base = {
+    requestId: leased.requestId,
+    expectedVersion: leased.version,
+    from: 'CREATING' as const,
+    at,
+  };
+  const tencentError = error instanceof TencentApiError ? error : undefined;
+  const kind = tencentError?.kind ?? 'ambiguous';
+  logger.warn('create: Tencent call failed', {
+    requestId: leased.requestId,
+    kind,
+    code: tencentError?.tencentCode,
+    tencentRequestId: tencentError?.tencentRequestId,
+    message: error instanceof Error ? error.message : String(error),
+  });
+  if (kind === 'throttled' || kind === 'retryable') {
+    await deps.store.transition({
+      ...base,
+      to: 'VALIDATED',
+      remove: ['lease'],
+      note: `refused before acceptance (${tencentError?.tencentCode ?? kind}); will retry`,
+    });
+    return 'retry';
+  }
+  if (kind === 'business' && tencentError) {
+    const failed = await deps.store.transition({
+      ...base,
+      to: 'FAILED',
+      remove: ['lease'],
+      set: {
+        failure: {
+          code: tencentError.tencentCode ?? tencentError.code,
+          message: tencentError.message,
+          ...(tencentError.tencentRequestId ? { tencentRequestId: tencentError.tencentRequestId } : {}),
+        },
+        notification: pendingNotification('replica.failed'),
+      },
+      note: tencentError.tencentCode ?? tencentError.code,
+      at,
+    });
+    await enqueuePendingNotifications([failed], deps, at);
+    return 'failed';
+  }
+  await deps.store.transition({
+    ...base,
+    to: 'UNKNOWN',
+    remove: ['lease'],
+    set: { unknownSince: at },
+    note: `outcome unknown (${tencentError?.tencentCode ?? tencentError?.httpStatus ?? (error instanceof Error ? error.message : 'error')}); reconciling`,
+  });
+  return 'unknown';
+};

@@ -1,0 +1,24 @@
+import type { CreateReadOnlyDBInstanceRequest } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
+import { REQUEST_TAG_KEY } from '../domain/idempotency.ts';
+import type { ReplicaPlan } from '../domain/request-record.ts';
+
+/**
+ * The CreateReadOnlyDBInstance body for a plan: the plan's parameters, the name derived from the
+ * request id, and the request-id tag that reconciliation searches for (DESIGN.md step 2).
+ * The caller's own `TagList` is kept; replica-flow's tag goes in `Tags`.
+ */
+export const createRequestParams = (
+  plan: ReplicaPlan,
+  requestId: string,
+  instanceName: string,
+): CreateReadOnlyDBInstanceRequest => {
+  const { Region: _region, TagList, SecurityGroupIds, VoucherIds, ...parameters } = plan;
+  return {
+    ...parameters,
+    ...(SecurityGroupIds ? { SecurityGroupIds: [...SecurityGroupIds] } : {}),
+    ...(VoucherIds ? { VoucherIds: [...VoucherIds] } : {}),
+    ...(TagList ? { TagList: { ...TagList } } : {}),
+    Name: instanceName,
+    Tags: [{ TagKey: REQUEST_TAG_KEY, TagValue: requestId }],
+  };
+};

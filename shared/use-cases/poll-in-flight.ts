@@ -1,0 +1,366 @@
+import { randomUUID } from 'node:crypto';
+import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
+import { REQUEST_TAG_KEY } from '../domain/idempotency.ts';
+import type { CreationAttempt, RequestRecord } from '../domain/request-record.ts';
+import { isTerminal } from '../domain/request-state.ts';
+import { ConcurrentUpdateError } from '../errors.ts';
+import { logger } from '../logger.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { MessageQueue } from '../ports/message-queue.ts';
+import type { RequestStore, TransitionCommand } from '../ports/request-store.ts';
+import type { TencentPostgres } from '../ports/tencent-postgres.ts';
+import { chunk, groupBy } from '../util/chunk.ts';
+import { enqueuePendingNotifications, pendingNotification } from './notification-outbox.ts';
+import { hasFailed, isRunning, toReplicaInstance } from './replica-instance.ts';
+
+export interface PollDependencies {
+  readonly store: RequestStore;
+  readonly queue: MessageQueue;
+  readonly tencent: TencentPostgres;
+  readonly clock: Clock;
+  /** An UNKNOWN create is re-issued only after reconciliation found nothing for this long. */
+  readonly visibilityGraceMs: number;
+  /** RECEIVED / VALIDATED records untouched this long are queued again (a lost message loses nothing). */
+  readonly requeueAfterMs: number;
+  /** The run lock's length: longer than one poll takes, so overlapping runs cannot both act. */
+  readonly lockMs: number;
+  readonly owner?: string;
+}
+
+export interface PollReport {
+  readonly skipped: boolean;
+  readonly inFlight: number;
+  readonly itemsRead: number;
+  readonly calls: { describeOrders: number; describeDBInstances: number };
+  readonly transitions: Record<string, number>;
+  readonly requeued: number;
+  readonly notificationsQueued: number;
+}
+
+const PAGE = 100;
+const LOCK_NAME = 'poller';
+
+/**
+ * One poll cycle over the in-flight index only: resolve DealNames to instance ids with
+ * DescribeOrders, check instances with DescribeDBInstances (up to 100 ids a call), reconcile
+ * UNKNOWN creates by tag and name, and end requests READY / FAILED / TIMED_OUT with their
+ * notification queued. A run lock plus conditional writes keep overlapping runs from both acting.
+ */
+export const pollInFlight = async (deps: PollDependencies): Promise<PollReport> => {
+  const owner = deps.owner ?? randomUUID();
+  const started = deps.clock.now();
+  const report = emptyReport();
+  const locked = await deps.store.acquireLock(
+    LOCK_NAME,
+    owner,
+    new Date(started.getTime() + deps.lockMs),
+    started,
+  );
+  if (!locked) return { ...report, skipped: true };
+  try {
+    const records = await readInFlight(deps, report);
+    const cycle = new PollCycle(deps, report, records);
+    await cycle.run();
+    return report;
+  } finally {
+    await deps.store.releaseLock(LOCK_NAME, owner);
+  }
+};
+
+const emptyReport = () => ({
+  skipped: false,
+  inFlight: 0,
+  itemsRead: 0,
+  calls: { describeOrders: 0, describeDBInstances: 0 },
+  transitions: {} as Record<string, number>,
+  requeued: 0,
+  notificationsQueued: 0,
+});
+
+type MutableReport = ReturnType<typeof emptyReport>;
+
+const readInFlight = async (deps: PollDependencies, report: MutableReport): Promise<RequestRecord[]> => {
+  const records: RequestRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.listInFlight({ limit: 1000, ...(cursor ? { cursor } : {}) });
+    records.push(...page.records);
+    report.itemsRead += page.itemsRead;
+    cursor = page.cursor;
+  } while (cursor);
+  report.inFlight = records.length;
+  return records;
+};
+
+class PollCycle {
+  private readonly now: Date;
+  private readonly at: string;
+  private readonly finished: RequestRecord[] = [];
+
+  constructor(
+    private readonly deps: PollDependencies,
+    private readonly report: MutableReport,
+    private readonly records: RequestRecord[],
+  ) {
+    this.now = deps.clock.now();
+    this.at = this.now.toISOString();
+  }
+
+  async run(): Promise<void> {
+    const byState = groupBy(this.records, (record) => record.state);
+    await this.requeueStale(byState.get('RECEIVED') ?? [], 'requests');
+    await this.requeueStale(byState.get('VALIDATED') ?? [], 'create');
+    await this.expireLeases(byState.get('CREATING') ?? []);
+    await this.reconcile(byState.get('UNKNOWN') ?? []);
+    const submitted = byState.get('SUBMITTED') ?? [];
+    const resolved = await this.resolveOrders(submitted.filter((record) => !hasInstanceIds(record)));
+    await this.checkInstances([
+      ...submitted.filter(hasInstanceIds),
+      ...resolved,
+      ...(byState.get('PROVISIONING') ?? []),
+    ]);
+    const pending = this.records.filter(
+      (record) => isTerminal(record.state) && record.notification?.status === 'PENDING',
+    );
+    this.report.notificationsQueued = await enqueuePendingNotifications(
+      [...pending, ...this.finished],
+      this.deps,
+      this.at,
+    );
+  }
+
+  private async requeueStale(records: readonly RequestRecord[], queue: 'requests' | 'create'): Promise<void> {
+    const stale = records.filter(
+      (record) => this.now.getTime() - Date.parse(record.updatedAt) > this.deps.requeueAfterMs,
+    );
+    if (stale.length === 0) return;
+    await this.deps.queue.sendBatch(
+      queue,
+      stale.map((record) => ({ requestId: record.requestId })),
+    );
+    this.report.requeued += stale.length;
+  }
+
+  /** A CREATING record whose lease ran out belongs to an invocation that died: its outcome is unknown. */
+  private async expireLeases(records: readonly RequestRecord[]): Promise<void> {
+    for (const record of records) {
+      if (record.lease && Date.parse(record.lease.until) > this.now.getTime()) continue;
+      await this.apply(record, {
+        to: 'UNKNOWN',
+        set: { unknownSince: this.at },
+        remove: ['lease'],
+        note: 'lease expired during the create call; reconciling',
+      });
+    }
+  }
+
+  /** DESIGN.md step 3: find the replica by its name and request-id tag; adopt it, or re-issue after the grace period. */
+  private async reconcile(records: readonly RequestRecord[]): Promise<void> {
+    for (const [region, group] of groupBy(records, regionOf)) {
+      const found = new Map<string, DBInstance[]>();
+      for (const slice of chunk(group, PAGE)) {
+        const names = [...new Set(slice.map((record) => record.creation?.instanceName ?? ''))];
+        for (const instance of await this.describeAll(region, [
+          { Name: 'db-instance-name', Values: names },
+          { Name: 'db-tag-key', Values: [REQUEST_TAG_KEY] },
+        ])) {
+          const requestId = instance.TagList?.find((tag) => tag.TagKey === REQUEST_TAG_KEY)?.TagValue;
+          if (!requestId) continue;
+          found.set(requestId, [...(found.get(requestId) ?? []), instance]);
+        }
+      }
+      for (const record of group) await this.settleUnknown(record, found.get(record.requestId) ?? []);
+    }
+  }
+
+  private async settleUnknown(record: RequestRecord, instances: DBInstance[]): Promise<void> {
+    const creation = record.creation as CreationAttempt;
+    const expected = record.plan?.InstanceCount ?? 1;
+    const waited = this.now.getTime() - Date.parse(record.unknownSince ?? record.updatedAt);
+    if (instances.length >= expected || (instances.length > 0 && waited > this.deps.visibilityGraceMs)) {
+      await this.apply(record, {
+        to: 'SUBMITTED',
+        set: {
+          creation: {
+            ...creation,
+            instanceIds: instances.map((instance) => instance.DBInstanceId ?? ''),
+            submittedAt: creation.submittedAt ?? this.at,
+            source: 'reconciliation',
+          },
+        },
+        remove: ['unknownSince'],
+        note: `adopted ${instances.map((instance) => instance.DBInstanceId).join(', ')} found by tag`,
+      });
+      return;
+    }
+    if (instances.length === 0 && waited > this.deps.visibilityGraceMs) {
+      const moved = await this.apply(record, {
+        to: 'VALIDATED',
+        remove: ['unknownSince'],
+        note: `nothing found by tag and name for ${Math.round(waited / 1000)} s; re-issuing the create`,
+      });
+      if (moved) await this.deps.queue.send('create', { requestId: record.requestId });
+    }
+  }
+
+  /** Prepaid orders carry no instance ids in the create answer: DescribeOrders, up to 100 DealNames a call. */
+  private async resolveOrders(records: readonly RequestRecord[]): Promise<RequestRecord[]> {
+    const resolved: RequestRecord[] = [];
+    for (const [region, group] of groupBy(records, regionOf)) {
+      const idsByDeal = new Map<string, string[]>();
+      const dealNames = group.flatMap((record) => record.creation?.dealNames ?? []);
+      for (const slice of chunk(dealNames, PAGE)) {
+        this.report.calls.describeOrders += 1;
+        const { Deals = [] } = await this.deps.tencent.describeOrders(region, { DealNames: slice });
+        for (const deal of Deals) {
+          if (deal.DealName && deal.DBInstanceIdSet?.length)
+            idsByDeal.set(deal.DealName, deal.DBInstanceIdSet);
+        }
+      }
+      for (const record of group) {
+        const deals = record.creation?.dealNames ?? [];
+        if (deals.length === 0 || !deals.every((deal) => idsByDeal.has(deal))) continue;
+        const instanceIds = deals.flatMap((deal) => idsByDeal.get(deal) ?? []);
+        const updated = await this.apply(record, {
+          to: 'PROVISIONING',
+          set: { creation: { ...(record.creation as CreationAttempt), instanceIds } },
+          note: `order ${deals.join(', ')} → ${instanceIds.join(', ')}`,
+        });
+        if (updated) resolved.push(updated);
+      }
+    }
+    return resolved;
+  }
+
+  /** Every instance of every request in one region, up to 100 ids a DescribeDBInstances call. */
+  private async checkInstances(records: readonly RequestRecord[]): Promise<void> {
+    for (const [region, group] of groupBy(records, regionOf)) {
+      const ids = [...new Set(group.flatMap((record) => record.creation?.instanceIds ?? []))];
+      const seen = new Map<string, DBInstance>();
+      for (const slice of chunk(ids, PAGE)) {
+        for (const instance of await this.describeAll(region, [{ Name: 'db-instance-id', Values: slice }])) {
+          if (instance.DBInstanceId) seen.set(instance.DBInstanceId, instance);
+        }
+      }
+      for (const record of group) await this.settleInstances(record, seen);
+    }
+  }
+
+  private async settleInstances(record: RequestRecord, seen: ReadonlyMap<string, DBInstance>): Promise<void> {
+    const ids = record.creation?.instanceIds ?? [];
+    const visible = ids.flatMap((id) => seen.get(id) ?? []);
+    const instances = visible.map(toReplicaInstance);
+    const failed = visible.find(hasFailed);
+    if (failed) {
+      await this.finish(record, 'FAILED', {
+        instances,
+        failure: {
+          code: 'ProvisioningFailed',
+          message: `Replica ${failed.DBInstanceId} ended ${failed.DBInstanceStatus} while provisioning`,
+        },
+      });
+      return;
+    }
+    if (visible.length === ids.length && visible.every(isRunning)) {
+      await this.finish(record, 'READY', { instances });
+      return;
+    }
+    if (record.deadline && Date.parse(record.deadline) < this.now.getTime()) {
+      await this.finish(record, 'TIMED_OUT', {
+        instances,
+        failure: {
+          code: 'ProvisioningTimedOut',
+          message: `Replicas were not running by the deadline ${record.deadline}`,
+        },
+      });
+      return;
+    }
+    if (record.state === 'SUBMITTED' && visible.length > 0) {
+      await this.apply(record, { to: 'PROVISIONING', set: { instances }, note: 'instances visible' });
+      return;
+    }
+    if (record.state === 'PROVISIONING' && statusesChanged(record, instances)) {
+      await this.update(record, { instances });
+    }
+  }
+
+  private async finish(
+    record: RequestRecord,
+    to: 'READY' | 'FAILED' | 'TIMED_OUT',
+    set: TransitionCommand['set'],
+  ): Promise<void> {
+    const type = to === 'READY' ? 'replica.ready' : to === 'FAILED' ? 'replica.failed' : 'replica.timed_out';
+    const done = await this.apply(record, { to, set: { ...set, notification: pendingNotification(type) } });
+    if (done) this.finished.push(done);
+  }
+
+  private async describeAll(
+    region: string,
+    filters: { Name: string; Values: string[] }[],
+  ): Promise<DBInstance[]> {
+    const instances: DBInstance[] = [];
+    let total = Number.POSITIVE_INFINITY;
+    for (let offset = 0; offset < total; offset += PAGE) {
+      this.report.calls.describeDBInstances += 1;
+      const page = await this.deps.tencent.describeDBInstances(region, {
+        Filters: filters,
+        Limit: PAGE,
+        Offset: offset,
+      });
+      instances.push(...(page.DBInstanceSet ?? []));
+      total = page.TotalCount ?? 0;
+      if ((page.DBInstanceSet ?? []).length === 0) break;
+    }
+    return instances;
+  }
+
+  private async apply(
+    record: RequestRecord,
+    change: Omit<TransitionCommand, 'requestId' | 'expectedVersion' | 'from' | 'at'>,
+  ): Promise<RequestRecord | undefined> {
+    try {
+      const updated = await this.deps.store.transition({
+        requestId: record.requestId,
+        expectedVersion: record.version,
+        from: record.state,
+        at: this.at,
+        ...change,
+      });
+      this.report.transitions[change.to] = (this.report.transitions[change.to] ?? 0) + 1;
+      return updated;
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) {
+        logger.info('poll: record changed under us; leaving it to the next cycle', {
+          requestId: record.requestId,
+        });
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  private async update(record: RequestRecord, set: TransitionCommand['set']): Promise<void> {
+    try {
+      await this.deps.store.update({
+        requestId: record.requestId,
+        expectedVersion: record.version,
+        set,
+        at: this.at,
+      });
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+    }
+  }
+}
+
+const regionOf = (record: RequestRecord): string => record.plan?.Region ?? record.request.Region ?? '';
+
+const hasInstanceIds = (record: RequestRecord): boolean => (record.creation?.instanceIds.length ?? 0) > 0;
+
+const statusesChanged = (
+  record: RequestRecord,
+  instances: readonly { instanceId: string; status: string }[],
+) => {
+  const before = new Map((record.instances ?? []).map((instance) => [instance.instanceId, instance.status]));
+  return instances.some((instance) => before.get(instance.instanceId) !== instance.status);
+};

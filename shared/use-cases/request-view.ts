@@ -1,0 +1,32 @@
+import type { RequestRecord } from '../domain/request-record.ts';
+
+/** What `GET /v1/replica-requests/{id}` and `replica-flow status` show of a request. */
+export const requestView = (record: RequestRecord) => ({
+  requestId: record.requestId,
+  idempotencyKey: record.idempotencyKey,
+  state: record.state,
+  requester: record.requester,
+  primary: record.plan?.MasterDBInstanceId ?? record.request.MasterDBInstanceId,
+  region: record.plan?.Region ?? record.request.Region,
+  dryRun: record.request.dryRun ?? false,
+  plan: record.plan,
+  dealNames: record.creation?.dealNames ?? [],
+  billId: record.creation?.billId,
+  tencentRequestId: record.creation?.tencentRequestId,
+  instances: record.instances ?? (record.creation?.instanceIds ?? []).map((instanceId) => ({ instanceId })),
+  violations: record.violations,
+  failure: record.failure,
+  deadline: record.deadline,
+  notification: record.notification && {
+    type: record.notification.type,
+    webhookId: record.notification.webhookId,
+    status: record.notification.status,
+    deliveredAt: record.notification.deliveredAt,
+    attempts: record.notification.attempts,
+  },
+  history: record.history,
+  createdAt: record.createdAt,
+  updatedAt: record.updatedAt,
+});
+
+export type RequestView = ReturnType<typeof requestView>;

@@ -1,0 +1,177 @@
+import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
+import { TencentApiError } from '../adapters/tencent/tencent-api-error.ts';
+import type { ReplicaPlan, RuleViolation } from '../domain/request-record.ts';
+import type { TencentPostgres } from '../ports/tencent-postgres.ts';
+
+export interface PrecheckResult {
+  readonly violations: readonly RuleViolation[];
+  readonly primary?: DBInstance;
+}
+
+const NOT_FOUND_CODES = new Set([
+  'ResourceNotFound.InstanceNotFoundError',
+  'InvalidParameterValue.InstanceNotExist',
+]);
+
+const isPostpaid = (payType: string | undefined): boolean =>
+  (payType ?? '').toLowerCase().startsWith('postpaid');
+
+/**
+ * Checks a plan against Tencent before anything is bought (Tencent has no dry-run flag for this
+ * call): the primary exists and runs in the plan's region and zone, its pay type allows the charge
+ * type, it has room for the replicas, the zone sells, the spec is on sale with the storage in range,
+ * and a named read-only group exists. Every failed check is returned; a Tencent error that may pass
+ * later (throttling, network) is thrown so the message is retried.
+ */
+export const precheckAgainstTencent = async (
+  plan: ReplicaPlan,
+  deps: { readonly tencent: TencentPostgres; readonly maxReplicasPerPrimary: number },
+): Promise<PrecheckResult> => {
+  const violations: RuleViolation[] = [];
+  const region = plan.Region;
+  const primary = await describePrimary(plan, deps.tencent);
+  if (!primary) {
+    return {
+      violations: [
+        {
+          rule: 'tencent.primaryExists',
+          field: 'MasterDBInstanceId',
+          message: `Primary ${plan.MasterDBInstanceId} was not found in ${region}`,
+        },
+      ],
+    };
+  }
+  if (primary.DBInstanceType && primary.DBInstanceType !== 'primary') {
+    violations.push({
+      rule: 'tencent.primaryIsPrimary',
+      field: 'MasterDBInstanceId',
+      message: `${plan.MasterDBInstanceId} is a ${primary.DBInstanceType} instance, not a primary`,
+    });
+  }
+  if (primary.DBInstanceStatus !== 'running') {
+    violations.push({
+      rule: 'tencent.primaryRunning',
+      field: 'MasterDBInstanceId',
+      message: `Primary ${plan.MasterDBInstanceId} is ${primary.DBInstanceStatus ?? 'in an unknown state'}, not running`,
+    });
+  }
+  if (primary.Zone && primary.Zone !== plan.Zone) {
+    violations.push({
+      rule: 'tencent.zone',
+      field: 'Zone',
+      message: `Zone ${plan.Zone} is not the primary's zone ${primary.Zone}`,
+    });
+  }
+  if (primary.VpcId && plan.VpcId && primary.VpcId !== plan.VpcId) {
+    violations.push({
+      rule: 'tencent.vpc',
+      field: 'VpcId',
+      message: `VPC ${plan.VpcId} is not the primary's VPC ${primary.VpcId}`,
+    });
+  }
+  if (isPostpaid(primary.PayType) && plan.InstanceChargeType === 'PREPAID') {
+    violations.push({
+      rule: 'tencent.chargeType',
+      field: 'InstanceChargeType',
+      message: 'The primary is postpaid, so its replicas must be POSTPAID_BY_HOUR',
+    });
+  }
+  const existing = primary.ReadOnlyInstanceNum ?? 0;
+  if (existing + plan.InstanceCount > deps.maxReplicasPerPrimary) {
+    violations.push({
+      rule: 'policy.maxReplicasPerPrimary',
+      field: 'InstanceCount',
+      message: `${plan.MasterDBInstanceId} has ${existing} replicas; ${plan.InstanceCount} more would exceed the maximum of ${deps.maxReplicasPerPrimary}`,
+    });
+  }
+  violations.push(...(await checkZone(plan, deps.tencent)));
+  violations.push(...(await checkSpec(plan, primary, deps.tencent)));
+  if (plan.ReadOnlyGroupId) violations.push(...(await checkReadOnlyGroup(plan, deps.tencent)));
+  return { violations, primary };
+};
+
+const describePrimary = async (
+  plan: ReplicaPlan,
+  tencent: TencentPostgres,
+): Promise<DBInstance | undefined> => {
+  try {
+    const answer = await tencent.describeDBInstanceAttribute(plan.Region, {
+      DBInstanceId: plan.MasterDBInstanceId,
+    });
+    return answer.DBInstance;
+  } catch (error) {
+    if (error instanceof TencentApiError && error.tencentCode && NOT_FOUND_CODES.has(error.tencentCode)) {
+      return undefined;
+    }
+    throw error;
+  }
+};
+
+const checkZone = async (plan: ReplicaPlan, tencent: TencentPostgres): Promise<RuleViolation[]> => {
+  const { ZoneSet = [] } = await tencent.describeZones(plan.Region, {});
+  const zone = ZoneSet.find((candidate) => candidate.Zone === plan.Zone);
+  if (!zone) {
+    return [
+      { rule: 'tencent.zoneExists', field: 'Zone', message: `Zone ${plan.Zone} is not in ${plan.Region}` },
+    ];
+  }
+  if (zone.ZoneState !== 'AVAILABLE') {
+    return [
+      { rule: 'tencent.zoneAvailable', field: 'Zone', message: `Zone ${plan.Zone} is ${zone.ZoneState}` },
+    ];
+  }
+  return [];
+};
+
+const checkSpec = async (
+  plan: ReplicaPlan,
+  primary: DBInstance,
+  tencent: TencentPostgres,
+): Promise<RuleViolation[]> => {
+  const { ClassInfoSet = [] } = await tencent.describeClasses(plan.Region, {
+    Zone: plan.Zone,
+    DBEngine: 'postgresql',
+    DBMajorVersion: primary.DBMajorVersion ?? '',
+  });
+  const spec = ClassInfoSet.find((candidate) => candidate.SpecCode === plan.SpecCode);
+  if (!spec) {
+    return [
+      {
+        rule: 'tencent.specOnSale',
+        field: 'SpecCode',
+        message:
+          `Spec ${plan.SpecCode} is not on sale in ${plan.Zone} for PostgreSQL ${primary.DBMajorVersion ?? ''}`.trim(),
+      },
+    ];
+  }
+  const min = spec.MinStorage ?? 0;
+  const max = spec.MaxStorage ?? Number.MAX_SAFE_INTEGER;
+  if (plan.Storage < min || plan.Storage > max) {
+    return [
+      {
+        rule: 'tencent.storageRange',
+        field: 'Storage',
+        message: `Storage ${plan.Storage} GB is outside ${plan.SpecCode}'s range ${min}–${max} GB`,
+      },
+    ];
+  }
+  return [];
+};
+
+const checkReadOnlyGroup = async (plan: ReplicaPlan, tencent: TencentPostgres): Promise<RuleViolation[]> => {
+  const { ReadOnlyGroupList = [] } = await tencent.describeReadOnlyGroups(plan.Region, {
+    Filters: [
+      { Name: 'db-master-instance-id', Values: [plan.MasterDBInstanceId] },
+      { Name: 'read-only-group-id', Values: [plan.ReadOnlyGroupId ?? ''] },
+    ],
+  });
+  return ReadOnlyGroupList.some((group) => group.ReadOnlyGroupId === plan.ReadOnlyGroupId)
+    ? []
+    : [
+        {
+          rule: 'tencent.readOnlyGroup',
+          field: 'ReadOnlyGroupId',
+          message: `Read-only group ${plan.ReadOnlyGroupId} does not exist for ${plan.MasterDBInstanceId}`,
+        },
+      ];
+};

@@ -1,0 +1,104 @@
+import { checkCallbackUrl } from '../domain/callback-url.ts';
+import type { Policy } from '../domain/policy.ts';
+import { maxReplicasFor, resolvePlan } from '../domain/policy.ts';
+import type { ReplicaPlan, RequestRecord, RuleViolation } from '../domain/request-record.ts';
+import { logger } from '../logger.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { MessageQueue } from '../ports/message-queue.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+import type { TencentPostgres } from '../ports/tencent-postgres.ts';
+import { enqueuePendingNotifications, pendingNotification } from './notification-outbox.ts';
+import { precheckAgainstTencent } from './tencent-prechecks.ts';
+
+export interface ValidateDependencies {
+  readonly store: RequestStore;
+  readonly queue: MessageQueue;
+  readonly tencent: TencentPostgres;
+  readonly clock: Clock;
+  readonly policy: Policy;
+  readonly callbackRules: { readonly localMode: boolean; readonly allowedHosts: readonly string[] };
+  /** How long provisioning may take before the request ends TIMED_OUT. */
+  readonly provisioningTimeoutMs: number;
+}
+
+export type ValidateOutcome = 'validated' | 'rejected' | 'dry-run' | 'skipped';
+
+/**
+ * RECEIVED → VALIDATED (and on to the create queue), REJECTED with every failed rule, or DRY_RUN
+ * with the plan that would be sent. Redeliveries of a request past RECEIVED are skipped.
+ */
+export const validateRequest = async (
+  requestId: string,
+  deps: ValidateDependencies,
+): Promise<ValidateOutcome> => {
+  const record = await deps.store.get(requestId);
+  if (!record) {
+    logger.warn('validate: no such request; dropping the message', { requestId });
+    return 'skipped';
+  }
+  if (record.state !== 'RECEIVED') {
+    if (record.state === 'VALIDATED') await deps.queue.send('create', { requestId });
+    return 'skipped';
+  }
+  const { plan, violations } = await checkRequest(record, deps);
+  const at = deps.clock.now().toISOString();
+  if (violations.length > 0 || !plan) {
+    const rejected = await deps.store.transition({
+      requestId,
+      expectedVersion: record.version,
+      from: 'RECEIVED',
+      to: 'REJECTED',
+      set: { violations, ...(plan ? { plan } : {}), notification: pendingNotification('replica.rejected') },
+      note: violations.map((violation) => violation.rule).join(', '),
+      at,
+    });
+    await enqueuePendingNotifications([rejected], deps, at);
+    return 'rejected';
+  }
+  if (record.request.dryRun) {
+    const dryRun = await deps.store.transition({
+      requestId,
+      expectedVersion: record.version,
+      from: 'RECEIVED',
+      to: 'DRY_RUN',
+      set: { plan, notification: pendingNotification('replica.dry_run') },
+      note: 'pre-checks passed; nothing created',
+      at,
+    });
+    await enqueuePendingNotifications([dryRun], deps, at);
+    return 'dry-run';
+  }
+  const deadline = new Date(deps.clock.now().getTime() + deps.provisioningTimeoutMs).toISOString();
+  await deps.store.transition({
+    requestId,
+    expectedVersion: record.version,
+    from: 'RECEIVED',
+    to: 'VALIDATED',
+    set: { plan, deadline },
+    at,
+  });
+  await deps.queue.send('create', { requestId });
+  return 'validated';
+};
+
+const checkRequest = async (
+  record: RequestRecord,
+  deps: ValidateDependencies,
+): Promise<{ plan?: ReplicaPlan; violations: RuleViolation[] }> => {
+  const violations: RuleViolation[] = [];
+  const callbackUrl = record.request.callback?.url;
+  if (callbackUrl) {
+    const verdict = checkCallbackUrl(callbackUrl, deps.callbackRules);
+    if (!verdict.ok)
+      violations.push({ rule: 'callback.url', field: 'callback.url', message: verdict.reason });
+  }
+  const resolved = resolvePlan(record.request, deps.policy);
+  violations.push(...resolved.violations);
+  if (!resolved.plan || violations.length > 0)
+    return { ...(resolved.plan ? { plan: resolved.plan } : {}), violations };
+  const prechecks = await precheckAgainstTencent(resolved.plan, {
+    tencent: deps.tencent,
+    maxReplicasPerPrimary: maxReplicasFor(deps.policy, resolved.plan.MasterDBInstanceId),
+  });
+  return { plan: resolved.plan, violations: [...violations, ...prechecks.violations] };
+};

@@ -1,0 +1,54 @@
+import type { RequestRecord, WebhookType } from '../domain/request-record.ts';
+
+/** The completion webhook body (Standard Webhooks' recommended `{type, timestamp, data}` shape). */
+export interface WebhookPayload {
+  readonly type: WebhookType;
+  readonly timestamp: string;
+  readonly data: Record<string, unknown>;
+}
+
+const seconds = (from: string | undefined, to: string | undefined): number | undefined =>
+  from && to ? Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000)) : undefined;
+
+export const webhookPayload = (
+  record: RequestRecord,
+  type: WebhookType,
+  timestamp: string,
+): WebhookPayload => {
+  const plan = record.plan;
+  const finishedAt = [...record.history].reverse().find((entry) => entry.state === record.state)?.at;
+  return {
+    type,
+    timestamp,
+    data: {
+      requestId: record.requestId,
+      idempotencyKey: record.idempotencyKey,
+      state: record.state,
+      requester: record.requester,
+      primary: plan?.MasterDBInstanceId ?? record.request.MasterDBInstanceId,
+      region: plan?.Region ?? record.request.Region,
+      zone: plan?.Zone ?? record.request.Zone,
+      dealNames: record.creation?.dealNames ?? [],
+      billId: record.creation?.billId ?? null,
+      instances:
+        record.instances ?? (record.creation?.instanceIds ?? []).map((instanceId) => ({ instanceId })),
+      timings: {
+        receivedAt: record.createdAt,
+        submittedAt: record.creation?.submittedAt ?? null,
+        finishedAt: finishedAt ?? null,
+        elapsedSeconds: seconds(record.createdAt, finishedAt) ?? null,
+      },
+      ...(record.failure
+        ? {
+            error: {
+              code: record.failure.code,
+              message: record.failure.message,
+              tencentRequestId: record.failure.tencentRequestId ?? record.creation?.tencentRequestId ?? null,
+            },
+          }
+        : {}),
+      ...(record.violations?.length ? { violations: record.violations } : {}),
+      ...(type === 'replica.dry_run' && plan ? { wouldCreate: plan } : {}),
+    },
+  };
+};
