@@ -1,5 +1,8 @@
-import type { ReplicaRequest, Requester } from './replica-request.ts';
+import type { ReplicaPlan, ReplicaRequest, Requester } from './replica-request.ts';
 import type { RequestState } from './request-state.ts';
+
+/** The exact CreateReadOnlyDBInstance parameters replica-flow will send, after policy defaults (schema in replica-request.ts). */
+export type { ReplicaPlan } from './replica-request.ts';
 
 /** One line of a request's history: every state change is appended, never rewritten. */
 export interface HistoryEntry {
@@ -116,30 +119,4 @@ export interface RequestRecord {
   readonly notification?: Notification;
   /** Epoch seconds; DynamoDB TTL removes terminal records after the idempotency window. */
   readonly expiresAt?: number;
-}
-
-/** The exact CreateReadOnlyDBInstance parameters replica-flow will send, after policy defaults. */
-export interface ReplicaPlan {
-  readonly Region: string;
-  readonly Zone: string;
-  readonly MasterDBInstanceId: string;
-  readonly SpecCode: string;
-  readonly Storage: number;
-  readonly InstanceCount: number;
-  readonly Period: number;
-  readonly InstanceChargeType: 'PREPAID' | 'POSTPAID_BY_HOUR';
-  readonly VpcId?: string;
-  readonly SubnetId?: string;
-  readonly SecurityGroupIds?: readonly string[];
-  readonly ReadOnlyGroupId?: string;
-  readonly AutoVoucher?: number;
-  readonly VoucherIds?: readonly string[];
-  readonly AutoRenewFlag?: number;
-  readonly ProjectId?: number;
-  readonly ActivityId?: number;
-  readonly NeedSupportIpv6?: number;
-  readonly DedicatedClusterId?: string;
-  readonly DeletionProtection?: boolean;
-  readonly Name?: string;
-  readonly TagList?: { readonly TagKey: string; readonly TagValue: string };
 }

@@ -1,0 +1,31 @@
+/**
+ * The policy: what replicas may be created, within which limits, with which per-primary defaults.
+ * Schema in `policy-schema.ts`, evaluation (`resolvePlan`) in `policy-evaluation.ts`, file
+ * loading in `policy-loader.ts`; this module is the one to import.
+ */
+export {
+  checkPolicyRules,
+  checkReplicaLimit,
+  type EffectiveRules,
+  effectiveRulesFor,
+  findPrimaryPolicy,
+  maxReplicasFor,
+  type PlanResolution,
+  type PrimaryMatch,
+  type ResolveOptions,
+  resolvePlan,
+  rulesFor,
+} from './policy-evaluation.ts';
+export { isGlob, matchesAny, matchesGlob } from './policy-glob.ts';
+export { loadPolicy, type PolicyFormat, parsePolicy, policyFormatOf } from './policy-loader.ts';
+export {
+  type LimitOverrides,
+  type Policy,
+  type PolicyInput,
+  type PolicyLimits,
+  type PrimaryDefaults,
+  type PrimaryPolicy,
+  policySchema,
+  type ScaleOutPolicy,
+  type SlackAuthorization,
+} from './policy-schema.ts';
