@@ -24,6 +24,12 @@ export interface TransitionCommand {
 export interface UpdateCommand {
   readonly requestId: string;
   readonly expectedVersion: number;
+  /**
+   * The state the caller read. Optional; when given, the write is also conditional on it and the
+   * store derives the in-flight index attributes from it without a second round trip when the
+   * change touches `notification`.
+   */
+  readonly state?: RequestState;
   readonly set?: TransitionCommand['set'];
   readonly remove?: TransitionCommand['remove'];
   readonly at: string;
@@ -52,4 +58,30 @@ export interface RequestStore {
   /** A named lease (e.g. the poller's run lock); true when `owner` holds it until `until`. */
   acquireLock(name: string, owner: string, until: Date, now: Date): Promise<boolean>;
   releaseLock(name: string, owner: string): Promise<void>;
+}
+
+/** A named marker with a validity window, e.g. a cooldown per primary instance. */
+export interface Marker {
+  readonly name: string;
+  readonly value: Readonly<Record<string, unknown>>;
+  readonly until: Date;
+}
+
+export interface PutMarkerOptions {
+  /** The only mode so far: write only if the marker is absent or its window ended (`until < now`). */
+  readonly ifAbsentOrExpired: true;
+  readonly until: Date;
+  readonly now: Date;
+}
+
+/** Markers sharing the request table (cooldowns). Separate so `RequestStore` fakes need not grow. */
+export interface MarkerStore {
+  /** Conditional put; true when written, false when an unexpired marker of that name exists. */
+  putMarker(
+    name: string,
+    value: Readonly<Record<string, unknown>>,
+    options: PutMarkerOptions,
+  ): Promise<boolean>;
+  /** The marker, or undefined; with `now`, a marker whose window ended (`until < now`) reads as undefined. */
+  getMarker(name: string, now?: Date): Promise<Marker | undefined>;
 }

@@ -1,0 +1,81 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '#shared/adapters/store/table-definition.ts';
+
+/** dynalite ships no types; this is the part of its factory we use. */
+type DynaliteFactory = (options: {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => Server;
+
+const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
+
+export interface DynaliteOptions {
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  readonly host?: '127.0.0.1';
+  /** LevelDB folder that persists the data across restarts; omitted = in memory. */
+  readonly dataDir?: string;
+  /** Table to create (with its index) once the server listens; omitted = none. */
+  readonly tableName?: string;
+}
+
+export interface DynaliteServer {
+  /** Endpoint for `AWS_ENDPOINT_URL_DYNAMODB` or a client's `endpoint`. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting requests, drops open connections and closes LevelDB (releasing its lock). */
+  close(): Promise<void>;
+}
+
+/** Credentials and region dynalite accepts (it checks neither); for local clients and tests. */
+export const LOCAL_DYNAMO_CLIENT_CONFIG = {
+  region: 'ap-southeast-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+} as const;
+
+/** Starts dynalite (DynamoDB's wire API on LevelDB) and ensures the replica-flow table exists. */
+export const startDynalite = async (options: DynaliteOptions = {}): Promise<DynaliteServer> => {
+  const host = options.host ?? '127.0.0.1';
+  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
+  const server = dynalite({
+    ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      // dynalite's close waits for the HTTP server, then closes LevelDB; SDK clients keep
+      // connections alive, so end them or the close (and the LevelDB lock) would wait for them.
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
+
+  if (options.tableName !== undefined) {
+    const client = new DynamoDBClient({ ...LOCAL_DYNAMO_CLIENT_CONFIG, endpoint: url });
+    try {
+      await ensureTable(client, options.tableName);
+    } catch (error) {
+      await close().catch(() => undefined);
+      throw error;
+    } finally {
+      client.destroy();
+    }
+  }
+  return { url, port, close };
+};

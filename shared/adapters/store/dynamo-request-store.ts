@@ -1,0 +1,474 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand as UpdateItemCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { HistoryEntry, RequestRecord } from '#shared/domain/request-record.ts';
+import {
+  assertTransition,
+  isTerminal,
+  type RequestState,
+  TERMINAL_STATES,
+} from '#shared/domain/request-state.ts';
+import { ConcurrentUpdateError, ConfigError } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
+import type {
+  InFlightPage,
+  Marker,
+  MarkerStore,
+  PutMarkerOptions,
+  PutNewResult,
+  RequestStore,
+  TransitionCommand,
+  UpdateCommand,
+} from '#shared/ports/request-store.ts';
+import { ExpressionBuilder } from './expression-builder.ts';
+import { decodeCursor, encodeCursor, type InFlightPosition } from './inflight-cursor.ts';
+import {
+  expiresAtFor,
+  type ItemOptions,
+  inflightShardName,
+  inflightShardOf,
+  type NotificationStatus,
+  STORE_OWNED_ATTRIBUTES,
+  toItem,
+  toRecord,
+  withoutUndefined,
+} from './request-item.ts';
+import { StoreError, toStoreError } from './store-error.ts';
+import { lockKey, markerKey, requestKey, TABLE } from './table-definition.ts';
+
+export interface DynamoRequestStoreOptions {
+  /** Injected client; default: a `DynamoDBClient` from the environment (`AWS_ENDPOINT_URL_DYNAMODB`, region…). */
+  readonly client?: DynamoDBDocumentClient | DynamoDBClient;
+  readonly tableName: string;
+  /** How long a terminal record is kept (the idempotency window). Default 30 days. */
+  readonly retentionSeconds?: number;
+  /**
+   * Partitions of the in-flight index. Default 1; raise it (never lower it: records in higher
+   * shards would be missed until their next write) if in-flight writes outgrow one partition.
+   */
+  readonly inflightShards?: number;
+}
+
+export const DEFAULT_RETENTION_SECONDS = 30 * 24 * 60 * 60;
+export const DEFAULT_IN_FLIGHT_PAGE_SIZE = 100;
+
+/** Fields a command may not set: the store writes them (state and version through `transition`). */
+const NOT_SETTABLE: ReadonlySet<string> = new Set([
+  ...STORE_OWNED_ATTRIBUTES,
+  'requestId',
+  'state',
+  'version',
+  'history',
+  'updatedAt',
+]);
+/** Fields a command may not remove: a record without them is not a record. */
+const NOT_REMOVABLE: ReadonlySet<string> = new Set([
+  ...NOT_SETTABLE,
+  'idempotencyKey',
+  'payloadHash',
+  'request',
+  'requester',
+  'createdAt',
+]);
+
+type Change =
+  | { readonly kind: 'transition'; readonly command: TransitionCommand }
+  | { readonly kind: 'update'; readonly command: UpdateCommand };
+
+/** What the store knows of the record before a write, beyond the command; `null` = no notification. */
+interface Prior {
+  readonly state?: RequestState;
+  readonly notificationStatus?: NotificationStatus | null;
+}
+
+/**
+ * The request store on one DynamoDB table (see `table-definition.ts`). Every write is a single
+ * conditional PutItem/UpdateItem; the store derives the in-flight index attributes and the TTL
+ * from the record the write produces, so use cases never set them.
+ */
+export class DynamoRequestStore implements RequestStore, MarkerStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly retentionSeconds: number;
+  private readonly inflightShards: number;
+  private readonly itemOptions: ItemOptions;
+
+  constructor(options: DynamoRequestStoreOptions) {
+    if (!options.tableName) throw new ConfigError('DynamoRequestStore needs a tableName');
+    this.tableName = options.tableName;
+    this.retentionSeconds = positiveInteger(
+      'retentionSeconds',
+      options.retentionSeconds,
+      DEFAULT_RETENTION_SECONDS,
+    );
+    this.inflightShards = positiveInteger('inflightShards', options.inflightShards, 1);
+    this.itemOptions = { retentionSeconds: this.retentionSeconds, inflightShards: this.inflightShards };
+    const client = options.client ?? new DynamoDBClient({});
+    this.doc =
+      client instanceof DynamoDBDocumentClient
+        ? client
+        : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async putNew(record: RequestRecord): Promise<PutNewResult> {
+    const item = toItem(record, this.itemOptions);
+    // A record that vanished (TTL) between our failed put and our read is put again, once.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { created: true, record: toRecord(item) };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) {
+          throw toStoreError(error, `putNew of request ${record.requestId}`);
+        }
+        // DynamoDB returns the existing item with the failure; dynalite does not, so read it.
+        const existing = recordOf(error) ?? (await this.get(record.requestId));
+        if (existing !== undefined) return { created: false, existing };
+      }
+    }
+    throw new ConcurrentUpdateError(
+      record.requestId,
+      `Request ${record.requestId} kept changing during putNew`,
+    );
+  }
+
+  async get(requestId: string): Promise<RequestRecord | undefined> {
+    try {
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: requestKey(requestId), ConsistentRead: true }),
+      );
+      return Item === undefined ? undefined : toRecord(Item);
+    } catch (error) {
+      throw toStoreError(error, `get of request ${requestId}`);
+    }
+  }
+
+  transition(command: TransitionCommand): Promise<RequestRecord> {
+    assertTransition(command.from, command.to);
+    return this.change({ kind: 'transition', command });
+  }
+
+  update(command: UpdateCommand): Promise<RequestRecord> {
+    return this.change({ kind: 'update', command });
+  }
+
+  async listInFlight(
+    options: { readonly limit?: number; readonly cursor?: string } = {},
+  ): Promise<InFlightPage> {
+    const limit = options.limit ?? DEFAULT_IN_FLIGHT_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new StoreError(
+        'STORE_INVALID_COMMAND',
+        `listInFlight limit must be a positive integer (got ${limit})`,
+      );
+    }
+    let position: InFlightPosition =
+      options.cursor === undefined ? { shard: 0 } : decodeCursor(options.cursor, this.inflightShards);
+    const records: RequestRecord[] = [];
+    let itemsRead = 0;
+    for (;;) {
+      const page = await this.queryShard(position, limit - records.length);
+      itemsRead += page.ScannedCount ?? page.Items?.length ?? 0;
+      records.push(...readableRecords(page.Items ?? []));
+      if (page.LastEvaluatedKey !== undefined) {
+        return {
+          records,
+          itemsRead,
+          cursor: encodeCursor({ shard: position.shard, lastKey: page.LastEvaluatedKey }),
+        };
+      }
+      if (position.shard + 1 >= this.inflightShards) return { records, itemsRead };
+      position = { shard: position.shard + 1 };
+      if (records.length >= limit) return { records, itemsRead, cursor: encodeCursor(position) };
+    }
+  }
+
+  async acquireLock(name: string, owner: string, until: Date, now: Date): Promise<boolean> {
+    const expression = new ExpressionBuilder();
+    const untilMs = expression.name('untilMs');
+    expression.condition(
+      `attribute_not_exists(${expression.name(TABLE.partitionKey)}) OR ${untilMs} < ${expression.value(now.getTime())}` +
+        ` OR ${expression.name('owner')} = ${expression.value(owner)}`,
+    );
+    return this.putIf(
+      { ...lockKey(name), owner, ...validityWindow(until) },
+      expression,
+      `acquireLock ${name}`,
+    );
+  }
+
+  async releaseLock(name: string, owner: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: lockKey(name),
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      // Someone else holds it (ours expired and was taken), or nobody does: nothing of ours to release.
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw toStoreError(error, `releaseLock ${name}`);
+    }
+  }
+
+  async putMarker(
+    name: string,
+    value: Readonly<Record<string, unknown>>,
+    options: PutMarkerOptions,
+  ): Promise<boolean> {
+    const expression = new ExpressionBuilder();
+    expression.condition(
+      `attribute_not_exists(${expression.name(TABLE.partitionKey)})` +
+        ` OR ${expression.name('untilMs')} < ${expression.value(options.now.getTime())}`,
+    );
+    return this.putIf(
+      { ...markerKey(name), name, value: withoutUndefined(value), ...validityWindow(options.until) },
+      expression,
+      `putMarker ${name}`,
+    );
+  }
+
+  async getMarker(name: string, now?: Date): Promise<Marker | undefined> {
+    try {
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: markerKey(name), ConsistentRead: true }),
+      );
+      if (Item === undefined) return undefined;
+      const untilMs = Number(Item.untilMs);
+      if (now !== undefined && untilMs < now.getTime()) return undefined;
+      return { name, value: (Item.value ?? {}) as Record<string, unknown>, until: new Date(untilMs) };
+    } catch (error) {
+      throw toStoreError(error, `getMarker ${name}`);
+    }
+  }
+
+  /** One conditional UpdateItem; on a lost condition that was only an assumption, learn and retry once. */
+  private async change(change: Change, prior: Prior = {}): Promise<RequestRecord> {
+    const { requestId } = change.command;
+    const { expression, assumes } = this.planChange(change, prior);
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: requestKey(requestId),
+          ...expression.build(),
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return toRecord(Attributes ?? {});
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) {
+        throw toStoreError(error, `${change.kind} of request ${requestId}`);
+      }
+      const current = recordOf(error) ?? (assumes ? await this.get(requestId) : undefined);
+      if (assumes && current !== undefined && stillExpected(change, current)) {
+        // Only the assumption failed; the retry knows the facts and stays conditional on the version.
+        return this.change(change, {
+          state: current.state,
+          notificationStatus: current.notification?.status ?? null,
+        });
+      }
+      throw new ConcurrentUpdateError(requestId, lostRaceMessage(change, current), { cause: error });
+    }
+  }
+
+  /**
+   * The UpdateItem for a change. The derived attributes come from the resulting record, known from
+   * the command (the `to` state, `set.notification`, `remove`) and `prior`. Where a fact is unknown,
+   * the write assumes the usual case and adds it to the condition (`assumes`).
+   */
+  private planChange(change: Change, prior: Prior): { expression: ExpressionBuilder; assumes: boolean } {
+    const { command } = change;
+    assertWritableFields(command);
+    const expression = new ExpressionBuilder();
+    const name = (attribute: string) => expression.name(attribute);
+    const value = (literal: unknown) => expression.value(literal);
+
+    expression.condition(`attribute_exists(${name(TABLE.partitionKey)})`);
+    expression.condition(`${name('version')} = ${value(command.expectedVersion)}`);
+    const expectedState = change.kind === 'transition' ? change.command.from : change.command.state;
+    if (expectedState !== undefined) expression.condition(`${name('state')} = ${value(expectedState)}`);
+
+    expression.set('version', `${name('version')} + ${value(1)}`).setValue('updatedAt', command.at);
+    if (change.kind === 'transition') {
+      const entry: HistoryEntry = { state: change.command.to, at: command.at, note: change.command.note };
+      expression.setValue('state', change.command.to);
+      expression.set('history', `list_append(${name('history')}, ${value([withoutUndefined(entry)])})`);
+    }
+    for (const [field, fieldValue] of Object.entries(command.set ?? {})) {
+      if (fieldValue !== undefined) expression.setValue(field, withoutUndefined(fieldValue));
+    }
+    for (const field of command.remove ?? []) expression.remove(field);
+
+    const state = change.kind === 'transition' ? change.command.to : (change.command.state ?? prior.state);
+    const notificationChanged =
+      command.set?.notification !== undefined || command.remove?.includes('notification');
+    const notificationStatus =
+      command.set?.notification !== undefined
+        ? command.set.notification.status
+        : command.remove?.includes('notification')
+          ? null
+          : prior.notificationStatus;
+    let assumes = false;
+    let inFlight: boolean | undefined;
+    if (change.kind === 'update' && !notificationChanged) {
+      inFlight = undefined; // same state, same notification: in or out of the index as before
+    } else if (notificationStatus === 'PENDING' || (state !== undefined && !isTerminal(state))) {
+      inFlight = true;
+    } else if (state !== undefined && notificationStatus !== undefined) {
+      inFlight = false;
+    } else if (state === undefined) {
+      // An update moved the notification out of PENDING without saying the state: notifications
+      // belong to terminal records, so assume terminal (and leave the index) — conditionally.
+      assumes = true;
+      inFlight = false;
+      const terminal = [...TERMINAL_STATES].map((terminalState) => value(terminalState));
+      expression.condition(`${name('state')} IN (${terminal.join(', ')})`);
+    } else {
+      // A transition to a terminal state that does not touch the notification: assume none is pending.
+      assumes = true;
+      inFlight = false;
+      const status = name('notification.status');
+      expression.condition(`attribute_not_exists(${status}) OR ${status} <> ${value('PENDING')}`);
+    }
+
+    const { partitionKey: shardAttribute, sortKey: sinceAttribute } = TABLE.inflightIndex;
+    if (inFlight === true) {
+      expression.setValue(shardAttribute, inflightShardOf(command.requestId, this.inflightShards));
+      // A transition starts a new in-flight phase; an update keeps the phase it is in.
+      expression.set(
+        sinceAttribute,
+        change.kind === 'transition'
+          ? value(command.at)
+          : `if_not_exists(${name(sinceAttribute)}, ${value(command.at)})`,
+      );
+    } else if (inFlight === false) {
+      expression.remove(shardAttribute).remove(sinceAttribute);
+    }
+    if (change.kind === 'transition') {
+      if (isTerminal(change.command.to)) {
+        expression.setValue(TABLE.ttlAttribute, expiresAtFor(command.at, this.retentionSeconds));
+      } else {
+        expression.remove(TABLE.ttlAttribute);
+      }
+    }
+    return { expression, assumes };
+  }
+
+  private async queryShard(position: InFlightPosition, limit: number) {
+    const { name, partitionKey } = TABLE.inflightIndex;
+    try {
+      return await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: name,
+          KeyConditionExpression: '#shard = :shard',
+          ExpressionAttributeNames: { '#shard': partitionKey },
+          ExpressionAttributeValues: { ':shard': inflightShardName(position.shard) },
+          Limit: limit,
+          ...(position.lastKey === undefined ? {} : { ExclusiveStartKey: position.lastKey }),
+        }),
+      );
+    } catch (error) {
+      throw toStoreError(error, `listInFlight (shard ${position.shard})`);
+    }
+  }
+
+  /** A conditional PutItem that answers false instead of throwing when the condition fails. */
+  private async putIf(item: Record<string, unknown>, expression: ExpressionBuilder, action: string) {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ...expression.build() }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw toStoreError(error, action);
+    }
+  }
+}
+
+const positiveInteger = (option: string, value: number | undefined, fallback: number): number => {
+  const result = value ?? fallback;
+  if (!Number.isInteger(result) || result < 1) {
+    throw new ConfigError(`DynamoRequestStore option ${option} must be a positive integer (got ${value})`);
+  }
+  return result;
+};
+
+/** A lease or marker window: `untilMs` for conditions, `until` for people, `expiresAt` for TTL cleanup. */
+const validityWindow = (until: Date) => ({
+  until: until.toISOString(),
+  untilMs: until.getTime(),
+  [TABLE.ttlAttribute]: Math.ceil(until.getTime() / 1000),
+});
+
+/** The item DynamoDB returns with a failed condition (`ReturnValuesOnConditionCheckFailure: ALL_OLD`). */
+const recordOf = (error: ConditionalCheckFailedException): RequestRecord | undefined =>
+  error.Item === undefined ? undefined : toRecord(unmarshall(error.Item));
+
+const stillExpected = (change: Change, current: RequestRecord): boolean => {
+  const expectedState = change.kind === 'transition' ? change.command.from : change.command.state;
+  return (
+    current.version === change.command.expectedVersion &&
+    (expectedState === undefined || current.state === expectedState)
+  );
+};
+
+const lostRaceMessage = (change: Change, current: RequestRecord | undefined): string => {
+  const { requestId, expectedVersion } = change.command;
+  const expected =
+    change.kind === 'transition'
+      ? `${change.command.from} at version ${expectedVersion}`
+      : `at version ${expectedVersion}`;
+  const now = current === undefined ? '' : ` (now ${current.state} at version ${current.version})`;
+  return `Request ${requestId} is no longer ${expected}${now}`;
+};
+
+const assertWritableFields = (command: TransitionCommand | UpdateCommand): void => {
+  const set = Object.keys(command.set ?? {});
+  const remove = (command.remove ?? []).map(String);
+  const refused = [
+    ...set.filter((field) => NOT_SETTABLE.has(field)).map((field) => `set ${field}`),
+    ...remove.filter((field) => NOT_REMOVABLE.has(field)).map((field) => `remove ${field}`),
+    ...remove.filter((field) => set.includes(field)).map((field) => `set and remove ${field}`),
+  ];
+  if (refused.length > 0) {
+    throw new StoreError(
+      'STORE_INVALID_COMMAND',
+      `Refused change to request ${command.requestId}: ${refused.join(', ')}`,
+    );
+  }
+};
+
+/** In-flight records; an item that is not a record is logged and skipped, never blocking the others. */
+const readableRecords = (items: readonly Record<string, unknown>[]): RequestRecord[] =>
+  items.flatMap((item) => {
+    try {
+      return [toRecord(item)];
+    } catch (error) {
+      logger.error('Skipping an unreadable item in the in-flight index', {
+        pk: String(item[TABLE.partitionKey]),
+        error,
+      });
+      return [];
+    }
+  });
