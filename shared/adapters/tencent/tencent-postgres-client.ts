@@ -13,7 +13,10 @@ export interface TencentPostgresOptions {
   readonly protocol?: 'https://' | 'http://';
   /** Per call, default 10 s. A create that times out is `ambiguous`: it may have been accepted. */
   readonly timeoutSeconds?: number;
-  /** Default: a keep-alive agent for the protocol (also what keeps the SDK off `process.env.http_proxy`). */
+  /**
+   * Used for every call when given. Default: a keep-alive agent for reads and a non-pooled one for the
+   * create, both for the protocol; either way an explicit agent keeps the SDK off `process.env.http_proxy`.
+   */
   readonly agent?: http.Agent | https.Agent;
   readonly language?: 'en-US';
 }
@@ -22,22 +25,35 @@ const DEFAULT_ENDPOINT = 'postgres.tencentcloudapi.com';
 const DEFAULT_TIMEOUT_SECONDS = 10;
 
 /**
- * The real `tencentcloud-sdk-nodejs` PostgreSQL client behind the `TencentPostgres` port. One SDK
- * client per region, created on first use and kept. The SDK never retries; neither does this
- * adapter: every failure becomes a `TencentApiError` whose `kind` tells the caller what it may do.
+ * How a call reaches Tencent. Reads share keep-alive connections. The create goes over a fresh
+ * connection: a pooled socket that went stale while the Lambda was frozen (or that a NAT gateway
+ * dropped) fails with a reset after the request may have been written, which would turn a healthy
+ * create into an ambiguous one; one handshake per replica is cheap by comparison.
+ */
+type Connection = 'pooled' | 'fresh';
+
+/**
+ * The real `tencentcloud-sdk-nodejs` PostgreSQL client behind the `TencentPostgres` port. SDK
+ * clients are created on first use, one per region (and connection kind), and kept. The SDK never
+ * retries; neither does this adapter: every failure becomes a `TencentApiError` whose `kind` tells
+ * the caller what it may do.
  *
  * An explicit agent is always passed: without one the SDK tunnels every call, loopback included,
  * through `process.env.http_proxy` (it ignores NO_PROXY); an explicit agent takes precedence.
  */
 export const createTencentPostgres = (options: TencentPostgresOptions): TencentPostgres => {
   const protocol = options.protocol ?? 'https://';
-  const agent =
-    options.agent ??
-    (protocol === 'http://' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true }));
+  const newAgent = (keepAlive: boolean) =>
+    protocol === 'http://' ? new http.Agent({ keepAlive }) : new https.Agent({ keepAlive });
+  const agents: Record<Connection, http.Agent> = {
+    pooled: options.agent ?? newAgent(true),
+    fresh: options.agent ?? newAgent(false),
+  };
   const clients = new Map<string, Client>();
 
-  const clientFor = (region: string): Client => {
-    let client = clients.get(region);
+  const clientFor = (region: string, connection: Connection = 'pooled'): Client => {
+    const key = `${region}/${connection}`;
+    let client = clients.get(key);
     if (!client) {
       client = new Client({
         credential: { ...options.credentials },
@@ -49,11 +65,11 @@ export const createTencentPostgres = (options: TencentPostgresOptions): TencentP
             protocol,
             reqMethod: 'POST',
             reqTimeout: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
-            agent,
+            agent: agents[connection],
           },
         },
       });
-      clients.set(region, client);
+      clients.set(key, client);
     }
     return client;
   };
@@ -68,7 +84,7 @@ export const createTencentPostgres = (options: TencentPostgresOptions): TencentP
 
   return {
     createReadOnlyDBInstance: (region, request) =>
-      call('CreateReadOnlyDBInstance', () => clientFor(region).CreateReadOnlyDBInstance(request)),
+      call('CreateReadOnlyDBInstance', () => clientFor(region, 'fresh').CreateReadOnlyDBInstance(request)),
     describeOrders: (region, request) =>
       call('DescribeOrders', () => clientFor(region).DescribeOrders(request)),
     describeDBInstances: (region, request) =>
