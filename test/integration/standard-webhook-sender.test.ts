@@ -194,12 +194,15 @@ describe('standard webhook sender', () => {
     expect(result.error).toBe('delivery failed: proxy said: whsec_[redacted]');
   });
 
-  it('refuses to construct with a secret that is not base64, without echoing it', () => {
-    expect(() => createStandardWebhookSender({ secret: 'whsec_!!not-base64!!' })).toThrow(ConfigError);
-    expect(() => createStandardWebhookSender({ secret: 'whsec_!!not-base64!!' })).toThrow(
-      /^The webhook signing secret is not a valid whsec_ base64 secret$/,
-    );
-  });
+  it.each(['whsec_!!not-base64!!', 'whsec_', ''])(
+    'refuses to construct with the secret %j, without echoing it',
+    (badSecret) => {
+      expect(() => createStandardWebhookSender({ secret: badSecret })).toThrow(ConfigError);
+      expect(() => createStandardWebhookSender({ secret: badSecret })).toThrow(
+        /^The webhook signing secret is not a valid whsec_ base64 secret$/,
+      );
+    },
+  );
 
   describe('outside local mode', () => {
     it.each([
