@@ -1,0 +1,48 @@
+import { logger } from '#shared/logger.ts';
+import { UsageError } from './cli-flags.ts';
+import { demoCommand } from './demo-command.ts';
+import { requestCommand } from './request-command.ts';
+import { statusCommand } from './status-command.ts';
+import { upCommand } from './up-command.ts';
+
+const USAGE = `replica-flow — read-only replicas of TencentDB for PostgreSQL, exactly once
+
+  replica-flow up [--port 8080] [--emulator-port 9080] [--data-dir .data] [--policy policy/default.yaml]
+                  [--poll-interval 2] [--tencent emulator|live]
+  replica-flow request --primary <id> [--region --zone --spec --storage --count --period --charge
+                  --vpc --subnet --security-group --name --ro-group --tag k=v --callback <url>
+                  --idempotency-key <k> --dry-run --wait --timeout <s> --url <api> --api-key <key> --json]
+  replica-flow status <request-id> [--url <api> --api-key <key>]
+  replica-flow demo
+`;
+
+const commands: Record<string, (argv: readonly string[]) => Promise<number | undefined | void>> = {
+  up: upCommand,
+  request: requestCommand,
+  status: statusCommand,
+  demo: demoCommand,
+};
+
+const main = async (argv: readonly string[]): Promise<number> => {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command "${name}"\n\n${USAGE}`);
+  return (await command(rest)) ?? 0;
+};
+
+// The CLI prints its own lines; the workflow's JSON logs go to stderr only when asked for.
+if (!process.env.LOG_LEVEL) logger.setLogLevel('WARN');
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`replica-flow: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

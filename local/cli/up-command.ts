@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { startLocalStack } from '../stack/local-stack.ts';
+import { parseFlags } from './cli-flags.ts';
+import { writeStackFile } from './stack-file.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const upFlagsSchema = z.object({
+  port: port.default(Number(process.env.REPLICA_FLOW_PORT ?? 8080)),
+  'emulator-port': port.default(Number(process.env.REPLICA_FLOW_EMULATOR_PORT ?? 9080)),
+  'data-dir': z
+    .string()
+    .min(1)
+    .default(process.env.REPLICA_FLOW_DATA_DIR ?? '.data'),
+  policy: z
+    .string()
+    .min(1)
+    .default(process.env.REPLICA_FLOW_POLICY ?? 'policy/default.yaml'),
+  'poll-interval': z.coerce
+    .number()
+    .positive()
+    .max(3600)
+    .default(Number(process.env.REPLICA_FLOW_POLL_INTERVAL ?? 2)),
+  tencent: z.enum(['emulator', 'live']).default('emulator'),
+});
+
+/** `replica-flow up` (= `npm start`): the whole workflow on 127.0.0.1 until Ctrl-C. */
+export const upCommand = async (argv: readonly string[]): Promise<void> => {
+  const { flags } = parseFlags(
+    argv,
+    {
+      port: { type: 'string' },
+      'emulator-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      policy: { type: 'string' },
+      'poll-interval': { type: 'string' },
+      tencent: { type: 'string' },
+    },
+    upFlagsSchema,
+  );
+  const stack = await startLocalStack({
+    port: flags.port,
+    emulatorPort: flags['emulator-port'],
+    dataDir: flags['data-dir'],
+    policyFile: flags.policy,
+    pollIntervalMs: flags['poll-interval'] * 1000,
+    tencent: flags.tencent,
+  });
+  await writeStackFile(flags['data-dir'], {
+    ingressUrl: stack.ingressUrl,
+    ...(stack.emulatorUrl ? { emulatorUrl: stack.emulatorUrl } : {}),
+    sqsUrl: stack.sqsUrl,
+    dynamoUrl: stack.dynamoUrl,
+    apiKey: stack.credentials.apiKey,
+    pid: process.pid,
+  });
+  process.stdout.write(
+    [
+      'replica-flow local stack is up',
+      `  API            ${stack.ingressUrl}/v1/replica-requests`,
+      `  API key        ${stack.credentials.apiKey}   (Authorization: Bearer …)`,
+      `  webhook secret ${stack.credentials.webhookSecret}`,
+      stack.emulatorUrl
+        ? `  Tencent        ${stack.emulatorUrl}   (emulator; inspect ${stack.emulatorUrl}/_emulator/instances)`
+        : '  Tencent        live (postgres.tencentcloudapi.com)',
+      `  DynamoDB       ${stack.dynamoUrl}   (dynalite, data in ${flags['data-dir']}/dynamodb)`,
+      `  SQS            ${stack.sqsUrl}   (queues: ${Object.values(stack.queues)
+        .map((queue) => queue.url.split('/').pop())
+        .join(', ')})`,
+      `  poll every     ${flags['poll-interval']} s`,
+      '',
+      'Try:  npx replica-flow request --primary postgres-abcdef --wait',
+      'Stop: Ctrl-C',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  process.stdout.write('stopping…\n');
+  await stack.stop();
+};

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The development API key and webhook signing secret of one local data folder. */
+export interface LocalCredentials {
+  readonly apiKey: string;
+  readonly webhookSecret: string;
+}
+
+const credentialsSchema = z.strictObject({
+  apiKey: z.string().min(16),
+  webhookSecret: z.string().startsWith('whsec_'),
+});
+
+/**
+ * Generated once per data folder and kept there (mode 0600), so a restart keeps the same key.
+ * `REPLICA_FLOW_API_KEY` and `WEBHOOK_SIGNING_SECRET` override them.
+ */
+export const loadOrCreateLocalCredentials = async (dataDir: string): Promise<LocalCredentials> => {
+  const file = path.join(dataDir, 'local-credentials.json');
+  let stored: LocalCredentials | undefined;
+  try {
+    stored = credentialsSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  } catch {
+    stored = undefined;
+  }
+  if (!stored) {
+    stored = {
+      apiKey: `rf_local_${randomBytes(18).toString('base64url')}`,
+      webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
+    };
+    await writeFile(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+  }
+  return {
+    apiKey: process.env.REPLICA_FLOW_API_KEY || stored.apiKey,
+    webhookSecret: process.env.WEBHOOK_SIGNING_SECRET || stored.webhookSecret,
+  };
+};

@@ -1,0 +1,247 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { buildCreateHandler } from '#functions/create.ts';
+import { buildIngestHandler } from '#functions/ingest.ts';
+import { buildNotifyHandler } from '#functions/notify.ts';
+import { buildPollHandler } from '#functions/poll.ts';
+import { buildValidateHandler } from '#functions/validate.ts';
+import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
+import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
+import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
+import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-webhook-sender.ts';
+import type { Dependencies, Settings } from '#shared/config/dependencies.ts';
+import { loadPolicy } from '#shared/domain/policy.ts';
+import { parseApiKeys } from '#shared/http/api-keys.ts';
+import { logger } from '#shared/logger.ts';
+import { systemClock } from '#shared/ports/clock.ts';
+import type { PollReport } from '#shared/use-cases/poll-in-flight.ts';
+import { startSqsServer } from '../sqs-server/sqs-server.ts';
+import { EMULATOR_CREDENTIALS } from '../tencent-emulator/credentials.ts';
+import { startEmulator } from '../tencent-emulator/server.ts';
+import { LOCAL_DYNAMO_CLIENT_CONFIG, startDynalite } from './dynalite-server.ts';
+import { startHttpGateway } from './http-gateway.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { type LocalCredentials, loadOrCreateLocalCredentials } from './local-credentials.ts';
+import { ensureLocalQueues, type LocalQueue } from './local-queues.ts';
+import { startSqsEventSource } from './sqs-event-source.ts';
+
+export interface LocalStackOptions {
+  /** Ingress port; 0 picks a free one. */
+  readonly port?: number;
+  readonly emulatorPort?: number;
+  readonly sqsPort?: number;
+  readonly dynamoPort?: number;
+  /** Where dynalite, the queues, the emulator and the development credentials keep their state. */
+  readonly dataDir: string;
+  readonly policyFile?: string;
+  readonly pollIntervalMs?: number;
+  /** `emulator` (default) or `live`: drive Tencent Cloud itself with the credentials in the environment. */
+  readonly tencent?: 'emulator' | 'live';
+  readonly tencentEndpoint?: string;
+  /** Overrides of the workflow's tunables (tests shorten the grace periods). */
+  readonly settings?: Partial<Settings>;
+  /** A Tencent emulator world (object or file) instead of the default one. */
+  readonly world?: unknown;
+  /** Test hook: runs between the Tencent create call and the store write (crash injection). */
+  readonly afterCreateCall?: (requestId: string) => Promise<void>;
+}
+
+export interface LocalStack {
+  readonly ingressUrl: string;
+  readonly emulatorUrl?: string;
+  readonly sqsUrl: string;
+  readonly dynamoUrl: string;
+  readonly queues: Record<'requests' | 'create' | 'notify', LocalQueue>;
+  readonly credentials: LocalCredentials;
+  readonly dependencies: Dependencies;
+  /** Runs one poll cycle now (the schedule keeps running too). */
+  pollOnce(): Promise<PollReport>;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_SETTINGS: Settings = {
+  localMode: true,
+  allowedCallbackHosts: [],
+  provisioningTimeoutMs: 15 * 60_000,
+  visibilityGraceMs: 15_000,
+  requeueAfterMs: 60_000,
+  leaseMs: 60_000,
+  pollLockMs: 30_000,
+  webhookRetryWindowMs: 24 * 3600_000,
+  retryBackoff: { baseSeconds: 1, maxSeconds: 60 },
+  bodyLimitBytes: 64 * 1024,
+};
+
+const AWS_LOCAL = {
+  region: 'ap-southeast-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+};
+
+/**
+ * The whole workflow in one process: the Tencent emulator, dynalite, the SQS-compatible server,
+ * the five functions wired as in AWS (HTTP gateway → ingest; queues → validate, create, notify;
+ * a schedule → poll), all on 127.0.0.1, state under `dataDir`.
+ */
+export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
+  await mkdir(options.dataDir, { recursive: true });
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse())
+      await stopOne().catch((error) => logger.warn('stop failed', { error }));
+  };
+  try {
+    const credentials = await loadOrCreateLocalCredentials(options.dataDir);
+    const live = options.tencent === 'live';
+    const emulator = live
+      ? undefined
+      : await startEmulator({
+          port: options.emulatorPort ?? 0,
+          dataDir: path.join(options.dataDir, 'tencent-emulator'),
+          ...(options.world ? { world: options.world as never } : {}),
+        });
+    if (emulator) stoppers.push(() => emulator.close());
+    const dynamo = await startDynalite({
+      port: options.dynamoPort ?? 0,
+      dataDir: path.join(options.dataDir, 'dynamodb'),
+      tableName: 'replica-flow',
+    });
+    stoppers.push(() => dynamo.close());
+    const sqsServer = await startSqsServer({
+      port: options.sqsPort ?? 0,
+      dataDir: path.join(options.dataDir, 'sqs'),
+    });
+    stoppers.push(() => sqsServer.close());
+    const sqs = new SQSClient({ ...AWS_LOCAL, endpoint: sqsServer.url });
+    stoppers.push(async () => sqs.destroy());
+    const queues = await ensureLocalQueues(sqs);
+    const dynamoClient = new DynamoDBClient({ ...LOCAL_DYNAMO_CLIENT_CONFIG, endpoint: dynamo.url });
+    stoppers.push(async () => dynamoClient.destroy());
+
+    const settings: Settings = { ...LOCAL_SETTINGS, ...options.settings };
+    const tencentCredentials = live ? liveTencentCredentials() : EMULATOR_CREDENTIALS;
+    const dependencies: Dependencies = {
+      store: new DynamoRequestStore({ client: dynamoClient, tableName: 'replica-flow' }),
+      queue: new SqsMessageQueue({
+        client: sqs,
+        queueUrls: { requests: queues.requests.url, create: queues.create.url, notify: queues.notify.url },
+      }),
+      tencent: createTencentPostgres({
+        credentials: tencentCredentials,
+        ...(emulator
+          ? { endpoint: emulator.endpoint, protocol: 'http://' as const }
+          : {
+              endpoint: options.tencentEndpoint ?? 'postgres.tencentcloudapi.com',
+              protocol: 'https://' as const,
+            }),
+        timeoutSeconds: 10,
+      }),
+      webhooks: createStandardWebhookSender({
+        secret: credentials.webhookSecret,
+        allowPrivateAddresses: settings.localMode,
+      }),
+      clock: systemClock,
+      policy: await loadPolicy(options.policyFile ?? 'policy/default.yaml'),
+      apiKeys: parseApiKeys(`local-dev:${credentials.apiKey}`),
+      settings,
+    };
+
+    const consumers = [
+      { queue: queues.requests, functionName: 'validate', handler: buildValidateHandler(dependencies) },
+      {
+        queue: queues.create,
+        functionName: 'create',
+        handler: buildCreateHandler(
+          dependencies,
+          options.afterCreateCall ? { afterCall: options.afterCreateCall } : {},
+        ),
+      },
+      { queue: queues.notify, functionName: 'notify', handler: buildNotifyHandler(dependencies) },
+    ];
+    for (const consumer of consumers) {
+      const source = startSqsEventSource({
+        client: sqs,
+        queueUrl: consumer.queue.url,
+        queueArn: consumer.queue.arn,
+        handler: consumer.handler,
+        functionName: consumer.functionName,
+        timeoutMs: 30_000,
+        batchSize: 10,
+        maxConcurrency: 4,
+        waitTimeSeconds: 1,
+      });
+      stoppers.push(() => source.stop());
+    }
+
+    const poll = buildPollHandler(dependencies);
+    const pollOnce = async () =>
+      (await poll(
+        {
+          version: '0',
+          id: 'local',
+          'detail-type': 'Scheduled Event',
+          source: 'aws.events',
+          account: '000000000000',
+          time: new Date().toISOString(),
+          region: AWS_LOCAL.region,
+          resources: [],
+          detail: {},
+        },
+        lambdaContext('poll', 60_000),
+      )) as PollReport;
+    const timer = startSchedule(pollOnce, options.pollIntervalMs ?? 2000);
+    stoppers.push(() => timer.stop());
+
+    const gateway = await startHttpGateway({
+      port: options.port ?? 0,
+      handler: buildIngestHandler(dependencies),
+    });
+    stoppers.push(() => gateway.close());
+
+    return {
+      ingressUrl: gateway.url,
+      ...(emulator ? { emulatorUrl: emulator.url } : {}),
+      sqsUrl: sqsServer.url,
+      dynamoUrl: dynamo.url,
+      queues,
+      credentials,
+      dependencies,
+      pollOnce,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
+
+/** A fixed-rate schedule that never overlaps itself in this process (the run lock guards across processes). */
+const startSchedule = (run: () => Promise<unknown>, intervalMs: number) => {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = run()
+      .catch((error) => logger.error('poll cycle failed', { error }))
+      .finally(() => {
+        running = undefined;
+      });
+  }, intervalMs);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+};
+
+const liveTencentCredentials = () => {
+  const secretId = process.env.TENCENTCLOUD_SECRET_ID;
+  const secretKey = process.env.TENCENTCLOUD_SECRET_KEY;
+  if (!secretId || !secretKey) {
+    throw new Error(
+      '--tencent live needs TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in the environment',
+    );
+  }
+  return { secretId, secretKey };
+};
