@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '#shared/adapters/store/table-definition.ts';
+import { ConfigError } from '#shared/errors.ts';
 
 /** dynalite ships no types; this is the part of its factory we use. */
 type DynaliteFactory = (options: {
@@ -13,7 +14,12 @@ type DynaliteFactory = (options: {
   updateTableMs?: number;
 }) => Server;
 
-const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
+/** The LevelDB class dynalite itself uses (its `level` dependency), to probe a data folder's lock. */
+type LevelFactory = new (path: string) => { open(): Promise<void>; close(): Promise<void> };
+
+const require = createRequire(import.meta.url);
+const dynalite = require('dynalite') as DynaliteFactory;
+const { Level } = createRequire(require.resolve('dynalite'))('level') as { Level: LevelFactory };
 
 export interface DynaliteOptions {
   /** 0 (the default) picks a free port. */
@@ -39,10 +45,30 @@ export const LOCAL_DYNAMO_CLIENT_CONFIG = {
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 } as const;
 
+/**
+ * dynalite opens LevelDB lazily: on a folder another dynalite holds, its first request throws an
+ * uncaught "Database is closed" and is never answered. Open and close it first to fail clearly.
+ */
+const assertDataDirFree = async (dataDir: string): Promise<void> => {
+  await mkdir(dataDir, { recursive: true });
+  const db = new Level(dataDir);
+  try {
+    await db.open();
+  } catch (error) {
+    throw new ConfigError(
+      `dynalite data folder ${dataDir} is in use (another dynalite holds its LevelDB lock)`,
+      {
+        cause: error,
+      },
+    );
+  }
+  await db.close();
+};
+
 /** Starts dynalite (DynamoDB's wire API on LevelDB) and ensures the replica-flow table exists. */
 export const startDynalite = async (options: DynaliteOptions = {}): Promise<DynaliteServer> => {
   const host = options.host ?? '127.0.0.1';
-  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
+  if (options.dataDir !== undefined) await assertDataDirFree(options.dataDir);
   const server = dynalite({
     ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
     createTableMs: 0,
