@@ -44,8 +44,8 @@ export const canonicalJson = (value: unknown): string => JSON.stringify(canonica
  * SHA-256 (hex) of the request's canonical JSON without `idempotencyKey`: the same key with
  * another hash is a conflict. Everything else, `requester` included, is part of the payload.
  */
-export const payloadHash = (request: { readonly idempotencyKey?: string }): string => {
-  const { idempotencyKey: _key, ...payload } = request;
+export const payloadHash = (request: object): string => {
+  const { idempotencyKey: _key, ...payload } = request as { readonly idempotencyKey?: unknown };
   return sha256Hex(canonicalJson(payload));
 };
 

@@ -204,7 +204,8 @@ export const resolvePlan = (
     candidate[field] = value;
     origin[field] = 'request';
   }
-  if (candidate.InstanceChargeType === undefined) {
+  // Without an entry the request is refused anyway: judge only what it asked for, not Tencent's default.
+  if (match && candidate.InstanceChargeType === undefined) {
     candidate.InstanceChargeType = DEFAULT_CHARGE_TYPE;
     origin.InstanceChargeType = 'tencent';
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkPolicyRules, rulesFor } from './policy-evaluation.ts';
 import { checkCrossFieldRules, MAX_INSTANCE_COUNT, tencentFields } from './replica-request-fields.ts';
-import { describeValue } from './replica-request-issues.ts';
+import { describeValue, refuseForbiddenKeys } from './replica-request-issues.ts';
 
 /**
  * The policy file (YAML or JSON; documented field by field in `policy/example.yaml`): what may
@@ -128,9 +128,12 @@ const policyShape = z.strictObject({
    * Allowed primaries, keyed by exact id or glob. An exact key wins over globs; among globs the
    * first in file order wins. Entries are not merged.
    */
-  primaries: z
-    .record(primaryPatternSchema, primaryPolicySchema)
-    .refine((primaries) => Object.keys(primaries).length > 0, { error: 'must allow at least one primary' }),
+  primaries: z.preprocess(
+    refuseForbiddenKeys,
+    z
+      .record(primaryPatternSchema, primaryPolicySchema)
+      .refine((primaries) => Object.keys(primaries).length > 0, { error: 'must allow at least one primary' }),
+  ),
 });
 
 type PolicyShape = z.infer<typeof policyShape>;
@@ -168,6 +171,9 @@ const checkConsistency = (policy: PolicyShape, ctx: z.core.$RefinementCtx<Policy
   }
 };
 
-export const policySchema = policyShape.superRefine(checkConsistency);
+/** Consistency is judged only once the file's shape is right (else it would repeat the same complaints). */
+export const policySchema = policyShape.superRefine(checkConsistency, {
+  when: (payload) => payload.issues.length === 0,
+});
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;

@@ -116,9 +116,12 @@ export const tencentFields = {
   ProjectId: z.int().min(0),
   ActivityId: z.int().min(0),
   /** `""` means "no group": Tencent puts the replica in a new one. */
-  ReadOnlyGroupId: z.union([z.literal(''), resourceId('pgrogrp')], {
-    error: (issue) => `must be "" or look like pgrogrp-xxxxxxxx ${got(issue)}`,
-  }),
+  ReadOnlyGroupId: z
+    .string()
+    .max(64)
+    .regex(/^(?:pgrogrp-[a-z0-9]+)?$/, {
+      error: (issue) => `must be "" or look like pgrogrp-xxxxxxxx ${got(issue)}`,
+    }),
   TagList: z.strictObject({
     TagKey: z.string().min(1).max(127),
     TagValue: z.string().max(255),

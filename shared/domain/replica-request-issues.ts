@@ -10,6 +10,24 @@ import type { FieldIssue } from '../errors.ts';
 
 export const ROOT_FIELD = '(root)';
 
+/** Keys that must never reach an object as data (prototype pollution). */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * For free-form records (`z.preprocess(refuseForbiddenKeys, z.record(…))`): zod drops a
+ * `__proto__` key from a record without a word, so look at the raw keys and refuse the dangerous
+ * ones by name instead of silently losing them. (Strict objects already report them as unknown.)
+ */
+export const refuseForbiddenKeys = (input: unknown, ctx: z.core.$RefinementCtx<unknown>): unknown => {
+  if (typeof input !== 'object' || input === null) return input;
+  for (const key of Object.keys(input)) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `Forbidden field "${key}"`, input: key });
+    }
+  }
+  return input;
+};
+
 const MAX_SHOWN_CHARS = 40;
 
 /** A short, log-safe rendering of an offending value. */
@@ -76,12 +94,18 @@ export const pathToField = (path: readonly PropertyKey[]): string =>
 
 const joinField = (parent: string, key: string): string => (parent === ROOT_FIELD ? key : `${parent}.${key}`);
 
-/** One `FieldIssue` per problem; an unknown-keys issue becomes one issue per unknown field. */
+/**
+ * One `FieldIssue` per problem: an unknown-keys issue becomes one issue per unknown field, and a
+ * bad record key reports what is wrong with the key.
+ */
 export const toFieldIssues = (issues: readonly z.core.$ZodIssue[]): FieldIssue[] =>
   issues.flatMap((issue): FieldIssue[] => {
     const field = pathToField(issue.path);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: joinField(field, key), message: `Unknown field "${key}"` }));
+    }
+    if (issue.code === 'invalid_key' && issue.issues.length > 0) {
+      return issue.issues.map((keyIssue) => ({ field, message: keyIssue.message }));
     }
     return [{ field, message: issue.message }];
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { checkCrossFieldRules, tencentFields } from './replica-request-fields.ts';
-import { fieldErrorMap, formatIssues, toFieldIssues } from './replica-request-issues.ts';
+import { fieldErrorMap, formatIssues, refuseForbiddenKeys, toFieldIssues } from './replica-request-issues.ts';
 
 /**
  * A request for a read-only replica, as every source (API, Slack, alerts, Jira) hands it to the
@@ -23,23 +23,7 @@ export const REQUESTER_SOURCES = [
 ] as const;
 export type RequesterSource = (typeof REQUESTER_SOURCES)[number];
 
-/** Keys that must never reach an object as data (prototype pollution). */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_CONTEXT_ENTRIES = 32;
-
-/**
- * zod already drops a `__proto__` key from records without a word; a context is free-form, so
- * look at the raw keys and refuse the dangerous ones by name instead of silently losing them.
- */
-const refuseForbiddenKeys = (input: unknown, ctx: z.core.$RefinementCtx<unknown>): unknown => {
-  if (typeof input !== 'object' || input === null) return input;
-  for (const key of Object.keys(input)) {
-    if (FORBIDDEN_KEYS.has(key)) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `Forbidden field "${key}"`, input: key });
-    }
-  }
-  return input;
-};
 
 const requesterContextSchema = z.preprocess(
   refuseForbiddenKeys,
