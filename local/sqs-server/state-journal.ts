@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
+import { applyJournalEntry, fromSnapshot, type QueueStates, toSnapshot } from './queue-states.ts';
+import type { JournalEntry, Snapshot } from './stored-state.ts';
+
+const SNAPSHOT_FILE = 'snapshot.json';
+const JOURNAL_FILE = 'journal.jsonl';
+/** Journal lines after which the state is compacted into a new snapshot while running. */
+const COMPACT_AFTER_ENTRIES = 10_000;
+
+/**
+ * Durable state of the local SQS server under `dataDir`: a snapshot plus an append-only journal of
+ * every mutation since. Each mutation is written with a synchronous `write(2)` before the request
+ * is answered, so whatever a client saw acknowledged survives a crash of the process (not of the
+ * machine: there is no fsync per entry). Opening replays the journal over the snapshot and
+ * compacts both into a new snapshot, written atomically (temp file, fsync, rename).
+ */
+export class StateJournal {
+  readonly #dataDir: string;
+  #fd: number;
+  #entriesSinceCompaction = 0;
+
+  private constructor(dataDir: string, fd: number) {
+    this.#dataDir = dataDir;
+    this.#fd = fd;
+  }
+
+  /** Loads the state stored under `dataDir` (created if missing) and opens the journal for appending. */
+  static open(dataDir: string): { journal: StateJournal; states: QueueStates } {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const states = loadSnapshot(path.join(dataDir, SNAPSHOT_FILE));
+    replayJournal(path.join(dataDir, JOURNAL_FILE), states);
+    const journal = new StateJournal(dataDir, -1);
+    journal.#writeSnapshot(states);
+    journal.#fd = fs.openSync(path.join(dataDir, JOURNAL_FILE), 'w');
+    return { journal, states };
+  }
+
+  /** Appends one mutation; returns once the operating system has it. */
+  append(entry: JournalEntry): void {
+    fs.writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
+    this.#entriesSinceCompaction += 1;
+  }
+
+  /** Folds the journal into a new snapshot when it has grown long. */
+  compactIfLong(states: QueueStates): void {
+    if (this.#entriesSinceCompaction < COMPACT_AFTER_ENTRIES) return;
+    this.#writeSnapshot(states);
+    fs.ftruncateSync(this.#fd, 0);
+    this.#entriesSinceCompaction = 0;
+  }
+
+  close(): void {
+    if (this.#fd >= 0) fs.closeSync(this.#fd);
+    this.#fd = -1;
+  }
+
+  /** Atomic: a crash leaves either the old or the new snapshot, and the journal replays onto both. */
+  #writeSnapshot(states: QueueStates): void {
+    const target = path.join(this.#dataDir, SNAPSHOT_FILE);
+    const temporary = `${target}.${process.pid}.tmp`;
+    const fd = fs.openSync(temporary, 'w');
+    try {
+      fs.writeSync(fd, JSON.stringify(toSnapshot(states)));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temporary, target);
+  }
+}
+
+const loadSnapshot = (file: string): QueueStates => {
+  if (!fs.existsSync(file)) return new Map();
+  const snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as Snapshot;
+  if (snapshot.version !== 1) throw new ConfigError(`Unsupported SQS snapshot version in ${file}`);
+  return fromSnapshot(snapshot);
+};
+
+const replayJournal = (file: string, states: QueueStates): void => {
+  if (!fs.existsSync(file)) return;
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    let entry: JournalEntry;
+    try {
+      entry = JSON.parse(line) as JournalEntry;
+    } catch {
+      // A torn last line is what a crash mid-write leaves; anything else is worth a warning.
+      if (index < lines.length - 1)
+        logger.warn('Skipping an unreadable SQS journal line', { file, line: index + 1 });
+      return;
+    }
+    applyJournalEntry(states, entry);
+  });
+};

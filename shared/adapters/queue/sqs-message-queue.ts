@@ -1,0 +1,192 @@
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandOutput,
+  type SendMessageBatchRequestEntry,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { ConfigError } from '#shared/errors.ts';
+import type { MessageQueue, QueueName, SendOptions } from '#shared/ports/message-queue.ts';
+import { QueueBatchSendError, QueueError, type UnsentEntry } from './queue-error.ts';
+import { toQueueError } from './translate-sqs-error.ts';
+
+export interface SqsMessageQueueOptions {
+  /** Injectable client; by default one `SQSClient` from the SDK's own configuration (region,
+   * credentials, and `AWS_ENDPOINT_URL_SQS` for the local SQS server). */
+  readonly client?: SQSClient;
+  readonly queueUrls: Readonly<Record<QueueName, string>>;
+}
+
+/** SQS limits of one SendMessageBatch call. */
+const MAX_BATCH_ENTRIES = 10;
+const MAX_BATCH_BYTES = 262_144;
+const MAX_DELAY_SECONDS = 900;
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+interface PendingEntry {
+  readonly index: number;
+  readonly body: string;
+}
+
+/** `MessageQueue` on Amazon SQS (or the local SQS-compatible server) through the AWS SDK v3. */
+export class SqsMessageQueue implements MessageQueue {
+  readonly #client: SQSClient;
+  readonly #queueUrls: Readonly<Record<QueueName, string>>;
+
+  constructor(options: SqsMessageQueueOptions) {
+    for (const [queue, url] of Object.entries(options.queueUrls)) {
+      if (!url) throw new ConfigError(`The URL of the ${queue} queue is missing`);
+    }
+    this.#client = options.client ?? new SQSClient({});
+    this.#queueUrls = options.queueUrls;
+  }
+
+  async send(queue: QueueName, body: unknown, options: SendOptions = {}): Promise<void> {
+    const delaySeconds = options.delaySeconds;
+    if (delaySeconds !== undefined && !isIntegerIn(delaySeconds, 0, MAX_DELAY_SECONDS)) {
+      throw new QueueError('QUEUE_MESSAGE_INVALID', queue, `delaySeconds must be an integer from 0 to 900`);
+    }
+    const messageBody = serialise(queue, body);
+    try {
+      await this.#client.send(
+        new SendMessageCommand({
+          QueueUrl: this.#queueUrls[queue],
+          MessageBody: messageBody,
+          DelaySeconds: delaySeconds,
+        }),
+      );
+    } catch (error) {
+      throw toQueueError(error, queue, 'SendMessage');
+    }
+  }
+
+  /**
+   * Sends in SendMessageBatch calls of at most 10 entries and 256 KiB. Entries SQS reports as failed
+   * are sent once more; whatever still fails is thrown as a `QueueBatchSendError` listing the
+   * indexes not sent. A call that fails as a whole stops the batch: its entries and all later
+   * ones are listed as not sent.
+   */
+  async sendBatch(queue: QueueName, bodies: readonly unknown[]): Promise<void> {
+    const entries = bodies.map((body, index) => ({ index, body: serialise(queue, body) }));
+    const firstFailures = await this.#sendChunks(queue, entries);
+    if (firstFailures.stoppedBy)
+      throw this.#incomplete(queue, firstFailures.unsent, bodies.length, firstFailures.stoppedBy);
+    if (firstFailures.unsent.length === 0) return;
+    const retried = entries.filter((entry) =>
+      firstFailures.unsent.some((failure) => failure.index === entry.index),
+    );
+    const secondFailures = await this.#sendChunks(queue, retried);
+    if (secondFailures.unsent.length > 0) {
+      throw this.#incomplete(queue, secondFailures.unsent, bodies.length, secondFailures.stoppedBy);
+    }
+  }
+
+  async delayRetry(queue: QueueName, receiptHandle: string, seconds: number): Promise<void> {
+    if (!isIntegerIn(seconds, 0, MAX_VISIBILITY_SECONDS)) {
+      throw new QueueError(
+        'QUEUE_MESSAGE_INVALID',
+        queue,
+        `a retry delay must be an integer from 0 to 43200 seconds`,
+      );
+    }
+    try {
+      await this.#client.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: this.#queueUrls[queue],
+          ReceiptHandle: receiptHandle,
+          VisibilityTimeout: seconds,
+        }),
+      );
+    } catch (error) {
+      throw toQueueError(error, queue, 'ChangeMessageVisibility');
+    }
+  }
+
+  async #sendChunks(
+    queue: QueueName,
+    entries: readonly PendingEntry[],
+  ): Promise<{ unsent: UnsentEntry[]; stoppedBy?: QueueError }> {
+    const unsent: UnsentEntry[] = [];
+    const chunks = chunkEntries(entries);
+    for (const [position, chunk] of chunks.entries()) {
+      let result: SendMessageBatchCommandOutput;
+      try {
+        result = await this.#client.send(
+          new SendMessageBatchCommand({ QueueUrl: this.#queueUrls[queue], Entries: chunk.map(toBatchEntry) }),
+        );
+      } catch (error) {
+        const stoppedBy = toQueueError(error, queue, 'SendMessageBatch');
+        const notAttempted = chunks.slice(position).flat();
+        for (const entry of notAttempted) {
+          unsent.push({
+            index: entry.index,
+            errorCode: stoppedBy.code,
+            message: stoppedBy.message,
+            senderFault: !stoppedBy.retryable,
+          });
+        }
+        return { unsent, stoppedBy };
+      }
+      for (const failure of result.Failed ?? []) {
+        unsent.push({
+          index: Number(failure.Id),
+          errorCode: failure.Code ?? 'Unknown',
+          message: failure.Message ?? '',
+          senderFault: failure.SenderFault === true,
+        });
+      }
+    }
+    return { unsent };
+  }
+
+  #incomplete(
+    queue: QueueName,
+    unsent: readonly UnsentEntry[],
+    total: number,
+    cause?: QueueError,
+  ): QueueBatchSendError {
+    return new QueueBatchSendError(queue, unsent, total - unsent.length, cause ? { cause } : {});
+  }
+}
+
+const toBatchEntry = (entry: PendingEntry): SendMessageBatchRequestEntry => ({
+  Id: String(entry.index),
+  MessageBody: entry.body,
+});
+
+/** Splits entries into SendMessageBatch calls within SQS's count and size limits. */
+const chunkEntries = (entries: readonly PendingEntry[]): PendingEntry[][] => {
+  const chunks: PendingEntry[][] = [];
+  let current: PendingEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(entry.body, 'utf8');
+    if (current.length === MAX_BATCH_ENTRIES || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+};
+
+const serialise = (queue: QueueName, body: unknown): string => {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(body);
+  } catch (error) {
+    throw new QueueError('QUEUE_MESSAGE_INVALID', queue, 'a message body could not be serialised to JSON', {
+      cause: error,
+    });
+  }
+  if (json === undefined)
+    throw new QueueError('QUEUE_MESSAGE_INVALID', queue, 'a message body must be a JSON value');
+  return json;
+};
+
+const isIntegerIn = (value: number, min: number, max: number): boolean =>
+  Number.isInteger(value) && value >= min && value <= max;
