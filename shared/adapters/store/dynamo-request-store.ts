@@ -8,13 +8,8 @@ import {
   UpdateCommand as UpdateItemCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { HistoryEntry, RequestRecord } from '#shared/domain/request-record.ts';
-import {
-  assertTransition,
-  isTerminal,
-  type RequestState,
-  TERMINAL_STATES,
-} from '#shared/domain/request-state.ts';
+import type { RequestRecord } from '#shared/domain/request-record.ts';
+import { assertTransition } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError, ConfigError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type {
@@ -29,17 +24,8 @@ import type {
 } from '#shared/ports/request-store.ts';
 import { ExpressionBuilder } from './expression-builder.ts';
 import { decodeCursor, encodeCursor, type InFlightPosition } from './inflight-cursor.ts';
-import {
-  expiresAtFor,
-  type ItemOptions,
-  inflightShardName,
-  inflightShardOf,
-  type NotificationStatus,
-  STORE_OWNED_ATTRIBUTES,
-  toItem,
-  toRecord,
-  withoutUndefined,
-} from './request-item.ts';
+import { type Change, lostRaceMessage, type Prior, planChange, stillExpected } from './request-change.ts';
+import { type ItemOptions, inflightShardName, toItem, toRecord, withoutUndefined } from './request-item.ts';
 import { StoreError, toStoreError } from './store-error.ts';
 import { lockKey, markerKey, requestKey, TABLE } from './table-definition.ts';
 
@@ -59,35 +45,6 @@ export interface DynamoRequestStoreOptions {
 export const DEFAULT_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 export const DEFAULT_IN_FLIGHT_PAGE_SIZE = 100;
 
-/** Fields a command may not set: the store writes them (state and version through `transition`). */
-const NOT_SETTABLE: ReadonlySet<string> = new Set([
-  ...STORE_OWNED_ATTRIBUTES,
-  'requestId',
-  'state',
-  'version',
-  'history',
-  'updatedAt',
-]);
-/** Fields a command may not remove: a record without them is not a record. */
-const NOT_REMOVABLE: ReadonlySet<string> = new Set([
-  ...NOT_SETTABLE,
-  'idempotencyKey',
-  'payloadHash',
-  'request',
-  'requester',
-  'createdAt',
-]);
-
-type Change =
-  | { readonly kind: 'transition'; readonly command: TransitionCommand }
-  | { readonly kind: 'update'; readonly command: UpdateCommand };
-
-/** What the store knows of the record before a write, beyond the command; `null` = no notification. */
-interface Prior {
-  readonly state?: RequestState;
-  readonly notificationStatus?: NotificationStatus | null;
-}
-
 /**
  * The request store on one DynamoDB table (see `table-definition.ts`). Every write is a single
  * conditional PutItem/UpdateItem; the store derives the in-flight index attributes and the TTL
@@ -96,20 +53,19 @@ interface Prior {
 export class DynamoRequestStore implements RequestStore, MarkerStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
-  private readonly retentionSeconds: number;
-  private readonly inflightShards: number;
   private readonly itemOptions: ItemOptions;
 
   constructor(options: DynamoRequestStoreOptions) {
     if (!options.tableName) throw new ConfigError('DynamoRequestStore needs a tableName');
     this.tableName = options.tableName;
-    this.retentionSeconds = positiveInteger(
-      'retentionSeconds',
-      options.retentionSeconds,
-      DEFAULT_RETENTION_SECONDS,
-    );
-    this.inflightShards = positiveInteger('inflightShards', options.inflightShards, 1);
-    this.itemOptions = { retentionSeconds: this.retentionSeconds, inflightShards: this.inflightShards };
+    this.itemOptions = {
+      retentionSeconds: positiveInteger(
+        'retentionSeconds',
+        options.retentionSeconds,
+        DEFAULT_RETENTION_SECONDS,
+      ),
+      inflightShards: positiveInteger('inflightShards', options.inflightShards, 1),
+    };
     const client = options.client ?? new DynamoDBClient({});
     this.doc =
       client instanceof DynamoDBDocumentClient
@@ -178,7 +134,9 @@ export class DynamoRequestStore implements RequestStore, MarkerStore {
       );
     }
     let position: InFlightPosition =
-      options.cursor === undefined ? { shard: 0 } : decodeCursor(options.cursor, this.inflightShards);
+      options.cursor === undefined
+        ? { shard: 0 }
+        : decodeCursor(options.cursor, this.itemOptions.inflightShards);
     const records: RequestRecord[] = [];
     let itemsRead = 0;
     for (;;) {
@@ -192,7 +150,7 @@ export class DynamoRequestStore implements RequestStore, MarkerStore {
           cursor: encodeCursor({ shard: position.shard, lastKey: page.LastEvaluatedKey }),
         };
       }
-      if (position.shard + 1 >= this.inflightShards) return { records, itemsRead };
+      if (position.shard + 1 >= this.itemOptions.inflightShards) return { records, itemsRead };
       position = { shard: position.shard + 1 };
       if (records.length >= limit) return { records, itemsRead, cursor: encodeCursor(position) };
     }
@@ -264,7 +222,7 @@ export class DynamoRequestStore implements RequestStore, MarkerStore {
   /** One conditional UpdateItem; on a lost condition that was only an assumption, learn and retry once. */
   private async change(change: Change, prior: Prior = {}): Promise<RequestRecord> {
     const { requestId } = change.command;
-    const { expression, assumes } = this.planChange(change, prior);
+    const { expression, assumes } = planChange(change, prior, this.itemOptions);
     try {
       const { Attributes } = await this.doc.send(
         new UpdateItemCommand({
@@ -290,89 +248,6 @@ export class DynamoRequestStore implements RequestStore, MarkerStore {
       }
       throw new ConcurrentUpdateError(requestId, lostRaceMessage(change, current), { cause: error });
     }
-  }
-
-  /**
-   * The UpdateItem for a change. The derived attributes come from the resulting record, known from
-   * the command (the `to` state, `set.notification`, `remove`) and `prior`. Where a fact is unknown,
-   * the write assumes the usual case and adds it to the condition (`assumes`).
-   */
-  private planChange(change: Change, prior: Prior): { expression: ExpressionBuilder; assumes: boolean } {
-    const { command } = change;
-    assertWritableFields(command);
-    const expression = new ExpressionBuilder();
-    const name = (attribute: string) => expression.name(attribute);
-    const value = (literal: unknown) => expression.value(literal);
-
-    expression.condition(`attribute_exists(${name(TABLE.partitionKey)})`);
-    expression.condition(`${name('version')} = ${value(command.expectedVersion)}`);
-    const expectedState = change.kind === 'transition' ? change.command.from : change.command.state;
-    if (expectedState !== undefined) expression.condition(`${name('state')} = ${value(expectedState)}`);
-
-    expression.set('version', `${name('version')} + ${value(1)}`).setValue('updatedAt', command.at);
-    if (change.kind === 'transition') {
-      const entry: HistoryEntry = { state: change.command.to, at: command.at, note: change.command.note };
-      expression.setValue('state', change.command.to);
-      expression.set('history', `list_append(${name('history')}, ${value([withoutUndefined(entry)])})`);
-    }
-    for (const [field, fieldValue] of Object.entries(command.set ?? {})) {
-      if (fieldValue !== undefined) expression.setValue(field, withoutUndefined(fieldValue));
-    }
-    for (const field of command.remove ?? []) expression.remove(field);
-
-    const state = change.kind === 'transition' ? change.command.to : (change.command.state ?? prior.state);
-    const notificationChanged =
-      command.set?.notification !== undefined || command.remove?.includes('notification');
-    const notificationStatus =
-      command.set?.notification !== undefined
-        ? command.set.notification.status
-        : command.remove?.includes('notification')
-          ? null
-          : prior.notificationStatus;
-    let assumes = false;
-    let inFlight: boolean | undefined;
-    if (change.kind === 'update' && !notificationChanged) {
-      inFlight = undefined; // same state, same notification: in or out of the index as before
-    } else if (notificationStatus === 'PENDING' || (state !== undefined && !isTerminal(state))) {
-      inFlight = true;
-    } else if (state !== undefined && notificationStatus !== undefined) {
-      inFlight = false;
-    } else if (state === undefined) {
-      // An update moved the notification out of PENDING without saying the state: notifications
-      // belong to terminal records, so assume terminal (and leave the index) — conditionally.
-      assumes = true;
-      inFlight = false;
-      const terminal = [...TERMINAL_STATES].map((terminalState) => value(terminalState));
-      expression.condition(`${name('state')} IN (${terminal.join(', ')})`);
-    } else {
-      // A transition to a terminal state that does not touch the notification: assume none is pending.
-      assumes = true;
-      inFlight = false;
-      const status = name('notification.status');
-      expression.condition(`attribute_not_exists(${status}) OR ${status} <> ${value('PENDING')}`);
-    }
-
-    const { partitionKey: shardAttribute, sortKey: sinceAttribute } = TABLE.inflightIndex;
-    if (inFlight === true) {
-      expression.setValue(shardAttribute, inflightShardOf(command.requestId, this.inflightShards));
-      // A transition starts a new in-flight phase; an update keeps the phase it is in.
-      expression.set(
-        sinceAttribute,
-        change.kind === 'transition'
-          ? value(command.at)
-          : `if_not_exists(${name(sinceAttribute)}, ${value(command.at)})`,
-      );
-    } else if (inFlight === false) {
-      expression.remove(shardAttribute).remove(sinceAttribute);
-    }
-    if (change.kind === 'transition') {
-      if (isTerminal(change.command.to)) {
-        expression.setValue(TABLE.ttlAttribute, expiresAtFor(command.at, this.retentionSeconds));
-      } else {
-        expression.remove(TABLE.ttlAttribute);
-      }
-    }
-    return { expression, assumes };
   }
 
   private async queryShard(position: InFlightPosition, limit: number) {
@@ -424,40 +299,6 @@ const validityWindow = (until: Date) => ({
 /** The item DynamoDB returns with a failed condition (`ReturnValuesOnConditionCheckFailure: ALL_OLD`). */
 const recordOf = (error: ConditionalCheckFailedException): RequestRecord | undefined =>
   error.Item === undefined ? undefined : toRecord(unmarshall(error.Item));
-
-const stillExpected = (change: Change, current: RequestRecord): boolean => {
-  const expectedState = change.kind === 'transition' ? change.command.from : change.command.state;
-  return (
-    current.version === change.command.expectedVersion &&
-    (expectedState === undefined || current.state === expectedState)
-  );
-};
-
-const lostRaceMessage = (change: Change, current: RequestRecord | undefined): string => {
-  const { requestId, expectedVersion } = change.command;
-  const expected =
-    change.kind === 'transition'
-      ? `${change.command.from} at version ${expectedVersion}`
-      : `at version ${expectedVersion}`;
-  const now = current === undefined ? '' : ` (now ${current.state} at version ${current.version})`;
-  return `Request ${requestId} is no longer ${expected}${now}`;
-};
-
-const assertWritableFields = (command: TransitionCommand | UpdateCommand): void => {
-  const set = Object.keys(command.set ?? {});
-  const remove = (command.remove ?? []).map(String);
-  const refused = [
-    ...set.filter((field) => NOT_SETTABLE.has(field)).map((field) => `set ${field}`),
-    ...remove.filter((field) => NOT_REMOVABLE.has(field)).map((field) => `remove ${field}`),
-    ...remove.filter((field) => set.includes(field)).map((field) => `set and remove ${field}`),
-  ];
-  if (refused.length > 0) {
-    throw new StoreError(
-      'STORE_INVALID_COMMAND',
-      `Refused change to request ${command.requestId}: ${refused.join(', ')}`,
-    );
-  }
-};
 
 /** In-flight records; an item that is not a record is logged and skipped, never blocking the others. */
 const readableRecords = (items: readonly Record<string, unknown>[]): RequestRecord[] =>
