@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { defineAction } from '#local/tencent-emulator/actions/action.ts';
+import {
+  filtersParam,
+  readDirection,
+  readFilters,
+  sortBy,
+} from '#local/tencent-emulator/actions/list-query.ts';
+import { ApiError, apiErrors } from '#local/tencent-emulator/protocol/api-error.ts';
+import type { GroupView } from '#local/tencent-emulator/state/emulator-state.ts';
+import { readOnlyGroupView } from '#local/tencent-emulator/views/read-only-group-view.ts';
+import type { WorldPrimary } from '#local/tencent-emulator/world/world-schema.ts';
+
+const params = z.strictObject({
+  Filters: filtersParam,
+  PageSize: z.int().optional(),
+  PageNumber: z.int().optional(),
+  OrderBy: z.string().optional(),
+  OrderByType: z.string().optional(),
+});
+
+const SORT_KEYS: Record<string, (g: GroupView) => string | number> = {
+  ROGroupId: (g) => g.id,
+  CreateTime: (g) => g.createdAt,
+  Name: (g) => g.name,
+};
+
+/** DescribeReadOnlyGroups: `db-master-instance-id` is required; `read-only-group-id` narrows; PageSize ≤ 99. */
+export const describeReadOnlyGroups = defineAction({
+  name: 'DescribeReadOnlyGroups',
+  params,
+  handle(env, call) {
+    const p = call.params;
+    const filters = readFilters(p.Filters, ['db-master-instance-id', 'read-only-group-id']);
+    const primaryIds = filters.get('db-master-instance-id');
+    if (!primaryIds) throw apiErrors.invalidValue('Filters', 'a db-master-instance-id filter is required');
+    const pageSize = p.PageSize === undefined || p.PageSize === 0 ? 10 : p.PageSize;
+    const pageNumber = p.PageNumber === undefined || p.PageNumber === 0 ? 1 : p.PageNumber;
+    if (pageSize < 1 || pageSize > 99) throw apiErrors.invalidValue('PageSize', '[1, 99]');
+    if (pageNumber < 1) throw apiErrors.invalidValue('PageNumber', '[1, INF)');
+    const sortKey = SORT_KEYS[p.OrderBy ?? 'CreateTime'];
+    if (!sortKey) throw apiErrors.invalidValue('OrderBy', Object.keys(SORT_KEYS).join(', '));
+    const direction = readDirection(p.OrderByType);
+
+    const primaries: WorldPrimary[] = [];
+    for (const id of primaryIds) {
+      const primary = env.state.primary(id);
+      if (!primary || primary.region !== call.region) {
+        throw new ApiError(
+          'ResourceNotFound.InstanceNotFoundError',
+          `The instance \`${id}\` does not exist in region ${call.region}.`,
+        );
+      }
+      primaries.push(primary);
+    }
+    const groupIds = filters.get('read-only-group-id');
+    const groups = primaries.flatMap((primary) =>
+      env.state
+        .groupsOf(primary.id)
+        .filter((group) => !groupIds || groupIds.has(group.id))
+        .map((group) => ({ id: group.id, group, primary })),
+    );
+    const page = sortBy(groups, (g) => sortKey(g.group), direction).slice(
+      (pageNumber - 1) * pageSize,
+      pageNumber * pageSize,
+    );
+    return {
+      ReadOnlyGroupList: page.map(({ group, primary }) =>
+        readOnlyGroupView(env.state, group, primary, call.now),
+      ),
+    };
+  },
+});
