@@ -240,8 +240,8 @@ describe('DynamoRequestStore', () => {
       const illegalUnreachable = () => unreachable.transition({ ...move(record, 'READY'), at: at(1) });
 
       // Assess
-      expect(illegal).toThrow(IllegalTransitionError);
-      expect(illegalUnreachable).toThrow(IllegalTransitionError);
+      await expect(illegal()).rejects.toBeInstanceOf(IllegalTransitionError);
+      await expect(illegalUnreachable()).rejects.toBeInstanceOf(IllegalTransitionError);
       expect(await store.get(record.requestId)).toEqual(record);
     });
 

@@ -114,12 +114,12 @@ export class DynamoRequestStore implements RequestStore, MarkerStore {
     }
   }
 
-  transition(command: TransitionCommand): Promise<RequestRecord> {
-    assertTransition(command.from, command.to);
+  async transition(command: TransitionCommand): Promise<RequestRecord> {
+    assertTransition(command.from, command.to); // rejects before anything is sent
     return this.change({ kind: 'transition', command });
   }
 
-  update(command: UpdateCommand): Promise<RequestRecord> {
+  async update(command: UpdateCommand): Promise<RequestRecord> {
     return this.change({ kind: 'update', command });
   }
 
