@@ -1,7 +1,7 @@
 /**
  * The policy: what replicas may be created, within which limits, with which per-primary defaults.
- * Schema in `policy-schema.ts`, evaluation (`resolvePlan`) in `policy-evaluation.ts`, file
- * loading in `policy-loader.ts`; this module is the one to import.
+ * Schema in `policy-schema.ts`, rules in `policy-evaluation.ts`, `resolvePlan` in
+ * `policy-resolution.ts`, file loading in `policy-loader.ts`; this module is the one to import.
  */
 export {
   checkPolicyRules,
@@ -10,14 +10,12 @@ export {
   effectiveRulesFor,
   findPrimaryPolicy,
   maxReplicasFor,
-  type PlanResolution,
   type PrimaryMatch,
-  type ResolveOptions,
-  resolvePlan,
   rulesFor,
 } from './policy-evaluation.ts';
 export { isGlob, matchesAny, matchesGlob } from './policy-glob.ts';
 export { loadPolicy, type PolicyFormat, parsePolicy, policyFormatOf } from './policy-loader.ts';
+export { type PlanResolution, type ResolveOptions, resolvePlan } from './policy-resolution.ts';
 export {
   type LimitOverrides,
   type Policy,
