@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { parseReplicaRequest } from '../../domain/replica-request.ts';
+import { idempotencyKeySchema, parseReplicaRequest } from '../../domain/replica-request.ts';
 import type { ApiKey } from '../../http/api-keys.ts';
 import { authenticateBearer } from '../../http/api-keys.ts';
 import { badRequest } from '../../http/http-error.ts';
@@ -13,6 +13,17 @@ export interface ApiRouteDependencies extends SubmitDependencies {
   readonly bodyLimitBytes: number;
 }
 
+const readIdempotencyKeyHeader = (event: APIGatewayProxyEventV2): string | undefined => {
+  const value = header(event, 'idempotency-key');
+  if (value === undefined) return undefined;
+  const parsed = idempotencyKeySchema.safeParse(value.trim());
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'invalid';
+    throw badRequest(`Idempotency-Key header: ${message}`, [{ field: 'Idempotency-Key', message }]);
+  }
+  return parsed.data;
+};
+
 /**
  * `POST /v1/replica-requests`: the generic API (also the recipe for ServiceNow and other ticket
  * systems). The key comes from the `Idempotency-Key` header or the body's `idempotencyKey`.
@@ -22,12 +33,7 @@ export const submitRoute =
   async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const caller = authenticateBearer(header(event, 'authorization'), deps.apiKeys);
     const request = parseReplicaRequest(parseJsonBody(event, deps.bodyLimitBytes));
-    const headerKey = header(event, 'idempotency-key')?.trim();
-    if (headerKey !== undefined && (headerKey.length === 0 || headerKey.length > 255)) {
-      throw badRequest('Idempotency-Key header must be 1–255 characters', [
-        { field: 'Idempotency-Key', message: 'must be 1–255 characters' },
-      ]);
-    }
+    const headerKey = readIdempotencyKeyHeader(event);
     if (headerKey && request.idempotencyKey && headerKey !== request.idempotencyKey) {
       throw badRequest('Idempotency-Key header and body idempotencyKey differ', [
         { field: 'idempotencyKey', message: 'must equal the Idempotency-Key header when both are given' },
@@ -40,7 +46,8 @@ export const submitRoute =
       ]);
     }
     const { record, replayed } = await submitRequest(
-      { ...request, idempotencyKey, requester: request.requester ?? { source: 'api', identity: caller } },
+      // The requester is always the authenticated caller: an API key cannot speak for a Slack user.
+      { ...request, idempotencyKey, requester: { source: 'api', identity: caller } },
       deps,
     );
     const statusUrl = `/v1/replica-requests/${record.requestId}`;
