@@ -39,7 +39,10 @@ export class QueueError extends ReplicaFlowError {
 export interface UnsentEntry {
   /** Position of the body in the array given to `sendBatch`. */
   readonly index: number;
-  /** SQS's code (e.g. `InvalidParameterValue`) or, when a whole request failed, the `QueueErrorCode`. */
+  /**
+   * SQS's code for the entry or for the failed call (`InvalidMessageContents`, `QueueDoesNotExist`,
+   * `BatchRequestTooLong`, …), or a `QueueErrorCode` when SQS never answered (network, timeout).
+   */
   readonly errorCode: string;
   readonly message: string;
   /** True when SQS blames the request: sending it again unchanged will fail again. */

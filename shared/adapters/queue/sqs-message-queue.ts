@@ -9,7 +9,7 @@ import {
 import { ConfigError } from '#shared/errors.ts';
 import type { MessageQueue, QueueName, SendOptions } from '#shared/ports/message-queue.ts';
 import { QueueBatchSendError, QueueError, type UnsentEntry } from './queue-error.ts';
-import { toQueueError } from './translate-sqs-error.ts';
+import { sqsErrorName, toQueueError } from './translate-sqs-error.ts';
 
 export interface SqsMessageQueueOptions {
   /** Injectable client; by default one `SQSClient` from the SDK's own configuration (region,
@@ -64,22 +64,21 @@ export class SqsMessageQueue implements MessageQueue {
   /**
    * Sends in SendMessageBatch calls of at most 10 entries and 256 KiB. Entries SQS reports as failed
    * are sent once more; whatever still fails is thrown as a `QueueBatchSendError` listing the
-   * indexes not sent. A call that fails as a whole stops the batch: its entries and all later
-   * ones are listed as not sent.
+   * indexes not sent. A call refused for its content (e.g. one body too large) fails only its own
+   * entries; any other failure of a whole call (queue missing, throttled, unreachable) stops the
+   * batch, and its entries and all later ones are listed as not sent.
    */
   async sendBatch(queue: QueueName, bodies: readonly unknown[]): Promise<void> {
     const entries = bodies.map((body, index) => ({ index, body: serialise(queue, body) }));
-    const firstFailures = await this.#sendChunks(queue, entries);
-    if (firstFailures.stoppedBy)
-      throw this.#incomplete(queue, firstFailures.unsent, bodies.length, firstFailures.stoppedBy);
-    if (firstFailures.unsent.length === 0) return;
-    const retried = entries.filter((entry) =>
-      firstFailures.unsent.some((failure) => failure.index === entry.index),
+    const first = await this.#sendChunks(queue, entries);
+    if (first.stoppedBy) throw incomplete(queue, first.unsent, bodies.length, first.stoppedBy);
+    if (first.unsent.length === 0) return;
+    const failedIndexes = new Set(first.unsent.map((failure) => failure.index));
+    const second = await this.#sendChunks(
+      queue,
+      entries.filter((entry) => failedIndexes.has(entry.index)),
     );
-    const secondFailures = await this.#sendChunks(queue, retried);
-    if (secondFailures.unsent.length > 0) {
-      throw this.#incomplete(queue, secondFailures.unsent, bodies.length, secondFailures.stoppedBy);
-    }
+    if (second.unsent.length > 0) throw incomplete(queue, second.unsent, bodies.length, second.stoppedBy);
   }
 
   async delayRetry(queue: QueueName, receiptHandle: string, seconds: number): Promise<void> {
@@ -116,17 +115,18 @@ export class SqsMessageQueue implements MessageQueue {
           new SendMessageBatchCommand({ QueueUrl: this.#queueUrls[queue], Entries: chunk.map(toBatchEntry) }),
         );
       } catch (error) {
-        const stoppedBy = toQueueError(error, queue, 'SendMessageBatch');
-        const notAttempted = chunks.slice(position).flat();
-        for (const entry of notAttempted) {
-          unsent.push({
-            index: entry.index,
-            errorCode: stoppedBy.code,
-            message: stoppedBy.message,
-            senderFault: !stoppedBy.retryable,
-          });
+        const failure = toQueueError(error, queue, 'SendMessageBatch');
+        const reason = {
+          errorCode: sqsErrorName(error) ?? failure.code,
+          message: failure.message,
+          senderFault: !failure.retryable,
+        };
+        if (failure.code === 'QUEUE_MESSAGE_INVALID') {
+          for (const entry of chunk) unsent.push({ index: entry.index, ...reason });
+          continue;
         }
-        return { unsent, stoppedBy };
+        for (const entry of chunks.slice(position).flat()) unsent.push({ index: entry.index, ...reason });
+        return { unsent, stoppedBy: failure };
       }
       for (const failure of result.Failed ?? []) {
         unsent.push({
@@ -139,16 +139,15 @@ export class SqsMessageQueue implements MessageQueue {
     }
     return { unsent };
   }
-
-  #incomplete(
-    queue: QueueName,
-    unsent: readonly UnsentEntry[],
-    total: number,
-    cause?: QueueError,
-  ): QueueBatchSendError {
-    return new QueueBatchSendError(queue, unsent, total - unsent.length, cause ? { cause } : {});
-  }
 }
+
+const incomplete = (
+  queue: QueueName,
+  unsent: readonly UnsentEntry[],
+  total: number,
+  cause: QueueError | undefined,
+): QueueBatchSendError =>
+  new QueueBatchSendError(queue, unsent, total - unsent.length, cause ? { cause } : {});
 
 const toBatchEntry = (entry: PendingEntry): SendMessageBatchRequestEntry => ({
   Id: String(entry.index),

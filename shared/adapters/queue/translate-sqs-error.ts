@@ -75,3 +75,7 @@ export const toQueueError = (error: unknown, queue: QueueName, action: string): 
   }
   return make('QUEUE_FAILED', `SQS refused ${action} on the ${queue} queue: ${detail}`);
 };
+
+/** The name SQS gave a failure (`QueueDoesNotExist`, `InvalidParameterValue`, …), if it came from SQS. */
+export const sqsErrorName = (error: unknown): string | undefined =>
+  error instanceof SQSServiceException ? error.name : undefined;
