@@ -1,37 +1,70 @@
 import { SqsMessageQueue } from '../adapters/queue/sqs-message-queue.ts';
 import { DynamoRequestStore } from '../adapters/store/dynamo-request-store.ts';
 import { loadPolicy } from '../domain/policy.ts';
-import { parseApiKeys } from '../http/api-keys.ts';
+import { ConfigError } from '../errors.ts';
 import { systemClock } from '../ports/clock.ts';
-import type { Dependencies, Secrets } from './dependencies.ts';
-import { secretsFromEnvironment, settingsFrom, tencentFrom, webhooksFrom } from './dependencies.ts';
+import type { TencentPostgres } from '../ports/tencent-postgres.ts';
+import type { WebhookSender } from '../ports/webhook-sender.ts';
+import type { Dependencies } from './dependencies.ts';
+import { settingsFrom, tencentFrom, webhooksFrom } from './dependencies.ts';
 import type { RuntimeEnvironment } from './runtime-config.ts';
 import { readRuntimeEnvironment, requireSetting } from './runtime-config.ts';
+import type { FunctionSecrets } from './secrets.ts';
+import { loadSecrets } from './secrets.ts';
 
 /**
- * The dependencies of a deployed function, from its environment. AWS endpoints come from the SDK's
- * own configuration (`AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SQS` point them at dynalite and
- * the local SQS server for `serverless invoke local`).
+ * The dependencies of a deployed function, built once per cold start (`lambdaHandler` keeps them).
+ * Secrets come from SSM Parameter Store where `<VARIABLE>_PARAMETER` names them, otherwise from the
+ * plain environment (see `secrets.ts`). AWS endpoints come from the SDK's own configuration
+ * (`AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SQS` point them at dynalite and the local SQS
+ * server for `serverless invoke local`).
+ *
+ * Each function is given only the secrets it uses: a port whose secrets are absent (Tencent in
+ * `ingest` and `notify`, the webhook sender everywhere but `notify`) fails every call with a
+ * `ConfigError` naming them, instead of failing the cold start of a function that never calls it.
  */
 export const dependenciesFromEnvironment = async (
-  env: RuntimeEnvironment = readRuntimeEnvironment(),
-  secrets: Secrets = secretsFromEnvironment(env),
-): Promise<Dependencies> => ({
-  store: new DynamoRequestStore({
-    tableName: env.TABLE_NAME,
-    retentionSeconds: env.IDEMPOTENCY_RETENTION_DAYS * 24 * 3600,
-  }),
-  queue: new SqsMessageQueue({
-    queueUrls: {
-      requests: requireSetting(env.REQUESTS_QUEUE_URL, 'REQUESTS_QUEUE_URL'),
-      create: requireSetting(env.CREATE_QUEUE_URL, 'CREATE_QUEUE_URL'),
-      notify: requireSetting(env.NOTIFY_QUEUE_URL, 'NOTIFY_QUEUE_URL'),
-    },
-  }),
-  tencent: tencentFrom(env, secrets),
-  webhooks: webhooksFrom(env, secrets),
-  clock: systemClock,
-  policy: await loadPolicy(env.POLICY_FILE),
-  apiKeys: parseApiKeys(env.REPLICA_FLOW_API_KEYS),
-  settings: settingsFrom(env),
-});
+  env?: RuntimeEnvironment,
+  secrets?: FunctionSecrets,
+): Promise<Dependencies> => {
+  const loaded = secrets ?? (await loadSecrets(process.env));
+  const config = env ?? readRuntimeEnvironment({ ...process.env, ...loaded.values });
+  const given = loaded.secrets;
+  return {
+    store: new DynamoRequestStore({
+      tableName: config.TABLE_NAME,
+      retentionSeconds: config.IDEMPOTENCY_RETENTION_DAYS * 24 * 3600,
+    }),
+    queue: new SqsMessageQueue({
+      queueUrls: {
+        requests: requireSetting(config.REQUESTS_QUEUE_URL, 'REQUESTS_QUEUE_URL'),
+        create: requireSetting(config.CREATE_QUEUE_URL, 'CREATE_QUEUE_URL'),
+        notify: requireSetting(config.NOTIFY_QUEUE_URL, 'NOTIFY_QUEUE_URL'),
+      },
+    }),
+    tencent:
+      given.tencentSecretId && given.tencentSecretKey
+        ? tencentFrom(config, given)
+        : notGiven<TencentPostgres>('Tencent Cloud', 'TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY'),
+    webhooks: given.webhookSigningSecret
+      ? webhooksFrom(config, given)
+      : notGiven<WebhookSender>('The webhook sender', 'WEBHOOK_SIGNING_SECRET'),
+    clock: systemClock,
+    policy: await loadPolicy(config.POLICY_FILE),
+    apiKeys: loaded.apiKeys,
+    settings: settingsFrom(config),
+  };
+};
+
+/** A port this function has no secrets for: every method rejects with a `ConfigError` naming them. */
+const notGiven = <Port extends object>(port: string, secrets: string): Port =>
+  new Proxy({} as Port, {
+    get: (_target, method) =>
+      // Not a thenable, so awaiting the port itself cannot hang.
+      method === 'then' || typeof method === 'symbol'
+        ? undefined
+        : () =>
+            Promise.reject(
+              new ConfigError(`${port} is not configured in this function: ${secrets} not given`),
+            ),
+  });
