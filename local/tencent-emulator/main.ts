@@ -8,8 +8,8 @@ const flags = z.object({
   port: z.coerce
     .number<string | undefined>({ error: 'must be an integer between 0 and 65535' })
     .int('must be an integer between 0 and 65535')
-    .min(0, 'must be between 0 and 65535')
-    .max(65535, 'must be between 0 and 65535')
+    .min(0, 'must be an integer between 0 and 65535')
+    .max(65535, 'must be an integer between 0 and 65535')
     .default(0),
   host: z.string().min(1).default('127.0.0.1'),
   world: z.string().min(1, 'must be a file path').optional(),

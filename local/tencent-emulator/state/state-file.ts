@@ -35,7 +35,15 @@ export class StateFile {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    const parsed = persistedState.safeParse(JSON.parse(text));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`Emulator state file ${this.path} is not valid JSON: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const parsed = persistedState.safeParse(json);
     if (!parsed.success) {
       const where = parsed.error.issues
         .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)

@@ -43,13 +43,15 @@ export const INSTANT_TIMINGS = {
 } as const;
 
 /**
- * A movable clock near real time (signatures are checked against it, so it may drift at most
- * five minutes): `advance(ms)` jumps the emulator forward without waiting.
+ * A frozen clock that only moves when told: `advance(ms)` jumps the emulator forward without
+ * waiting. It starts at the real time, and signatures are checked against it, so a test may
+ * move it at most a few minutes.
  */
 export const movableClock = () => {
+  const start = Date.now();
   let offset = 0;
   return {
-    now: () => Date.now() + offset,
+    now: () => start + offset,
     advance: (ms: number) => {
       offset += ms;
     },
