@@ -10,14 +10,14 @@ export const QUEUE_ATTRIBUTE_DEFAULTS: Readonly<Record<string, string>> = {
   SqsManagedSseEnabled: 'true',
 };
 
-const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
-  VisibilityTimeout: [0, 43_200],
-  MessageRetentionPeriod: [60, 1_209_600],
-  DelaySeconds: [0, 900],
-  MaximumMessageSize: [1024, 1_048_576],
-  ReceiveMessageWaitTimeSeconds: [0, 20],
-  KmsDataKeyReusePeriodSeconds: [60, 86_400],
-};
+const INTEGER_RANGES: ReadonlyMap<string, readonly [number, number]> = new Map([
+  ['VisibilityTimeout', [0, 43_200]],
+  ['MessageRetentionPeriod', [60, 1_209_600]],
+  ['DelaySeconds', [0, 900]],
+  ['MaximumMessageSize', [1024, 1_048_576]],
+  ['ReceiveMessageWaitTimeSeconds', [0, 20]],
+  ['KmsDataKeyReusePeriodSeconds', [60, 86_400]],
+]);
 
 /** Accepted and reported back, without effect on this server. */
 const JSON_ATTRIBUTES = new Set(['Policy', 'RedriveAllowPolicy']);
@@ -47,7 +47,7 @@ export interface RedrivePolicy {
 }
 
 export const isKnownQueueAttribute = (name: string): boolean =>
-  name in INTEGER_RANGES ||
+  INTEGER_RANGES.has(name) ||
   JSON_ATTRIBUTES.has(name) ||
   TEXT_ATTRIBUTES.has(name) ||
   BOOLEAN_ATTRIBUTES.has(name) ||
@@ -82,7 +82,7 @@ const normaliseOne = (
   context: AttributeContext,
   allowRemoval: boolean,
 ): string => {
-  const range = INTEGER_RANGES[name];
+  const range = INTEGER_RANGES.get(name);
   if (range) {
     const number = /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
     if (!(number >= range[0] && number <= range[1])) {
@@ -163,4 +163,8 @@ export const redrivePolicyOf = (attributes: Readonly<Record<string, string>>): R
 
 /** An integer attribute of a stored queue, with its default. */
 export const integerAttribute = (attributes: Readonly<Record<string, string>>, name: string): number =>
-  Number(attributes[name] ?? QUEUE_ATTRIBUTE_DEFAULTS[name] ?? 0);
+  Number(ownValue(attributes, name) ?? ownValue(QUEUE_ATTRIBUTE_DEFAULTS, name) ?? 0);
+
+/** A property of a string map, never one inherited from `Object.prototype` (`constructor`, …). */
+export const ownValue = (map: Readonly<Record<string, string>>, name: string): string | undefined =>
+  Object.hasOwn(map, name) ? map[name] : undefined;

@@ -4,6 +4,7 @@ import {
   integerAttribute,
   isKnownQueueAttribute,
   normaliseQueueAttributes,
+  ownValue,
   QUEUE_ATTRIBUTE_DEFAULTS,
   redrivePolicyOf,
 } from './queue-attributes.ts';
@@ -125,7 +126,10 @@ export class SqsEngine {
     const existing = this.#states.get(name);
     if (existing) {
       for (const [attribute, value] of Object.entries(normalised)) {
-        const current = existing.record.attributes[attribute] ?? QUEUE_ATTRIBUTE_DEFAULTS[attribute] ?? '';
+        const current =
+          ownValue(existing.record.attributes, attribute) ??
+          ownValue(QUEUE_ATTRIBUTE_DEFAULTS, attribute) ??
+          '';
         if (current !== value) {
           throw queueNameExists(
             `A queue already exists with the same name and a different value for attribute ${attribute}`,
@@ -206,7 +210,12 @@ export class SqsEngine {
       LastModifiedTimestamp: String(Math.floor(state.record.lastModifiedAt / 1000)),
     };
     if (names.includes('All')) return all;
-    return Object.fromEntries(names.flatMap((name) => (all[name] === undefined ? [] : [[name, all[name]]])));
+    return Object.fromEntries(
+      names.flatMap((name) => {
+        const value = ownValue(all, name);
+        return value === undefined ? [] : [[name, value]];
+      }),
+    );
   }
 
   /** URLs of the queues whose redrive policy targets this queue. */
