@@ -7,6 +7,12 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    env: { http_proxy: '', HTTP_PROXY: '', https_proxy: '', HTTPS_PROXY: '' },
+    env: {
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'ERROR',
+      http_proxy: '',
+      HTTP_PROXY: '',
+      https_proxy: '',
+      HTTPS_PROXY: '',
+    },
   },
 });

@@ -1,4 +1,3 @@
-import { logger } from '#shared/logger.ts';
 import { UsageError } from './cli-flags.ts';
 import { demoCommand } from './demo-command.ts';
 import { requestCommand } from './request-command.ts';
@@ -33,9 +32,6 @@ const main = async (argv: readonly string[]): Promise<number> => {
   if (!command) throw new UsageError(`unknown command "${name}"\n\n${USAGE}`);
   return (await command(rest)) ?? 0;
 };
-
-// The CLI prints its own lines; the workflow's JSON logs go to stderr only when asked for.
-if (!process.env.LOG_LEVEL) logger.setLogLevel('WARN');
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -43,7 +43,7 @@ export type CreateOutcome = 'submitted' | 'retry' | 'failed' | 'unknown' | 'skip
  */
 export const createReplica = async (requestId: string, deps: CreateDependencies): Promise<CreateOutcome> => {
   const record = await deps.store.get(requestId);
-  if (!record || record.state !== 'VALIDATED' || !record.plan) {
+  if (record?.state !== 'VALIDATED' || !record.plan) {
     logger.info('create: nothing to do', { requestId, state: record?.state });
     return 'skipped';
   }

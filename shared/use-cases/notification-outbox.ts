@@ -42,6 +42,7 @@ export const enqueuePendingNotifications = async (
       await deps.store.update({
         requestId: record.requestId,
         expectedVersion: record.version,
+        state: record.state,
         set: { notification: { ...notification, status: 'ENQUEUED', enqueuedAt: at } },
         at,
       });

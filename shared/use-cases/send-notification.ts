@@ -1,4 +1,4 @@
-import type { DeliveryAttempt, Notification } from '../domain/request-record.ts';
+import type { DeliveryAttempt, Notification, RequestRecord } from '../domain/request-record.ts';
 import { ConcurrentUpdateError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -40,12 +40,7 @@ export const sendNotification = async (
   const now = deps.clock.now();
   const url = record.request.callback?.url;
   if (!url) {
-    await save(
-      record.requestId,
-      record.version,
-      { ...notification, status: 'DELIVERED', deliveredAt: now.toISOString() },
-      deps,
-    );
+    await save(record, { ...notification, status: 'DELIVERED', deliveredAt: now.toISOString() }, deps);
     return 'delivered';
   }
   const body = JSON.stringify(webhookPayload(record, notification.type, now.toISOString()));
@@ -58,20 +53,19 @@ export const sendNotification = async (
     ...(result.error ? { error: result.error } : {}),
     durationMs: result.durationMs,
   };
-  const attempts = [...notification.attempts, attempt].slice(-(deps.keepAttempts ?? 20));
-  const firstAttempt = Date.parse(notification.attempts[0]?.at ?? attempt.at);
-  const windowOver = now.getTime() - firstAttempt >= deps.retryWindowMs;
-  const status: Notification['status'] = result.ok
-    ? 'DELIVERED'
-    : windowOver
-      ? 'UNDELIVERED'
-      : notification.status;
-  await save(
-    record.requestId,
-    record.version,
-    { ...notification, status, attempts, ...(result.ok ? { deliveredAt: attempt.at } : {}) },
-    deps,
-  );
+  const windowOver = (current: Notification) =>
+    now.getTime() - Date.parse(current.attempts[0]?.at ?? attempt.at) >= deps.retryWindowMs;
+  const settled = await recordAttempt(record, deps, (current) => ({
+    ...current,
+    attempts: [...current.attempts, attempt].slice(-(deps.keepAttempts ?? 20)),
+    status:
+      result.ok || current.status === 'DELIVERED'
+        ? 'DELIVERED'
+        : windowOver(current)
+          ? 'UNDELIVERED'
+          : current.status,
+    ...(result.ok ? { deliveredAt: attempt.at } : {}),
+  }));
   logger.info('notify: webhook attempt', {
     requestId: record.requestId,
     webhookId: notification.webhookId,
@@ -79,24 +73,46 @@ export const sendNotification = async (
     status: result.status,
   });
   if (result.ok) return 'delivered';
-  return windowOver ? 'undelivered' : 'retry';
+  return settled?.status === 'UNDELIVERED'
+    ? 'undelivered'
+    : settled?.status === 'DELIVERED'
+      ? 'skipped'
+      : 'retry';
 };
 
-const save = async (
-  requestId: string,
-  version: number,
-  notification: Notification,
+const save = (record: RequestRecord, notification: Notification, deps: NotifyDependencies) =>
+  recordAttempt(record, deps, () => notification);
+
+/**
+ * Writes the notification conditionally on the record's version. The poller may mark the same
+ * notification ENQUEUED at the same moment; on a lost race the record is read again and the change
+ * re-applied to what is there now, so neither the attempt nor the delivery is ever lost.
+ */
+const recordAttempt = async (
+  record: RequestRecord,
   deps: NotifyDependencies,
-) => {
-  try {
-    await deps.store.update({
-      requestId,
-      expectedVersion: version,
-      set: { notification },
-      at: deps.clock.now().toISOString(),
-    });
-  } catch (error) {
-    // A concurrent delivery of the same message recorded its attempt first; ours still happened.
-    if (!(error instanceof ConcurrentUpdateError)) throw error;
+  change: (current: Notification) => Notification,
+): Promise<Notification | undefined> => {
+  let current: RequestRecord | undefined = record;
+  for (let tries = 0; tries < 5 && current?.notification; tries += 1) {
+    const next = change(current.notification);
+    try {
+      await deps.store.update({
+        requestId: current.requestId,
+        expectedVersion: current.version,
+        state: current.state,
+        set: { notification: next },
+        at: deps.clock.now().toISOString(),
+      });
+      return next;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+      current = await deps.store.get(record.requestId);
+    }
   }
+  if (!current?.notification) return undefined;
+  throw new ConcurrentUpdateError(
+    record.requestId,
+    `could not record the notification of ${record.requestId}`,
+  );
 };
