@@ -12,7 +12,11 @@ import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 export const buildIngestHandler = (deps: Dependencies) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use({ onError: (request) => void (request.response = errorResponse(request.error)) })
+    .use({
+      onError: (request) => {
+        request.response = errorResponse(request.error);
+      },
+    })
     .handler(httpRouterHandler(ingressRoutes(deps)));
 
 export const handler = lambdaHandler(buildIngestHandler);
