@@ -7,6 +7,7 @@ import type { JournalEntry, Snapshot } from './stored-state.ts';
 
 const SNAPSHOT_FILE = 'snapshot.json';
 const JOURNAL_FILE = 'journal.jsonl';
+const LOCK_FILE = 'server.pid';
 /** Journal lines after which the state is compacted into a new snapshot while running. */
 const COMPACT_AFTER_ENTRIES = 10_000;
 
@@ -30,12 +31,18 @@ export class StateJournal {
   /** Loads the state stored under `dataDir` (created if missing) and opens the journal for appending. */
   static open(dataDir: string): { journal: StateJournal; states: QueueStates } {
     fs.mkdirSync(dataDir, { recursive: true });
-    const states = loadSnapshot(path.join(dataDir, SNAPSHOT_FILE));
-    replayJournal(path.join(dataDir, JOURNAL_FILE), states);
-    const journal = new StateJournal(dataDir, -1);
-    journal.#writeSnapshot(states);
-    journal.#fd = fs.openSync(path.join(dataDir, JOURNAL_FILE), 'w');
-    return { journal, states };
+    acquireLock(dataDir);
+    try {
+      const states = loadSnapshot(path.join(dataDir, SNAPSHOT_FILE));
+      replayJournal(path.join(dataDir, JOURNAL_FILE), states);
+      const journal = new StateJournal(dataDir, -1);
+      journal.#writeSnapshot(states);
+      journal.#fd = fs.openSync(path.join(dataDir, JOURNAL_FILE), 'w');
+      return { journal, states };
+    } catch (error) {
+      releaseLock(dataDir);
+      throw error;
+    }
   }
 
   /** Appends one mutation; returns once the operating system has it. */
@@ -53,8 +60,10 @@ export class StateJournal {
   }
 
   close(): void {
-    if (this.#fd >= 0) fs.closeSync(this.#fd);
+    if (this.#fd < 0) return;
+    fs.closeSync(this.#fd);
     this.#fd = -1;
+    releaseLock(this.#dataDir);
   }
 
   /** Atomic: a crash leaves either the old or the new snapshot, and the journal replays onto both. */
@@ -72,9 +81,48 @@ export class StateJournal {
   }
 }
 
+/**
+ * One server per data folder: two writing the same journal would corrupt it. A lock left by a
+ * process that no longer runs (a crash) is taken over.
+ */
+const acquireLock = (dataDir: string): void => {
+  const file = path.join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(fs.readFileSync(file, 'utf8'));
+      if (isRunning(owner)) {
+        throw new ConfigError(`The SQS data folder ${dataDir} is in use by process ${owner}`);
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new ConfigError(`Could not lock the SQS data folder ${dataDir}`);
+};
+
+const releaseLock = (dataDir: string): void => fs.rmSync(path.join(dataDir, LOCK_FILE), { force: true });
+
+const isRunning = (pid: number): boolean => {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
 const loadSnapshot = (file: string): QueueStates => {
   if (!fs.existsSync(file)) return new Map();
-  const snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as Snapshot;
+  let snapshot: Snapshot;
+  try {
+    snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as Snapshot;
+  } catch (error) {
+    throw new ConfigError(`The SQS snapshot ${file} is unreadable`, { cause: error });
+  }
   if (snapshot.version !== 1) throw new ConfigError(`Unsupported SQS snapshot version in ${file}`);
   return fromSnapshot(snapshot);
 };

@@ -37,6 +37,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSqsServer, startSqsServer } from '#local/sqs-server/sqs-server.ts';
+import { ConfigError } from '#shared/errors.ts';
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const REGION = 'ap-southeast-1';
@@ -670,6 +671,20 @@ describe('startSqsServer with a data folder', () => {
       ApproximateNumberOfMessages: '0',
       ApproximateNumberOfMessagesNotVisible: '1',
     });
+  });
+
+  it('refuses a second server on a data folder in use', async () => {
+    // Prepare
+    const dataDir = await tempDir();
+    const first = await startSqsServer({ dataDir });
+    extraServers.push(first);
+
+    // Act
+    const second = await rejection(startSqsServer({ dataDir }));
+
+    // Assess
+    expect(second).toBeInstanceOf(ConfigError);
+    expect(second.message).toContain('in use');
   });
 
   it('keeps a message acknowledged by SendMessage when the server process is killed', async () => {
