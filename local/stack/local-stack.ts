@@ -19,7 +19,7 @@ import { systemClock } from '#shared/ports/clock.ts';
 import type { PollReport } from '#shared/use-cases/poll-in-flight.ts';
 import { startSqsServer } from '../sqs-server/sqs-server.ts';
 import { EMULATOR_CREDENTIALS } from '../tencent-emulator/credentials.ts';
-import { startEmulator } from '../tencent-emulator/server.ts';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../tencent-emulator/server.ts';
 import { LOCAL_DYNAMO_CLIENT_CONFIG, startDynalite } from './dynalite-server.ts';
 import { startHttpGateway } from './http-gateway.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -43,7 +43,7 @@ export interface LocalStackOptions {
   /** Overrides of the workflow's tunables (tests shorten the grace periods). */
   readonly settings?: Partial<Settings>;
   /** A Tencent emulator world (object or file) instead of the default one. */
-  readonly world?: unknown;
+  readonly world?: EmulatorOptions['world'];
   /** Test hook: runs between the Tencent create call and the store write (crash injection). */
   readonly afterCreateCall?: (requestId: string) => Promise<void>;
 }
@@ -51,6 +51,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly ingressUrl: string;
   readonly emulatorUrl?: string;
+  /** The Tencent emulator's handle (faults, inspection); absent with `tencent: 'live'`. */
+  readonly emulator?: RunningEmulator;
   readonly sqsUrl: string;
   readonly dynamoUrl: string;
   readonly queues: Record<'requests' | 'create' | 'notify', LocalQueue>;
@@ -99,7 +101,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       : await startEmulator({
           port: options.emulatorPort ?? 0,
           dataDir: path.join(options.dataDir, 'tencent-emulator'),
-          ...(options.world ? { world: options.world as never } : {}),
+          ...(options.world ? { world: options.world } : {}),
         });
     if (emulator) stoppers.push(() => emulator.close());
     const dynamo = await startDynalite({
@@ -201,7 +203,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     return {
       ingressUrl: gateway.url,
-      ...(emulator ? { emulatorUrl: emulator.url } : {}),
+      ...(emulator ? { emulatorUrl: emulator.url, emulator } : {}),
       sqsUrl: sqsServer.url,
       dynamoUrl: dynamo.url,
       queues,
