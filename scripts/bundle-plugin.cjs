@@ -21,7 +21,7 @@ const bundle = (functions) => {
 };
 
 class BundlePlugin {
-  constructor(serverless, options) {
+  constructor(_serverless, options) {
     this.hooks = {
       'before:package:createDeploymentArtifacts': () => bundle([]),
       'before:package:function:package': () => bundle([options.function]),
