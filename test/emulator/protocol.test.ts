@@ -1,5 +1,8 @@
+import http from 'node:http';
 import net from 'node:net';
+import { Client } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_client.js';
 import { describe, expect, it } from 'vitest';
+import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 import {
   sdkClient,
   sdkFailure,
@@ -198,6 +201,22 @@ describe('malformed requests', () => {
     const res = await rawPost(emu.current, headers, '', 'GET');
 
     expect(res.response.Error?.Code).toBe('UnsupportedProtocol');
+  });
+
+  it('answers the SDK legacy v1 signing (HmacSHA256 form posts) with UnsupportedProtocol', async () => {
+    const legacy = new Client({
+      credential: { ...EMULATOR_CREDENTIALS },
+      region: 'ap-beijing',
+      profile: {
+        signMethod: 'HmacSHA256',
+        httpProfile: { endpoint: emu.current.endpoint, protocol: 'http://', agent: new http.Agent() },
+      },
+    });
+
+    const error = await sdkFailure(legacy.DescribeZones({}));
+
+    expect(error.code).toBe('UnsupportedProtocol');
+    expect(error.message).toContain('TC3-HMAC-SHA256');
   });
 
   it('answers unparseable HTTP with 400, then keeps serving', async () => {

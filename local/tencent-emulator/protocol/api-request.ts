@@ -118,6 +118,15 @@ export const processApiRequest = async (req: IncomingMessage, emulator: Emulator
         `The request body is ${body.receivedBytes} bytes, more than the limit of ${MAX_BODY_BYTES} bytes.`,
       );
     }
+    if (
+      action === '' &&
+      header(req.headers, 'content-type').startsWith('application/x-www-form-urlencoded')
+    ) {
+      throw new ApiError(
+        'UnsupportedProtocol',
+        'Legacy (v1, HmacSHA1/HmacSHA256) form requests are not supported by the emulator; sign with TC3-HMAC-SHA256.',
+      );
+    }
     if (action === '') throw apiErrors.missingParameter('Action');
     const version = header(req.headers, 'x-tc-version');
     if (version === '') throw apiErrors.missingParameter('Version');
