@@ -1,0 +1,452 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTableInput, TABLE } from '#shared/adapters/store/table-definition.ts';
+import { dependenciesFromEnvironment } from '#shared/config/lambda-dependencies.ts';
+import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
+import { loadSecrets, parameterVariableOf, SECRET_VARIABLES } from '#shared/config/secrets.ts';
+import { ingressRoutes } from '#shared/ingress/routes.ts';
+import { BUILD_DIR, FUNCTIONS, type FunctionName, ROOT } from '../../scripts/bundle.ts';
+import { type PackageResult, packageService } from '../../scripts/package.ts';
+import {
+  allPolicyStatements,
+  asList,
+  grantsOf,
+  propertiesOf,
+  readTemplate,
+  referenceOf,
+  resourcesOfType,
+  roleStatements,
+  type Template,
+  zipEntryNames,
+} from './cloudformation-template.ts';
+
+const STAGE = 'ci';
+const KMS_KEY = 'arn:aws:kms:ap-southeast-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const PACKAGE_DIR = path.join(ROOT, '.serverless');
+// CloudFormation `Fn::Sub` text: the `${…}` are CloudFormation's.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const INFLIGHT_INDEX = 'Sub:${RequestsTable.Arn}/index/inflight';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const SSM_IN_THIS_REGION = 'ssm.${AWS::Region}.amazonaws.com';
+
+/** Fake but realistic secret values, in the environment of the packaging process only. */
+const PLANTED: Record<(typeof SECRET_VARIABLES)[number], string> = {
+  TENCENTCLOUD_SECRET_ID: 'AKIDplantedSecretIdMustNotShip000000',
+  TENCENTCLOUD_SECRET_KEY: 'plantedSecretKeyMustNotShip00000',
+  WEBHOOK_SIGNING_SECRET: 'whsec_cGxhbnRlZC13ZWJob29rLXNlY3JldC1tdXN0LW5vdC1zaGlw',
+  REPLICA_FLOW_API_KEYS: 'platform:planted-api-key-must-not-ship',
+  SLACK_SIGNING_SECRET: 'planted-slack-signing-secret-must-not-ship',
+  JIRA_WEBHOOK_SECRET: 'planted-jira-webhook-secret-must-not-ship',
+};
+
+const LOGICAL: Record<FunctionName, string> = {
+  ingest: 'Ingest',
+  validate: 'Validate',
+  create: 'Create',
+  poll: 'Poll',
+  notify: 'Notify',
+};
+
+let result: PackageResult;
+let template: Template;
+
+beforeAll(async () => {
+  result = await packageService(['--stage', STAGE, `--param=secretsKmsKeyArn=${KMS_KEY}`], {
+    env: { ...process.env, ...PLANTED },
+  });
+  if (result.code !== 0) throw new Error(`serverless package failed:\n${result.output}`);
+  template = readTemplate(path.join(PACKAGE_DIR, 'cloudformation-template-update-stack.json'));
+}, 120_000);
+
+const functionOf = (name: FunctionName) => propertiesOf(template, `${LOGICAL[name]}LambdaFunction`);
+const roleOf = (name: FunctionName) => referenceOf(functionOf(name).Role).replace(/\.Arn$/, '');
+const grantsOfFunction = (name: FunctionName) => grantsOf(roleStatements(template, roleOf(name)));
+const granteesOf = (grant: string) => FUNCTIONS.filter((name) => grantsOfFunction(name).includes(grant));
+
+/** The event source mappings: queue logical id → function name, with their properties. */
+const mappings = () =>
+  resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => {
+    const properties = mapping.Properties ?? {};
+    const queue = referenceOf(properties.EventSourceArn).replace(/\.Arn$/, '');
+    const target = referenceOf(properties.FunctionName).replace(/LambdaFunction(\.Arn)?$/, '');
+    const name = FUNCTIONS.find((candidate) => LOGICAL[candidate] === target);
+    return { queue, name, properties };
+  });
+
+describe('serverless package', () => {
+  it('packages every function offline, with no AWS credentials and no network', () => {
+    expect(result.code).toBe(0);
+    expect(result.output).toContain(`Packaging replica-flow for stage ${STAGE}`);
+    for (const name of FUNCTIONS)
+      expect(statSync(path.join(PACKAGE_DIR, `${name}.zip`)).size).toBeGreaterThan(0);
+  });
+});
+
+describe('functions and their triggers', () => {
+  it.each(FUNCTIONS)('deploys %s on nodejs22.x arm64 from its own bundle, with its own role', (name) => {
+    const fn = functionOf(name);
+    expect(fn).toMatchObject({
+      FunctionName: `replica-flow-${STAGE}-${name}`,
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: `.build/${name}/index.handler`,
+    });
+    expect(roleOf(name)).toBe(`${LOGICAL[name]}Role`);
+  });
+
+  it('routes every ingress route of routes.ts and every chat, alert and ticket source to ingest', async () => {
+    const routeKeys = resourcesOfType(template, 'AWS::ApiGatewayV2::Route')
+      .map(([, route]) => route.Properties?.RouteKey as string)
+      .sort();
+    const env = readRuntimeEnvironment({
+      REQUESTS_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/replica-flow-requests',
+      CREATE_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/replica-flow-create',
+      NOTIFY_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/replica-flow-notify',
+    });
+    const deps = await dependenciesFromEnvironment(env, await loadSecrets(PLANTED));
+    const inCode = ingressRoutes(deps).map((route) => `${route.method} ${route.path}`);
+
+    expect(routeKeys).toEqual(expect.arrayContaining(inCode));
+    expect(routeKeys).toEqual(
+      [
+        'POST /v1/replica-requests',
+        'GET /v1/replica-requests/{id}',
+        'POST /v1/chatops/slack',
+        'POST /v1/alerts/alertmanager',
+        'POST /v1/alerts/tencent-monitor',
+        'POST /v1/alerts/cloudwatch',
+        'POST /v1/alerts/grafana',
+        'POST /v1/tickets/jira',
+      ].sort(),
+    );
+    const [[, integration] = []] = resourcesOfType(template, 'AWS::ApiGatewayV2::Integration');
+    expect(referenceOf(integration?.Properties?.IntegrationUri)).toBe('IngestLambdaFunction.Arn');
+  });
+
+  it('feeds validate, create and notify from their queues, reporting partial batch failures', () => {
+    expect(
+      mappings()
+        .map(({ queue, name, properties }) => ({ queue, name, types: properties.FunctionResponseTypes }))
+        .sort((a, b) => a.queue.localeCompare(b.queue)),
+    ).toEqual([
+      { queue: 'CreateQueue', name: 'create', types: ['ReportBatchItemFailures'] },
+      { queue: 'NotifyQueue', name: 'notify', types: ['ReportBatchItemFailures'] },
+      { queue: 'RequestsQueue', name: 'validate', types: ['ReportBatchItemFailures'] },
+    ]);
+  });
+
+  it('runs poll every minute, without retries of a failed cycle', () => {
+    const schedules = resourcesOfType(template, 'AWS::Events::Rule').filter(
+      ([, rule]) => rule.Properties?.ScheduleExpression !== undefined,
+    );
+    expect(schedules).toHaveLength(1);
+    const [[, rule] = []] = schedules;
+    expect(rule?.Properties?.ScheduleExpression).toBe('rate(1 minute)');
+    expect(
+      asList(rule?.Properties?.Targets as { Arn: unknown }[]).map((target) => referenceOf(target.Arn)),
+    ).toEqual(['PollLambdaFunction.Arn']);
+    const [[, invokeConfig] = []] = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig');
+    expect(invokeConfig?.Properties?.MaximumRetryAttempts).toBe(0);
+  });
+
+  it('reserves concurrency for create only, and caps its queue poller at that number', () => {
+    const reserved = FUNCTIONS.filter((name) => functionOf(name).ReservedConcurrentExecutions !== undefined);
+    expect(reserved).toEqual(['create']);
+    const concurrency = functionOf('create').ReservedConcurrentExecutions as number;
+    const createMapping = mappings().find(({ name }) => name === 'create');
+    // At most one CreateReadOnlyDBInstance per invocation, so in-flight creates ≤ reserved concurrency.
+    expect(createMapping?.properties.BatchSize).toBe(1);
+    expect(createMapping?.properties.ScalingConfig).toEqual({ MaximumConcurrency: concurrency });
+    expect(concurrency).toBeLessThanOrEqual(5);
+  });
+
+  it('keeps the logs of every function for the stage retention, and alarms on its errors', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(
+      ([, alarm]) => alarm.Properties ?? {},
+    );
+    for (const name of FUNCTIONS) {
+      expect(propertiesOf(template, `${LOGICAL[name]}LogGroup`).RetentionInDays).toBe(30);
+      const errors = alarms.find(
+        (alarm) =>
+          alarm.MetricName === 'Errors' &&
+          referenceOf(asList(alarm.Dimensions as { Value: unknown }[])[0]?.Value) ===
+            `Ref:${LOGICAL[name]}LambdaFunction`,
+      );
+      expect(errors, `errors alarm of ${name}`).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+      });
+      expect(asList(errors?.AlarmActions)).toHaveLength(1);
+    }
+  });
+});
+
+describe('queues', () => {
+  it('gives every work queue a dead-letter queue and a visibility timeout of at least 6 × its consumer timeout', () => {
+    const consumers = mappings();
+    const queues = resourcesOfType(template, 'AWS::SQS::Queue').map(([id]) => id);
+    const deadLetterQueues = queues.filter((id) => id.endsWith('DeadLetterQueue'));
+    const workQueues = queues.filter((id) => !deadLetterQueues.includes(id));
+
+    expect(workQueues.sort()).toEqual(['CreateQueue', 'NotifyQueue', 'RequestsQueue']);
+    for (const queue of workQueues) {
+      const properties = propertiesOf(template, queue);
+      const redrive = properties.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+      expect(referenceOf(redrive.deadLetterTargetArn)).toBe(
+        `${queue.replace(/Queue$/, '')}DeadLetterQueue.Arn`,
+      );
+      expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(5);
+
+      const consumer = consumers.find((mapping) => mapping.queue === queue)?.name;
+      expect(consumer, `consumer of ${queue}`).toBeDefined();
+      const timeout = functionOf(consumer as FunctionName).Timeout as number;
+      expect(properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * timeout);
+    }
+    for (const queue of deadLetterQueues) {
+      expect(propertiesOf(template, queue).MessageRetentionPeriod).toBe(1_209_600);
+    }
+  });
+
+  it('alarms as soon as any dead-letter queue holds a message', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(
+      ([, alarm]) => alarm.Properties ?? {},
+    );
+    for (const queue of ['RequestsDeadLetterQueue', 'CreateDeadLetterQueue', 'NotifyDeadLetterQueue']) {
+      const alarm = alarms.find(
+        (candidate) =>
+          referenceOf(asList(candidate.Dimensions as { Value: unknown }[])[0]?.Value) ===
+          `${queue}.QueueName`,
+      );
+      expect(alarm, `alarm on ${queue}`).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+      });
+    }
+  });
+});
+
+describe('the table', () => {
+  it('is the table of table-definition.ts: keys, the sparse inflight index, TTL, on-demand', () => {
+    const table = propertiesOf(template, 'RequestsTable');
+    const expected = createTableInput(`replica-flow-${STAGE}`);
+    const byName = (a: { AttributeName?: string }, b: { AttributeName?: string }) =>
+      String(a.AttributeName).localeCompare(String(b.AttributeName));
+
+    expect(table.TableName).toBe(expected.TableName);
+    expect(table.BillingMode).toBe(expected.BillingMode);
+    expect(table.KeySchema).toEqual(expected.KeySchema);
+    expect((table.AttributeDefinitions as { AttributeName: string }[]).sort(byName)).toEqual(
+      [...(expected.AttributeDefinitions ?? [])].sort(byName),
+    );
+    expect(table.GlobalSecondaryIndexes).toEqual(expected.GlobalSecondaryIndexes);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: TABLE.ttlAttribute, Enabled: true });
+  });
+
+  it('survives mistakes: point-in-time recovery, deletion protection, retained on stack removal', () => {
+    expect(propertiesOf(template, 'RequestsTable')).toMatchObject({
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    expect(template.Resources.RequestsTable).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('CloudWatch alarms as a request source', () => {
+  it('sends alarms entering ALARM to the requests queue, which lets only that rule in', () => {
+    const rule = propertiesOf(template, 'CloudWatchAlarmRule');
+    expect(rule.EventPattern).toMatchObject({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { state: { value: ['ALARM'] } },
+    });
+    expect(asList(rule.Targets as { Arn: unknown }[]).map((target) => referenceOf(target.Arn))).toEqual([
+      'RequestsQueue.Arn',
+    ]);
+
+    const policy = propertiesOf(template, 'RequestsQueuePolicy');
+    expect(asList(policy.Queues).map(referenceOf)).toEqual(['Ref:RequestsQueue']);
+    const statements = allPolicyStatements(template).filter(({ owner }) => owner === 'RequestsQueuePolicy');
+    expect(statements.map(({ statement }) => statement)).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['CloudWatchAlarmRule', 'Arn'] } } },
+      }),
+    ]);
+  });
+});
+
+describe('least privilege', () => {
+  const TABLE_ARN = 'RequestsTable.Arn';
+  const parameter = (name: string) =>
+    `Sub:arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/replica-flow/${STAGE}/${name}`;
+  const logs = (name: FunctionName) =>
+    ['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => `${action} ${LOGICAL[name]}LogGroup.Arn`);
+  const consume = (queue: string) =>
+    ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'].map(
+      (action) => `${action} ${queue}.Arn`,
+    );
+  const item = (...actions: string[]) => actions.map((action) => `dynamodb:${action} ${TABLE_ARN}`);
+  const send = (...queues: string[]) => queues.map((queue) => `sqs:SendMessage ${queue}.Arn`);
+  const secrets = (...names: string[]) => names.map((name) => `ssm:GetParameters ${parameter(name)}`);
+  const decrypt = `kms:Decrypt ${KMS_KEY}`;
+  const tencent = secrets('tencent/secret-id', 'tencent/secret-key');
+
+  /** What each function's code does (shared/use-cases, shared/runtime/sqs-batch.ts), and no more. */
+  const EXPECTED: Record<FunctionName, string[]> = {
+    ingest: [
+      ...logs('ingest'),
+      ...item('GetItem', 'PutItem'),
+      ...send('RequestsQueue'),
+      ...secrets('api-keys', 'slack/signing-secret', 'jira/webhook-secret'),
+      decrypt,
+    ],
+    validate: [
+      ...logs('validate'),
+      ...item('GetItem', 'PutItem', 'UpdateItem'),
+      ...send('CreateQueue', 'NotifyQueue'),
+      ...consume('RequestsQueue'),
+      ...tencent,
+      decrypt,
+    ],
+    create: [
+      ...logs('create'),
+      ...item('GetItem', 'UpdateItem'),
+      ...send('NotifyQueue'),
+      ...consume('CreateQueue'),
+      ...tencent,
+      decrypt,
+    ],
+    poll: [
+      ...logs('poll'),
+      `dynamodb:Query ${INFLIGHT_INDEX}`,
+      ...item('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
+      ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue'),
+      ...tencent,
+      decrypt,
+    ],
+    notify: [
+      ...logs('notify'),
+      ...item('GetItem', 'UpdateItem'),
+      ...consume('NotifyQueue'),
+      ...secrets('webhook/signing-secret'),
+      decrypt,
+    ],
+  };
+
+  it('grants no wildcard action and no wildcard resource anywhere in the template', () => {
+    const allows = allPolicyStatements(template).filter(({ statement }) => statement.Effect === 'Allow');
+    expect(allows.length).toBeGreaterThan(20);
+    for (const { owner, statement } of allows) {
+      for (const action of asList(statement.Action)) expect(action, owner).not.toMatch(/(^|:)\*$/);
+      for (const resource of asList(statement.Resource))
+        expect(referenceOf(resource), owner).not.toMatch(/^\*$|:\*$/);
+    }
+  });
+
+  it.each(FUNCTIONS)('gives %s a role that grants exactly what its code does', (name) => {
+    expect(grantsOfFunction(name)).toEqual([...EXPECTED[name]].sort());
+  });
+
+  it('lets only ingest (new requests) and poll (stale ones) send to the requests queue, besides the alarm rule', () => {
+    expect(granteesOf('sqs:SendMessage RequestsQueue.Arn')).toEqual(['ingest', 'poll']);
+  });
+
+  it('lets only poll query, and only the inflight index: nobody queries or scans the table', () => {
+    const reads = FUNCTIONS.flatMap((name) =>
+      grantsOfFunction(name)
+        .filter((grant) => /^dynamodb:(Query|Scan)/.test(grant))
+        .map((grant) => `${name} ${grant}`),
+    );
+    expect(reads).toEqual([`poll dynamodb:Query ${INFLIGHT_INDEX}`]);
+  });
+
+  it('lets only the functions that call Tencent read the Tencent key', () => {
+    expect(granteesOf(`ssm:GetParameters ${parameter('tencent/secret-key')}`)).toEqual([
+      'validate',
+      'create',
+      'poll',
+    ]);
+    expect(granteesOf(`ssm:GetParameters ${parameter('webhook/signing-secret')}`)).toEqual(['notify']);
+  });
+
+  it('scopes the customer-managed key to decryption through SSM', () => {
+    const decrypts = roleStatements(template, 'NotifyRole').filter(
+      (statement) => statement.Action === 'kms:Decrypt',
+    );
+    expect(decrypts).toEqual([
+      expect.objectContaining({
+        Resource: KMS_KEY,
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': SSM_IN_THIS_REGION } } },
+      }),
+    ]);
+  });
+});
+
+describe('secrets', () => {
+  it('gives each function the SSM parameter names of its secrets, never a secret variable', () => {
+    for (const name of FUNCTIONS) {
+      const variables = (functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables;
+      for (const secret of SECRET_VARIABLES)
+        expect(variables, `${name} ${secret}`).not.toHaveProperty(secret);
+      const parameters = Object.entries(variables).filter(([key]) => key.endsWith('_PARAMETER'));
+      expect(parameters.length, name).toBeGreaterThan(0);
+      for (const [, value] of parameters) expect(value).toMatch(new RegExp(`^/replica-flow/${STAGE}/`));
+    }
+    expect(
+      (functionOf('create').Environment as { Variables: Record<string, unknown> }).Variables[
+        parameterVariableOf('TENCENTCLOUD_SECRET_KEY')
+      ],
+    ).toBe(`/replica-flow/${STAGE}/tencent/secret-key`);
+  });
+
+  it('ships none of the secret values that were in the packaging environment', () => {
+    const shipped = [
+      'cloudformation-template-update-stack.json',
+      'cloudformation-template-create-stack.json',
+      'serverless-state.json',
+    ].map((file) => readFileSync(path.join(PACKAGE_DIR, file), 'utf8'));
+    const bundles = FUNCTIONS.map((name) => readFileSync(path.join(BUILD_DIR, name, 'index.mjs'), 'utf8'));
+    for (const text of [...shipped, ...bundles]) {
+      for (const value of Object.values(PLANTED)) expect(text.includes(value)).toBe(false);
+    }
+  });
+});
+
+describe('bundles', () => {
+  it.each(FUNCTIONS)(
+    'zips the %s bundle with its source map and the policy file, and nothing else',
+    (name) => {
+      expect(zipEntryNames(path.join(PACKAGE_DIR, `${name}.zip`))).toEqual([
+        `.build/${name}/index.mjs`,
+        `.build/${name}/index.mjs.map`,
+        'policy/default.yaml',
+      ]);
+      expect(
+        (functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables.POLICY_FILE,
+      ).toBe('policy/default.yaml');
+    },
+  );
+
+  it('keeps the Tencent SDK in the create bundle to its common code and the PostgreSQL client', () => {
+    const meta = JSON.parse(readFileSync(path.join(BUILD_DIR, 'create', 'meta.json'), 'utf8')) as {
+      inputs: string[];
+    };
+    const services = meta.inputs
+      .map((input) => /tencentcloud-sdk-nodejs\/tencentcloud\/services\/([^/]+)\//.exec(input)?.[1])
+      .filter((service) => service !== undefined);
+    expect([...new Set(services)]).toEqual(['postgres']);
+
+    const bundle = readFileSync(path.join(BUILD_DIR, 'create', 'index.mjs'), 'utf8');
+    const endpoints = new Set(bundle.match(/[a-z0-9-]+\.tencentcloudapi\.com/g));
+    expect([...endpoints]).toEqual(['postgres.tencentcloudapi.com']);
+  });
+});
