@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLocalStack } from '../stack/local-stack.ts';
-import { startWebhookReceiver } from '../stack/webhook-receiver.ts';
-import { apiClient, followRequest } from './api-client.ts';
+import { apiClient, followRequest } from '#local/cli/api-client.ts';
+import { startLocalStack } from '#local/stack/local-stack.ts';
+import { startWebhookReceiver } from '#local/stack/webhook-receiver.ts';
 
 /** The seed page's Example 1, plus the region the page's example lives in. */
 export const SEED_EXAMPLE_REQUEST = {

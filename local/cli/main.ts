@@ -1,8 +1,8 @@
-import { UsageError } from './cli-flags.ts';
-import { demoCommand } from './demo-command.ts';
-import { requestCommand } from './request-command.ts';
-import { statusCommand } from './status-command.ts';
-import { upCommand } from './up-command.ts';
+import { UsageError } from '#local/cli/cli-flags.ts';
+import { demoCommand } from '#local/cli/demo-command.ts';
+import { requestCommand } from '#local/cli/request-command.ts';
+import { statusCommand } from '#local/cli/status-command.ts';
+import { upCommand } from '#local/cli/up-command.ts';
 
 const USAGE = `replica-flow — read-only replicas of TencentDB for PostgreSQL, exactly once
 

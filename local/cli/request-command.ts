@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { apiClient, followRequest } from './api-client.ts';
-import { parseFlags, UsageError } from './cli-flags.ts';
-import { readStackFile } from './stack-file.ts';
+import { apiClient, followRequest } from '#local/cli/api-client.ts';
+import { parseFlags, UsageError } from '#local/cli/cli-flags.ts';
+import { readStackFile } from '#local/cli/stack-file.ts';
 
 const int = z.coerce.number().int();
 

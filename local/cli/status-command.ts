@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseFlags, UsageError } from './cli-flags.ts';
-import { resolveApi } from './request-command.ts';
+import { parseFlags, UsageError } from '#local/cli/cli-flags.ts';
+import { resolveApi } from '#local/cli/request-command.ts';
 
 const statusFlagsSchema = z.object({
   url: z.url().optional(),

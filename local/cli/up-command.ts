@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { startLocalStack } from '../stack/local-stack.ts';
-import { parseFlags } from './cli-flags.ts';
-import { writeStackFile } from './stack-file.ts';
+import { parseFlags } from '#local/cli/cli-flags.ts';
+import { writeStackFile } from '#local/cli/stack-file.ts';
+import { startLocalStack } from '#local/stack/local-stack.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 

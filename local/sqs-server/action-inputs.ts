@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { missingParameter, serializationException } from './sqs-service-error.ts';
+import { missingParameter, serializationException } from '#local/sqs-server/sqs-service-error.ts';
 
 const stringMap = z.record(z.string(), z.string());
 const integer = z.number().int();

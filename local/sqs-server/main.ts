@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import { startSqsServer } from '#local/sqs-server/sqs-server.ts';
 import { logger } from '#shared/logger.ts';
-import { startSqsServer } from './sqs-server.ts';
 
 /**
  * Runs the local SQS server on its own:

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MessageAttributeMap } from './stored-state.ts';
+import type { MessageAttributeMap } from '#local/sqs-server/stored-state.ts';
 
 export const md5Hex = (body: string): string => createHash('md5').update(body, 'utf8').digest('hex');
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { SqsEngine } from './sqs-engine.ts';
+import type { SqsEngine } from '#local/sqs-server/sqs-engine.ts';
 import {
   invalidParameter,
   invalidParameterValue,
   resourceNotFound,
   unsupportedOperation,
-} from './sqs-service-error.ts';
+} from '#local/sqs-server/sqs-service-error.ts';
 
 export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
 

@@ -1,12 +1,12 @@
-import { md5OfMessageAttributes } from './message-md5.ts';
-import type { NewMessage } from './sqs-engine.ts';
+import { md5OfMessageAttributes } from '#local/sqs-server/message-md5.ts';
+import type { NewMessage } from '#local/sqs-server/sqs-engine.ts';
 import {
   invalidMessageContents,
   invalidParameter,
   invalidParameterValue,
   missingParameter,
-} from './sqs-service-error.ts';
-import type { MessageAttributeMap, MessageAttributeValueJson } from './stored-state.ts';
+} from '#local/sqs-server/sqs-service-error.ts';
+import type { MessageAttributeMap, MessageAttributeValueJson } from '#local/sqs-server/stored-state.ts';
 
 /** A message as SendMessage and each SendMessageBatch entry carry it (JSON protocol). */
 export interface MessageInput {

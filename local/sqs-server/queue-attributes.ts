@@ -1,4 +1,8 @@
-import { invalidAttributeName, invalidAttributeValue, unsupportedOperation } from './sqs-service-error.ts';
+import {
+  invalidAttributeName,
+  invalidAttributeValue,
+  unsupportedOperation,
+} from '#local/sqs-server/sqs-service-error.ts';
 
 /** Defaults of a new standard queue, as SQS reports them. */
 export const QUEUE_ATTRIBUTE_DEFAULTS: Readonly<Record<string, string>> = {

@@ -1,4 +1,4 @@
-import type { JournalEntry, MessageRecord, QueueRecord, Snapshot } from './stored-state.ts';
+import type { JournalEntry, MessageRecord, QueueRecord, Snapshot } from '#local/sqs-server/stored-state.ts';
 
 /** One queue in memory: its record and its messages in arrival order. */
 export interface QueueState {

@@ -1,10 +1,15 @@
-import { type ActionInput, type ActionName, isActionName, parseActionInput } from './action-inputs.ts';
-import { md5OfMessageAttributes } from './message-md5.ts';
-import type { MessageMoveTasks } from './message-move-tasks.ts';
-import { validateMessage } from './message-validation.ts';
-import { integerAttribute } from './queue-attributes.ts';
-import { encodeReceiptHandle } from './receipt-handle.ts';
-import { ACCOUNT_ID, type SqsEngine } from './sqs-engine.ts';
+import {
+  type ActionInput,
+  type ActionName,
+  isActionName,
+  parseActionInput,
+} from '#local/sqs-server/action-inputs.ts';
+import { md5OfMessageAttributes } from '#local/sqs-server/message-md5.ts';
+import type { MessageMoveTasks } from '#local/sqs-server/message-move-tasks.ts';
+import { validateMessage } from '#local/sqs-server/message-validation.ts';
+import { integerAttribute } from '#local/sqs-server/queue-attributes.ts';
+import { encodeReceiptHandle } from '#local/sqs-server/receipt-handle.ts';
+import { ACCOUNT_ID, type SqsEngine } from '#local/sqs-server/sqs-engine.ts';
 import {
   batchEntryIdsNotDistinct,
   batchRequestTooLong,
@@ -16,8 +21,8 @@ import {
   queueDoesNotExist,
   SqsServiceError,
   tooManyEntriesInBatchRequest,
-} from './sqs-service-error.ts';
-import type { MessageAttributeMap, MessageRecord } from './stored-state.ts';
+} from '#local/sqs-server/sqs-service-error.ts';
+import type { MessageAttributeMap, MessageRecord } from '#local/sqs-server/stored-state.ts';
 
 export interface ActionServices {
   readonly engine: SqsEngine;

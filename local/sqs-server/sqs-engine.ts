@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { md5Hex } from './message-md5.ts';
+import { md5Hex } from '#local/sqs-server/message-md5.ts';
 import {
   integerAttribute,
   isKnownQueueAttribute,
@@ -7,9 +7,9 @@ import {
   ownValue,
   QUEUE_ATTRIBUTE_DEFAULTS,
   redrivePolicyOf,
-} from './queue-attributes.ts';
-import { applyJournalEntry, type QueueState, type QueueStates } from './queue-states.ts';
-import { decodeReceiptHandle } from './receipt-handle.ts';
+} from '#local/sqs-server/queue-attributes.ts';
+import { applyJournalEntry, type QueueState, type QueueStates } from '#local/sqs-server/queue-states.ts';
+import { decodeReceiptHandle } from '#local/sqs-server/receipt-handle.ts';
 import {
   invalidAddress,
   invalidAttributeName,
@@ -20,9 +20,9 @@ import {
   queueNameExists,
   receiptHandleIsInvalid,
   serviceUnavailable,
-} from './sqs-service-error.ts';
-import type { StateJournal } from './state-journal.ts';
-import type { JournalEntry, MessageAttributeMap, MessageRecord } from './stored-state.ts';
+} from '#local/sqs-server/sqs-service-error.ts';
+import type { StateJournal } from '#local/sqs-server/state-journal.ts';
+import type { JournalEntry, MessageAttributeMap, MessageRecord } from '#local/sqs-server/stored-state.ts';
 
 export const ACCOUNT_ID = '000000000000';
 const MAX_VISIBILITY_SECONDS = 43_200;

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { logger } from '#shared/logger.ts';
-import { MessageMoveTasks } from './message-move-tasks.ts';
-import { type ActionServices, runAction } from './sqs-actions.ts';
-import { SqsEngine } from './sqs-engine.ts';
+import { MessageMoveTasks } from '#local/sqs-server/message-move-tasks.ts';
+import { type ActionServices, runAction } from '#local/sqs-server/sqs-actions.ts';
+import { SqsEngine } from '#local/sqs-server/sqs-engine.ts';
 import {
   internalError,
   invalidAction,
@@ -14,8 +13,9 @@ import {
   SqsServiceError,
   serializationException,
   unsupportedOperation,
-} from './sqs-service-error.ts';
-import { StateJournal } from './state-journal.ts';
+} from '#local/sqs-server/sqs-service-error.ts';
+import { StateJournal } from '#local/sqs-server/state-journal.ts';
+import { logger } from '#shared/logger.ts';
 
 export interface SqsServerOptions {
   /** 0 (the default) picks a free port. */

@@ -1,9 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  applyJournalEntry,
+  fromSnapshot,
+  type QueueStates,
+  toSnapshot,
+} from '#local/sqs-server/queue-states.ts';
+import type { JournalEntry, Snapshot } from '#local/sqs-server/stored-state.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
-import { applyJournalEntry, fromSnapshot, type QueueStates, toSnapshot } from './queue-states.ts';
-import type { JournalEntry, Snapshot } from './stored-state.ts';
 
 const SNAPSHOT_FILE = 'snapshot.json';
 const JOURNAL_FILE = 'journal.jsonl';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { lambdaContext } from '#local/stack/lambda-context.ts';
 import { logger } from '#shared/logger.ts';
-import { lambdaContext } from './lambda-context.ts';
 
 export type HttpFunction = (
   event: APIGatewayProxyEventV2,

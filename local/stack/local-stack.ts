@@ -7,6 +7,15 @@ import { buildIngestHandler } from '#functions/ingest.ts';
 import { buildNotifyHandler } from '#functions/notify.ts';
 import { buildPollHandler } from '#functions/poll.ts';
 import { buildValidateHandler } from '#functions/validate.ts';
+import { startSqsServer } from '#local/sqs-server/sqs-server.ts';
+import { LOCAL_DYNAMO_CLIENT_CONFIG, startDynalite } from '#local/stack/dynalite-server.ts';
+import { startHttpGateway } from '#local/stack/http-gateway.ts';
+import { lambdaContext } from '#local/stack/lambda-context.ts';
+import { type LocalCredentials, loadOrCreateLocalCredentials } from '#local/stack/local-credentials.ts';
+import { ensureLocalQueues, type LocalQueue } from '#local/stack/local-queues.ts';
+import { startSqsEventSource } from '#local/stack/sqs-event-source.ts';
+import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '#local/tencent-emulator/server.ts';
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
@@ -17,15 +26,6 @@ import { parseApiKeys } from '#shared/http/api-keys.ts';
 import { logger } from '#shared/logger.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import type { PollReport } from '#shared/use-cases/poll-in-flight.ts';
-import { startSqsServer } from '../sqs-server/sqs-server.ts';
-import { EMULATOR_CREDENTIALS } from '../tencent-emulator/credentials.ts';
-import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../tencent-emulator/server.ts';
-import { LOCAL_DYNAMO_CLIENT_CONFIG, startDynalite } from './dynalite-server.ts';
-import { startHttpGateway } from './http-gateway.ts';
-import { lambdaContext } from './lambda-context.ts';
-import { type LocalCredentials, loadOrCreateLocalCredentials } from './local-credentials.ts';
-import { ensureLocalQueues, type LocalQueue } from './local-queues.ts';
-import { startSqsEventSource } from './sqs-event-source.ts';
 
 export interface LocalStackOptions {
   /** Ingress port; 0 picks a free one. */

@@ -7,9 +7,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSMessageAttribute, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
 import { z } from 'zod';
+import { lambdaContext } from '#local/stack/lambda-context.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
-import { lambdaContext } from './lambda-context.ts';
 
 /** A Lambda SQS handler, e.g. a middy handler; answers with partial batch failures or nothing. */
 export type SqsEventHandler = (event: SQSEvent, context: Context) => unknown;

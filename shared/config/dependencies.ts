@@ -1,14 +1,14 @@
-import { createTencentPostgres } from '../adapters/tencent/tencent-postgres-client.ts';
-import { createStandardWebhookSender } from '../adapters/webhook/standard-webhook-sender.ts';
-import type { Policy } from '../domain/policy.ts';
-import type { ApiKey } from '../http/api-keys.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { MessageQueue } from '../ports/message-queue.ts';
-import type { RequestStore } from '../ports/request-store.ts';
-import type { TencentPostgres } from '../ports/tencent-postgres.ts';
-import type { WebhookSender } from '../ports/webhook-sender.ts';
-import type { RuntimeEnvironment } from './runtime-config.ts';
-import { requireSetting } from './runtime-config.ts';
+import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
+import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-webhook-sender.ts';
+import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
+import { requireSetting } from '#shared/config/runtime-config.ts';
+import type { Policy } from '#shared/domain/policy.ts';
+import type { ApiKey } from '#shared/http/api-keys.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { MessageQueue } from '#shared/ports/message-queue.ts';
+import type { RequestStore } from '#shared/ports/request-store.ts';
+import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 
 /** Tunables of the workflow, in the units the use cases take. */
 export interface Settings {

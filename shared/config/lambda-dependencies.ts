@@ -1,16 +1,16 @@
-import { SqsMessageQueue } from '../adapters/queue/sqs-message-queue.ts';
-import { DynamoRequestStore } from '../adapters/store/dynamo-request-store.ts';
-import { loadPolicy } from '../domain/policy.ts';
-import { ConfigError } from '../errors.ts';
-import { systemClock } from '../ports/clock.ts';
-import type { TencentPostgres } from '../ports/tencent-postgres.ts';
-import type { WebhookSender } from '../ports/webhook-sender.ts';
-import type { Dependencies } from './dependencies.ts';
-import { settingsFrom, tencentFrom, webhooksFrom } from './dependencies.ts';
-import type { RuntimeEnvironment } from './runtime-config.ts';
-import { readRuntimeEnvironment, requireSetting } from './runtime-config.ts';
-import type { FunctionSecrets } from './secrets.ts';
-import { loadSecrets } from './secrets.ts';
+import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
+import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
+import type { Dependencies } from '#shared/config/dependencies.ts';
+import { settingsFrom, tencentFrom, webhooksFrom } from '#shared/config/dependencies.ts';
+import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
+import { readRuntimeEnvironment, requireSetting } from '#shared/config/runtime-config.ts';
+import type { FunctionSecrets } from '#shared/config/secrets.ts';
+import { loadSecrets } from '#shared/config/secrets.ts';
+import { loadPolicy } from '#shared/domain/policy.ts';
+import { ConfigError } from '#shared/errors.ts';
+import { systemClock } from '#shared/ports/clock.ts';
+import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 
 /**
  * The dependencies of a deployed function, built once per cold start (`lambdaHandler` keeps them).

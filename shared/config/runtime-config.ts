@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '#shared/errors.ts';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const flag = z

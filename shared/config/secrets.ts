@@ -1,8 +1,8 @@
 import { GetParametersCommand, type GetParametersCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
-import { ConfigError } from '../errors.ts';
-import type { ApiKey } from '../http/api-keys.ts';
-import { parseApiKeys } from '../http/api-keys.ts';
-import type { Secrets } from './dependencies.ts';
+import type { Secrets } from '#shared/config/dependencies.ts';
+import { ConfigError } from '#shared/errors.ts';
+import type { ApiKey } from '#shared/http/api-keys.ts';
+import { parseApiKeys } from '#shared/http/api-keys.ts';
 
 /**
  * Every secret replica-flow reads, by the environment variable that holds it locally (the local

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigError, IdempotencyConflictError, ValidationError } from '../errors.ts';
+import { ConfigError, IdempotencyConflictError, ValidationError } from '#shared/errors.ts';
 
 /**
  * Idempotency keys → request ids, payload fingerprints, and the names and tags that let

@@ -1,7 +1,7 @@
-import { isGlob, matchesAny, matchesGlob } from './policy-glob.ts';
-import type { Policy, PrimaryPolicy } from './policy-schema.ts';
-import type { ChargeType } from './replica-request-fields.ts';
-import type { RuleViolation } from './request-record.ts';
+import { isGlob, matchesAny, matchesGlob } from '#shared/domain/policy-glob.ts';
+import type { Policy, PrimaryPolicy } from '#shared/domain/policy-schema.ts';
+import type { ChargeType } from '#shared/domain/replica-request-fields.ts';
+import type { RuleViolation } from '#shared/domain/request-record.ts';
 
 /**
  * Pure policy evaluation: which entry governs a primary, the limits in force for it, and the

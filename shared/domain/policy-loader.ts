@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, ValidationError } from '../errors.ts';
-import { type Policy, policySchema } from './policy-schema.ts';
-import { fieldErrorMap, formatIssues, toFieldIssues } from './replica-request-issues.ts';
+import { type Policy, policySchema } from '#shared/domain/policy-schema.ts';
+import { fieldErrorMap, formatIssues, toFieldIssues } from '#shared/domain/replica-request-issues.ts';
+import { ConfigError, ValidationError } from '#shared/errors.ts';
 
 /**
  * Reads and validates the policy file once, at start. Every problem is a `ConfigError` naming the

@@ -4,18 +4,18 @@ import {
   findPrimaryPolicy,
   type PrimaryMatch,
   rulesFor,
-} from './policy-evaluation.ts';
-import type { Policy } from './policy-schema.ts';
-import { type ReplicaPlan, type ReplicaRequest, replicaPlanSchema } from './replica-request.ts';
+} from '#shared/domain/policy-evaluation.ts';
+import type { Policy } from '#shared/domain/policy-schema.ts';
+import { type ReplicaPlan, type ReplicaRequest, replicaPlanSchema } from '#shared/domain/replica-request.ts';
 import {
   DEFAULT_CHARGE_TYPE,
   DEFAULTABLE_FIELDS,
   type DefaultableField,
   periodProblem,
   regionOfZone,
-} from './replica-request-fields.ts';
-import { fieldErrorMap, toFieldIssues } from './replica-request-issues.ts';
-import type { RuleViolation } from './request-record.ts';
+} from '#shared/domain/replica-request-fields.ts';
+import { fieldErrorMap, toFieldIssues } from '#shared/domain/replica-request-issues.ts';
+import type { RuleViolation } from '#shared/domain/request-record.ts';
 
 /**
  * `resolvePlan`: a request plus its primary's policy defaults become the exact create

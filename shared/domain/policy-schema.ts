@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { checkPolicyRules, rulesFor } from './policy-evaluation.ts';
-import { checkCrossFieldRules, MAX_INSTANCE_COUNT, tencentFields } from './replica-request-fields.ts';
-import { describeValue, refuseForbiddenKeys } from './replica-request-issues.ts';
+import { checkPolicyRules, rulesFor } from '#shared/domain/policy-evaluation.ts';
+import {
+  checkCrossFieldRules,
+  MAX_INSTANCE_COUNT,
+  tencentFields,
+} from '#shared/domain/replica-request-fields.ts';
+import { describeValue, refuseForbiddenKeys } from '#shared/domain/replica-request-issues.ts';
 
 /**
  * The policy file (YAML or JSON; documented field by field in `policy/example.yaml`): what may

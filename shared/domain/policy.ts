@@ -12,10 +12,10 @@ export {
   maxReplicasFor,
   type PrimaryMatch,
   rulesFor,
-} from './policy-evaluation.ts';
-export { isGlob, matchesAny, matchesGlob } from './policy-glob.ts';
-export { loadPolicy, type PolicyFormat, parsePolicy, policyFormatOf } from './policy-loader.ts';
-export { type PlanResolution, type ResolveOptions, resolvePlan } from './policy-resolution.ts';
+} from '#shared/domain/policy-evaluation.ts';
+export { isGlob, matchesAny, matchesGlob } from '#shared/domain/policy-glob.ts';
+export { loadPolicy, type PolicyFormat, parsePolicy, policyFormatOf } from '#shared/domain/policy-loader.ts';
+export { type PlanResolution, type ResolveOptions, resolvePlan } from '#shared/domain/policy-resolution.ts';
 export {
   type LimitOverrides,
   type Policy,
@@ -26,4 +26,4 @@ export {
   policySchema,
   type ScaleOutPolicy,
   type SlackAuthorization,
-} from './policy-schema.ts';
+} from '#shared/domain/policy-schema.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeValue } from './replica-request-issues.ts';
+import { describeValue } from '#shared/domain/replica-request-issues.ts';
 
 /**
  * One zod schema per `CreateReadOnlyDBInstance` input parameter (seed page §2), named as Tencent

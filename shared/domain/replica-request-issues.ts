@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldIssue } from '../errors.ts';
+import type { FieldIssue } from '#shared/errors.ts';
 
 /**
  * Turns zod issues into the project's `FieldIssue`s: a dotted path (`requester.source`,

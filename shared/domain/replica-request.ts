@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors.ts';
-import { checkCrossFieldRules, tencentFields } from './replica-request-fields.ts';
-import { fieldErrorMap, formatIssues, refuseForbiddenKeys, toFieldIssues } from './replica-request-issues.ts';
+import { checkCrossFieldRules, tencentFields } from '#shared/domain/replica-request-fields.ts';
+import {
+  fieldErrorMap,
+  formatIssues,
+  refuseForbiddenKeys,
+  toFieldIssues,
+} from '#shared/domain/replica-request-issues.ts';
+import { ValidationError } from '#shared/errors.ts';
 
 /**
  * A request for a read-only replica, as every source (API, Slack, alerts, Jira) hands it to the
@@ -10,7 +15,7 @@ import { fieldErrorMap, formatIssues, refuseForbiddenKeys, toFieldIssues } from 
  * primary are optional here; `MasterDBInstanceId` never is. Unknown fields are rejected by name.
  */
 
-export { formatIssues } from './replica-request-issues.ts';
+export { formatIssues } from '#shared/domain/replica-request-issues.ts';
 
 export const REQUESTER_SOURCES = [
   'api',

@@ -1,4 +1,4 @@
-import { IllegalTransitionError } from '../errors.ts';
+import { IllegalTransitionError } from '#shared/errors.ts';
 
 /**
  * The life of a replica request (DESIGN.md, "Request record").

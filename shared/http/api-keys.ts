@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ConfigError } from '../errors.ts';
-import { unauthorized } from './http-error.ts';
+import { ConfigError } from '#shared/errors.ts';
+import { unauthorized } from '#shared/http/http-error.ts';
 
 export interface ApiKey {
   /** Who the key belongs to; recorded as the requester's identity. */

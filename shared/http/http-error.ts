@@ -1,4 +1,4 @@
-import { type FieldIssue, ReplicaFlowError } from '../errors.ts';
+import { type FieldIssue, ReplicaFlowError } from '#shared/errors.ts';
 
 /** An error that maps to one HTTP status; `message` is safe to show the caller. */
 export class HttpError extends ReplicaFlowError {

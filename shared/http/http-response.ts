@@ -1,7 +1,12 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { IdempotencyConflictError, NotFoundError, ReplicaFlowError, ValidationError } from '../errors.ts';
-import { logger } from '../logger.ts';
-import { HttpError } from './http-error.ts';
+import {
+  IdempotencyConflictError,
+  NotFoundError,
+  ReplicaFlowError,
+  ValidationError,
+} from '#shared/errors.ts';
+import { HttpError } from '#shared/http/http-error.ts';
+import { logger } from '#shared/logger.ts';
 
 export const jsonResponse = (
   statusCode: number,

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { badRequest, payloadTooLarge, unsupportedMediaType } from './http-error.ts';
+import { badRequest, payloadTooLarge, unsupportedMediaType } from '#shared/http/http-error.ts';
 
 /** The exact bytes received (signatures are computed over these), bounded by `limitBytes`. */
 export const readRawBody = (event: APIGatewayProxyEventV2, limitBytes: number): Buffer => {

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Dependencies } from '../config/dependencies.ts';
-import { statusRoute } from './api/status-route.ts';
-import { submitRoute } from './api/submit-route.ts';
+import type { Dependencies } from '#shared/config/dependencies.ts';
+import { statusRoute } from '#shared/ingress/api/status-route.ts';
+import { submitRoute } from '#shared/ingress/api/submit-route.ts';
 
 export interface Route {
   readonly method: 'GET' | 'POST';

@@ -1,5 +1,5 @@
-import type { RequestRecord } from '../domain/request-record.ts';
-import type { RequestState } from '../domain/request-state.ts';
+import type { RequestRecord } from '#shared/domain/request-record.ts';
+import type { RequestState } from '#shared/domain/request-state.ts';
 
 export type PutNewResult =
   | { readonly created: true; readonly record: RequestRecord }

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import type { Dependencies } from '../config/dependencies.ts';
-import { dependenciesFromEnvironment } from '../config/lambda-dependencies.ts';
+import type { Dependencies } from '#shared/config/dependencies.ts';
+import { dependenciesFromEnvironment } from '#shared/config/lambda-dependencies.ts';
 
 type Handler<Event, Result> = (event: Event, context: Context) => Promise<Result>;
 

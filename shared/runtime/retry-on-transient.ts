@@ -1,5 +1,5 @@
-import { TencentApiError } from '../adapters/tencent/tencent-api-error.ts';
-import { logger } from '../logger.ts';
+import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
+import { logger } from '#shared/logger.ts';
 
 /** Runs a step; a Tencent failure that may pass later (throttling, network on reads) becomes 'retry'. */
 export const retryOnTransient = async <Outcome extends string>(

@@ -1,10 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
-import { ReplicaFlowError, ValidationError } from '../errors.ts';
-import { logger } from '../logger.ts';
-import type { MessageQueue, QueueName } from '../ports/message-queue.ts';
-import { backoffSeconds } from '../util/backoff.ts';
+import { ReplicaFlowError, ValidationError } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
+import type { MessageQueue, QueueName } from '#shared/ports/message-queue.ts';
+import { backoffSeconds } from '#shared/util/backoff.ts';
 
 /** Thrown for a record that must come back later; its visibility was already extended. */
 export class RetryLaterError extends ReplicaFlowError {

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { TencentApiError } from '../adapters/tencent/tencent-api-error.ts';
-import { instanceNameFor } from '../domain/idempotency.ts';
-import type { CreationAttempt, RequestRecord } from '../domain/request-record.ts';
-import { ConcurrentUpdateError } from '../errors.ts';
-import { logger } from '../logger.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { MessageQueue } from '../ports/message-queue.ts';
-import type { RequestStore } from '../ports/request-store.ts';
-import type { TencentPostgres } from '../ports/tencent-postgres.ts';
-import { createRequestParams } from './create-request-params.ts';
-import { enqueuePendingNotifications, pendingNotification } from './notification-outbox.ts';
+import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
+import { instanceNameFor } from '#shared/domain/idempotency.ts';
+import type { CreationAttempt, RequestRecord } from '#shared/domain/request-record.ts';
+import { ConcurrentUpdateError } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { MessageQueue } from '#shared/ports/message-queue.ts';
+import type { RequestStore } from '#shared/ports/request-store.ts';
+import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
+import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 
 export interface CreateDependencies {
   readonly store: RequestStore;

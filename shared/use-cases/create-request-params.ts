@@ -1,6 +1,6 @@
 import type { CreateReadOnlyDBInstanceRequest } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
-import { REQUEST_TAG_KEY } from '../domain/idempotency.ts';
-import type { ReplicaPlan } from '../domain/request-record.ts';
+import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
+import type { ReplicaPlan } from '#shared/domain/request-record.ts';
 
 /**
  * The CreateReadOnlyDBInstance body for a plan: the plan's parameters, the name derived from the

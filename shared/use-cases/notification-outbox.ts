@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Notification, RequestRecord, WebhookType } from '../domain/request-record.ts';
-import { logger } from '../logger.ts';
-import type { MessageQueue } from '../ports/message-queue.ts';
-import type { RequestStore } from '../ports/request-store.ts';
-import type { NotifyMessage } from './queue-messages.ts';
+import type { Notification, RequestRecord, WebhookType } from '#shared/domain/request-record.ts';
+import { logger } from '#shared/logger.ts';
+import type { MessageQueue } from '#shared/ports/message-queue.ts';
+import type { RequestStore } from '#shared/ports/request-store.ts';
+import type { NotifyMessage } from '#shared/use-cases/queue-messages.ts';
 
 /**
  * The outbox of terminal requests. A terminal state is written together with a PENDING

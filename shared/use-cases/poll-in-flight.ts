@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
-import { REQUEST_TAG_KEY } from '../domain/idempotency.ts';
-import type { CreationAttempt, RequestRecord } from '../domain/request-record.ts';
-import { isTerminal } from '../domain/request-state.ts';
-import { ConcurrentUpdateError } from '../errors.ts';
-import { logger } from '../logger.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { MessageQueue } from '../ports/message-queue.ts';
-import type { RequestStore, TransitionCommand } from '../ports/request-store.ts';
-import type { TencentPostgres } from '../ports/tencent-postgres.ts';
-import { chunk, groupBy } from '../util/chunk.ts';
-import { enqueuePendingNotifications, pendingNotification } from './notification-outbox.ts';
-import { hasFailed, isRunning, toReplicaInstance } from './replica-instance.ts';
+import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
+import type { CreationAttempt, RequestRecord } from '#shared/domain/request-record.ts';
+import { isTerminal } from '#shared/domain/request-state.ts';
+import { ConcurrentUpdateError } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { MessageQueue } from '#shared/ports/message-queue.ts';
+import type { RequestStore, TransitionCommand } from '#shared/ports/request-store.ts';
+import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
+import { hasFailed, isRunning, toReplicaInstance } from '#shared/use-cases/replica-instance.ts';
+import { chunk, groupBy } from '#shared/util/chunk.ts';
 
 export interface PollDependencies {
   readonly store: RequestStore;

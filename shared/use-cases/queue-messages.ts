@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WEBHOOK_TYPES } from '../domain/request-record.ts';
+import { WEBHOOK_TYPES } from '#shared/domain/request-record.ts';
 
 /** Bodies of the three queues. Every consumer parses its body with these before acting. */
 export const requestMessageSchema = z.strictObject({ requestId: z.string().regex(/^r-[a-z0-9]{16}$/) });

@@ -1,5 +1,5 @@
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
-import type { ReplicaInstance } from '../domain/request-record.ts';
+import type { ReplicaInstance } from '#shared/domain/request-record.ts';
 
 /** Statuses after which a replica will never run (Terraform's provider treats them the same way). */
 const FAILED_STATUSES = new Set(['isolating', 'isolated', 'recycling', 'recycled', 'offlining', 'offline']);

@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../domain/request-record.ts';
+import type { RequestRecord } from '#shared/domain/request-record.ts';
 
 /** What `GET /v1/replica-requests/{id}` and `replica-flow status` show of a request. */
 export const requestView = (record: RequestRecord) => ({

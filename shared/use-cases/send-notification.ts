@@ -1,11 +1,11 @@
-import type { DeliveryAttempt, Notification, RequestRecord } from '../domain/request-record.ts';
-import { ConcurrentUpdateError } from '../errors.ts';
-import { logger } from '../logger.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { RequestStore } from '../ports/request-store.ts';
-import type { WebhookSender } from '../ports/webhook-sender.ts';
-import type { NotifyMessage } from './queue-messages.ts';
-import { webhookPayload } from './webhook-payload.ts';
+import type { DeliveryAttempt, Notification, RequestRecord } from '#shared/domain/request-record.ts';
+import { ConcurrentUpdateError } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { RequestStore } from '#shared/ports/request-store.ts';
+import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
+import type { NotifyMessage } from '#shared/use-cases/queue-messages.ts';
+import { webhookPayload } from '#shared/use-cases/webhook-payload.ts';
 
 export interface NotifyDependencies {
   readonly store: RequestStore;

@@ -1,9 +1,9 @@
-import { checkReplay, payloadHash, requestIdFor } from '../domain/idempotency.ts';
-import type { StoredReplicaRequest } from '../domain/replica-request.ts';
-import type { RequestRecord } from '../domain/request-record.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { MessageQueue } from '../ports/message-queue.ts';
-import type { RequestStore } from '../ports/request-store.ts';
+import { checkReplay, payloadHash, requestIdFor } from '#shared/domain/idempotency.ts';
+import type { StoredReplicaRequest } from '#shared/domain/replica-request.ts';
+import type { RequestRecord } from '#shared/domain/request-record.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { MessageQueue } from '#shared/ports/message-queue.ts';
+import type { RequestStore } from '#shared/ports/request-store.ts';
 
 export interface SubmitDependencies {
   readonly store: RequestStore;

@@ -1,7 +1,7 @@
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
-import { TencentApiError } from '../adapters/tencent/tencent-api-error.ts';
-import type { ReplicaPlan, RuleViolation } from '../domain/request-record.ts';
-import type { TencentPostgres } from '../ports/tencent-postgres.ts';
+import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
+import type { ReplicaPlan, RuleViolation } from '#shared/domain/request-record.ts';
+import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 
 export interface PrecheckResult {
   readonly violations: readonly RuleViolation[];

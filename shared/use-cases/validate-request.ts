@@ -1,14 +1,14 @@
-import { checkCallbackUrl } from '../domain/callback-url.ts';
-import type { Policy } from '../domain/policy.ts';
-import { maxReplicasFor, resolvePlan } from '../domain/policy.ts';
-import type { ReplicaPlan, RequestRecord, RuleViolation } from '../domain/request-record.ts';
-import { logger } from '../logger.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { MessageQueue } from '../ports/message-queue.ts';
-import type { RequestStore } from '../ports/request-store.ts';
-import type { TencentPostgres } from '../ports/tencent-postgres.ts';
-import { enqueuePendingNotifications, pendingNotification } from './notification-outbox.ts';
-import { precheckAgainstTencent } from './tencent-prechecks.ts';
+import { checkCallbackUrl } from '#shared/domain/callback-url.ts';
+import type { Policy } from '#shared/domain/policy.ts';
+import { maxReplicasFor, resolvePlan } from '#shared/domain/policy.ts';
+import type { ReplicaPlan, RequestRecord, RuleViolation } from '#shared/domain/request-record.ts';
+import { logger } from '#shared/logger.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { MessageQueue } from '#shared/ports/message-queue.ts';
+import type { RequestStore } from '#shared/ports/request-store.ts';
+import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
+import { precheckAgainstTencent } from '#shared/use-cases/tencent-prechecks.ts';
 
 export interface ValidateDependencies {
   readonly store: RequestStore;

@@ -1,4 +1,4 @@
-import type { RequestRecord, WebhookType } from '../domain/request-record.ts';
+import type { RequestRecord, WebhookType } from '#shared/domain/request-record.ts';
 
 /** The completion webhook body (Standard Webhooks' recommended `{type, timestamp, data}` shape). */
 export interface WebhookPayload {

@@ -6,8 +6,6 @@ import { dependenciesFromEnvironment } from '#shared/config/lambda-dependencies.
 import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { loadSecrets, parameterVariableOf, SECRET_VARIABLES } from '#shared/config/secrets.ts';
 import { ingressRoutes } from '#shared/ingress/routes.ts';
-import { BUILD_DIR, FUNCTIONS, type FunctionName, ROOT } from '../../scripts/bundle.ts';
-import { type PackageResult, packageService } from '../../scripts/package.ts';
 import {
   allPolicyStatements,
   asList,
@@ -19,7 +17,9 @@ import {
   roleStatements,
   type Template,
   zipEntryNames,
-} from './cloudformation-template.ts';
+} from '#test/deploy/cloudformation-template.ts';
+import { BUILD_DIR, FUNCTIONS, type FunctionName, ROOT } from '../../scripts/bundle.ts';
+import { type PackageResult, packageService } from '../../scripts/package.ts';
 
 const STAGE = 'ci';
 const KMS_KEY = 'arn:aws:kms:ap-southeast-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';

@@ -6,10 +6,10 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { QueueBatchSendError, QueueError, type UnsentEntry } from '#shared/adapters/queue/queue-error.ts';
+import { sqsErrorName, toQueueError } from '#shared/adapters/queue/translate-sqs-error.ts';
 import { ConfigError } from '#shared/errors.ts';
 import type { MessageQueue, QueueName, SendOptions } from '#shared/ports/message-queue.ts';
-import { QueueBatchSendError, QueueError, type UnsentEntry } from './queue-error.ts';
-import { sqsErrorName, toQueueError } from './translate-sqs-error.ts';
 
 export interface SqsMessageQueueOptions {
   /** Injectable client; by default one `SQSClient` from the SDK's own configuration (region,

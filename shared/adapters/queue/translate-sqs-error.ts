@@ -7,8 +7,8 @@ import {
   RequestThrottled,
   SQSServiceException,
 } from '@aws-sdk/client-sqs';
+import { QueueError } from '#shared/adapters/queue/queue-error.ts';
 import type { QueueName } from '#shared/ports/message-queue.ts';
-import { QueueError } from './queue-error.ts';
 
 const NETWORK_ERROR_CODES = new Set([
   'ECONNREFUSED',

@@ -8,6 +8,24 @@ import {
   UpdateCommand as UpdateItemCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ExpressionBuilder } from '#shared/adapters/store/expression-builder.ts';
+import { decodeCursor, encodeCursor, type InFlightPosition } from '#shared/adapters/store/inflight-cursor.ts';
+import {
+  type Change,
+  lostRaceMessage,
+  type Prior,
+  planChange,
+  stillExpected,
+} from '#shared/adapters/store/request-change.ts';
+import {
+  type ItemOptions,
+  inflightShardName,
+  toItem,
+  toRecord,
+  withoutUndefined,
+} from '#shared/adapters/store/request-item.ts';
+import { StoreError, toStoreError } from '#shared/adapters/store/store-error.ts';
+import { lockKey, markerKey, requestKey, TABLE } from '#shared/adapters/store/table-definition.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { assertTransition } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError, ConfigError } from '#shared/errors.ts';
@@ -22,12 +40,6 @@ import type {
   TransitionCommand,
   UpdateCommand,
 } from '#shared/ports/request-store.ts';
-import { ExpressionBuilder } from './expression-builder.ts';
-import { decodeCursor, encodeCursor, type InFlightPosition } from './inflight-cursor.ts';
-import { type Change, lostRaceMessage, type Prior, planChange, stillExpected } from './request-change.ts';
-import { type ItemOptions, inflightShardName, toItem, toRecord, withoutUndefined } from './request-item.ts';
-import { StoreError, toStoreError } from './store-error.ts';
-import { lockKey, markerKey, requestKey, TABLE } from './table-definition.ts';
 
 export interface DynamoRequestStoreOptions {
   /** Injected client; default: a `DynamoDBClient` from the environment (`AWS_ENDPOINT_URL_DYNAMODB`, region…). */

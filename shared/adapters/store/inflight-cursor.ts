@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StoreError } from './store-error.ts';
+import { StoreError } from '#shared/adapters/store/store-error.ts';
 
 /** Where a `listInFlight` page stopped: the index shard, and the key to resume after within it. */
 export interface InFlightPosition {

@@ -2,10 +2,8 @@
  * The single conditional UpdateItem of a `transition` or `update`, with the derived attributes
  * (in-flight index, TTL) computed from the record the write produces.
  */
-import type { HistoryEntry, RequestRecord } from '#shared/domain/request-record.ts';
-import { isTerminal, type RequestState, TERMINAL_STATES } from '#shared/domain/request-state.ts';
-import type { TransitionCommand, UpdateCommand } from '#shared/ports/request-store.ts';
-import { ExpressionBuilder } from './expression-builder.ts';
+
+import { ExpressionBuilder } from '#shared/adapters/store/expression-builder.ts';
 import {
   expiresAtFor,
   type ItemOptions,
@@ -13,9 +11,12 @@ import {
   type NotificationStatus,
   STORE_OWNED_ATTRIBUTES,
   withoutUndefined,
-} from './request-item.ts';
-import { StoreError } from './store-error.ts';
-import { TABLE } from './table-definition.ts';
+} from '#shared/adapters/store/request-item.ts';
+import { StoreError } from '#shared/adapters/store/store-error.ts';
+import { TABLE } from '#shared/adapters/store/table-definition.ts';
+import type { HistoryEntry, RequestRecord } from '#shared/domain/request-record.ts';
+import { isTerminal, type RequestState, TERMINAL_STATES } from '#shared/domain/request-state.ts';
+import type { TransitionCommand, UpdateCommand } from '#shared/ports/request-store.ts';
 
 /** Fields a command may not set: the store writes them (state and version through `transition`). */
 const NOT_SETTABLE: ReadonlySet<string> = new Set([

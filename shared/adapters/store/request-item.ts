@@ -1,7 +1,7 @@
+import { StoreError } from '#shared/adapters/store/store-error.ts';
+import { requestKey, TABLE } from '#shared/adapters/store/table-definition.ts';
 import type { Notification, RequestRecord } from '#shared/domain/request-record.ts';
 import { isTerminal, REQUEST_STATES, type RequestState } from '#shared/domain/request-state.ts';
-import { StoreError } from './store-error.ts';
-import { requestKey, TABLE } from './table-definition.ts';
 
 export type NotificationStatus = Notification['status'];
 

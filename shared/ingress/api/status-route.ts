@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { NotFoundError } from '../../errors.ts';
-import type { ApiKey } from '../../http/api-keys.ts';
-import { authenticateBearer } from '../../http/api-keys.ts';
-import { jsonResponse } from '../../http/http-response.ts';
-import { header } from '../../http/request-body.ts';
-import type { RequestStore } from '../../ports/request-store.ts';
-import { requestView } from '../../use-cases/request-view.ts';
+import { NotFoundError } from '#shared/errors.ts';
+import type { ApiKey } from '#shared/http/api-keys.ts';
+import { authenticateBearer } from '#shared/http/api-keys.ts';
+import { jsonResponse } from '#shared/http/http-response.ts';
+import { header } from '#shared/http/request-body.ts';
+import type { RequestStore } from '#shared/ports/request-store.ts';
+import { requestView } from '#shared/use-cases/request-view.ts';
 
 /** `GET /v1/replica-requests/{id}`: state, history, instances. */
 export const statusRoute =

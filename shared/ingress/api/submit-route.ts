@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { idempotencyKeySchema, parseReplicaRequest } from '../../domain/replica-request.ts';
-import type { ApiKey } from '../../http/api-keys.ts';
-import { authenticateBearer } from '../../http/api-keys.ts';
-import { badRequest } from '../../http/http-error.ts';
-import { jsonResponse } from '../../http/http-response.ts';
-import { header, parseJsonBody } from '../../http/request-body.ts';
-import type { SubmitDependencies } from '../../use-cases/submit-request.ts';
-import { submitRequest } from '../../use-cases/submit-request.ts';
+import { idempotencyKeySchema, parseReplicaRequest } from '#shared/domain/replica-request.ts';
+import type { ApiKey } from '#shared/http/api-keys.ts';
+import { authenticateBearer } from '#shared/http/api-keys.ts';
+import { badRequest } from '#shared/http/http-error.ts';
+import { jsonResponse } from '#shared/http/http-response.ts';
+import { header, parseJsonBody } from '#shared/http/request-body.ts';
+import type { SubmitDependencies } from '#shared/use-cases/submit-request.ts';
+import { submitRequest } from '#shared/use-cases/submit-request.ts';
 
 export interface ApiRouteDependencies extends SubmitDependencies {
   readonly apiKeys: readonly ApiKey[];
