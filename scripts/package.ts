@@ -62,6 +62,6 @@ export const packageService = (
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   const { code } = await packageService(process.argv.slice(2), { echo: true });
-  if (code === 0) console.log(`packaged in ${((Date.now() - started) / 1000).toFixed(1)} s → .serverless/`);
+  if (code === 0) console.log(`packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   process.exitCode = code;
 }

@@ -18,12 +18,13 @@ import {
   type Template,
   zipEntryNames,
 } from '#test/deploy/cloudformation-template.ts';
-import { BUILD_DIR, FUNCTIONS, type FunctionName, ROOT } from '../../scripts/bundle.ts';
+import { BUILD_DIR, FUNCTIONS, type FunctionName } from '../../scripts/bundle.ts';
 import { type PackageResult, packageService } from '../../scripts/package.ts';
 
 const STAGE = 'ci';
 const KMS_KEY = 'arn:aws:kms:ap-southeast-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const PACKAGE_DIR = path.join(ROOT, '.serverless');
+// Not .serverless/: a package made by the tests (stage ci) must never be what `deploy --package .serverless` ships.
+const PACKAGE_DIR = path.join(BUILD_DIR, 'test-package');
 // CloudFormation `Fn::Sub` text: the `${…}` are CloudFormation's.
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
 const INFLIGHT_INDEX = 'Sub:${RequestsTable.Arn}/index/inflight';
@@ -52,9 +53,12 @@ let result: PackageResult;
 let template: Template;
 
 beforeAll(async () => {
-  result = await packageService(['--stage', STAGE, `--param=secretsKmsKeyArn=${KMS_KEY}`], {
-    env: { ...process.env, ...PLANTED },
-  });
+  result = await packageService(
+    ['--stage', STAGE, '--package', PACKAGE_DIR, `--param=secretsKmsKeyArn=${KMS_KEY}`],
+    {
+      env: { ...process.env, ...PLANTED },
+    },
+  );
   if (result.code !== 0) throw new Error(`serverless package failed:\n${result.output}`);
   template = readTemplate(path.join(PACKAGE_DIR, 'cloudformation-template-update-stack.json'));
 }, 120_000);
