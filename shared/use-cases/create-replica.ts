@@ -99,7 +99,8 @@ const takeLease = async (
         creation: {
           attempt,
           startedAt: now.toISOString(),
-          instanceName: instanceNameFor(record.requestId),
+          // The caller's Name if given; reconciliation matches on the request-id tag either way.
+          instanceName: record.plan?.Name ?? instanceNameFor(record.requestId),
           dealNames: [],
           instanceIds: [],
         },

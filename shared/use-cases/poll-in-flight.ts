@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
+import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
 import type { CreationAttempt, RequestRecord } from '#shared/domain/request-record.ts';
 import { isTerminal } from '#shared/domain/request-state.ts';
@@ -35,6 +36,8 @@ export interface PollReport {
   readonly transitions: Record<string, number>;
   readonly requeued: number;
   readonly notificationsQueued: number;
+  /** Steps a transient Tencent failure cut short; the next cycle retries them. */
+  readonly skippedSteps: readonly string[];
 }
 
 const PAGE = 100;
@@ -75,6 +78,7 @@ const emptyReport = () => ({
   transitions: {} as Record<string, number>,
   requeued: 0,
   notificationsQueued: 0,
+  skippedSteps: [] as string[],
 });
 
 type MutableReport = ReturnType<typeof emptyReport>;
@@ -108,17 +112,22 @@ class PollCycle {
 
   async run(): Promise<void> {
     const byState = groupBy(this.records, (record) => record.state);
-    await this.requeueStale(byState.get('RECEIVED') ?? [], 'requests');
-    await this.requeueStale(byState.get('VALIDATED') ?? [], 'create');
-    await this.expireLeases(byState.get('CREATING') ?? []);
-    await this.reconcile(byState.get('UNKNOWN') ?? []);
+    await this.step('requeue received', () => this.requeueStale(byState.get('RECEIVED') ?? [], 'requests'));
+    await this.step('requeue validated', () => this.requeueStale(byState.get('VALIDATED') ?? [], 'create'));
+    await this.step('expire leases', () => this.expireLeases(byState.get('CREATING') ?? []));
+    await this.step('reconcile', () => this.reconcile(byState.get('UNKNOWN') ?? []));
     const submitted = byState.get('SUBMITTED') ?? [];
-    const resolved = await this.resolveOrders(submitted.filter((record) => !hasInstanceIds(record)));
-    await this.checkInstances([
-      ...submitted.filter(hasInstanceIds),
-      ...resolved,
-      ...(byState.get('PROVISIONING') ?? []),
-    ]);
+    let resolved: RequestRecord[] = [];
+    await this.step('resolve orders', async () => {
+      resolved = await this.resolveOrders(submitted.filter((record) => !hasInstanceIds(record)));
+    });
+    await this.step('check instances', () =>
+      this.checkInstances([
+        ...submitted.filter(hasInstanceIds),
+        ...resolved,
+        ...(byState.get('PROVISIONING') ?? []),
+      ]),
+    );
     const pending = this.records.filter(
       (record) => isTerminal(record.state) && record.notification?.status === 'PENDING',
     );
@@ -127,6 +136,24 @@ class PollCycle {
       this.deps,
       this.at,
     );
+  }
+
+  /**
+   * A Tencent failure that may pass (throttling, network) ends only its own step: the other steps
+   * still run, and what was skipped is picked up by the next cycle.
+   */
+  private async step(name: string, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof TencentApiError && error.retryable)) throw error;
+      this.report.skippedSteps.push(name);
+      logger.warn('poll: step skipped until the next cycle', {
+        step: name,
+        kind: error.kind,
+        code: error.tencentCode,
+      });
+    }
   }
 
   private async requeueStale(records: readonly RequestRecord[], queue: 'requests' | 'create'): Promise<void> {
