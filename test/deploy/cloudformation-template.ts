@@ -12,6 +12,7 @@ export interface Resource {
 
 export interface Template {
   readonly Resources: Record<string, Resource>;
+  readonly Parameters?: Record<string, { Type: string; Default?: unknown }>;
   readonly Conditions?: Record<string, unknown>;
   readonly Outputs?: Record<string, unknown>;
 }

@@ -301,7 +301,7 @@ describe('least privilege', () => {
   const item = (...actions: string[]) => actions.map((action) => `dynamodb:${action} ${TABLE_ARN}`);
   const send = (...queues: string[]) => queues.map((queue) => `sqs:SendMessage ${queue}.Arn`);
   const secrets = (...names: string[]) => names.map((name) => `ssm:GetParameters ${parameter(name)}`);
-  const decrypt = `kms:Decrypt ${KMS_KEY}`;
+  const decrypt = 'kms:Decrypt Ref:SecretsKmsKeyArn';
   const tencent = secrets('tencent/secret-id', 'tencent/secret-key');
 
   /** What each function's code does (shared/use-cases, shared/runtime/sqs-batch.ts), and no more. */
@@ -388,10 +388,14 @@ describe('least privilege', () => {
     );
     expect(decrypts).toEqual([
       expect.objectContaining({
-        Resource: KMS_KEY,
+        Resource: { Ref: 'SecretsKmsKeyArn' },
         Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': SSM_IN_THIS_REGION } } },
       }),
     ]);
+    expect(template.Parameters?.SecretsKmsKeyArn).toMatchObject({ Type: 'String', Default: KMS_KEY });
+    expect(template.Conditions?.SecretsUseCustomerKey).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SecretsKmsKeyArn' }, ''] }],
+    });
   });
 });
 
