@@ -98,6 +98,8 @@ export const bundleFunction = async (name: FunctionName): Promise<BundleReport> 
     // Prefer dependencies' ES module builds: they tree-shake where CommonJS builds cannot.
     mainFields: ['module', 'main'],
     minify: true,
+    // Errors name themselves after their class (`this.name = new.target.name`): keep class names readable.
+    keepNames: true,
     treeShaking: true,
     sourcemap: 'linked',
     // Mappings only: stack traces (NODE_OPTIONS=--enable-source-maps) need no sources, and the zip stays small.

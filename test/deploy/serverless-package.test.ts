@@ -444,6 +444,16 @@ describe('bundles', () => {
     },
   );
 
+  it.each(FUNCTIONS)(
+    'keeps class names in the minified %s bundle, so errors still name themselves',
+    (name) => {
+      const bundle = readFileSync(path.join(BUILD_DIR, name, 'index.mjs'), 'utf8');
+      for (const errorClass of ['ConfigError', 'ValidationError', 'ConcurrentUpdateError']) {
+        expect(bundle).toContain(`"${errorClass}"`);
+      }
+    },
+  );
+
   it('keeps the Tencent SDK in the create bundle to its common code and the PostgreSQL client', () => {
     const meta = JSON.parse(readFileSync(path.join(BUILD_DIR, 'create', 'meta.json'), 'utf8')) as {
       inputs: string[];
