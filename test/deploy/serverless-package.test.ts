@@ -31,15 +31,10 @@ const INFLIGHT_INDEX = 'Sub:${RequestsTable.Arn}/index/inflight';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
 const SSM_IN_THIS_REGION = 'ssm.${AWS::Region}.amazonaws.com';
 
-/** Fake but realistic secret values, in the environment of the packaging process only. */
-const PLANTED: Record<(typeof SECRET_VARIABLES)[number], string> = {
-  TENCENTCLOUD_SECRET_ID: 'AKIDplantedSecretIdMustNotShip000000',
-  TENCENTCLOUD_SECRET_KEY: 'plantedSecretKeyMustNotShip00000',
-  WEBHOOK_SIGNING_SECRET: 'whsec_cGxhbnRlZC13ZWJob29rLXNlY3JldC1tdXN0LW5vdC1zaGlw',
-  REPLICA_FLOW_API_KEYS: 'platform:planted-api-key-must-not-ship',
-  SLACK_SIGNING_SECRET: 'planted-slack-signing-secret-must-not-ship',
-  JIRA_WEBHOOK_SECRET: 'planted-jira-webhook-secret-must-not-ship',
-};
+/** A recognisable fake value for every secret variable, in the environment of the packaging process only. */
+const PLANTED: Record<string, string> = Object.fromEntries(
+  SECRET_VARIABLES.map((variable) => [variable, `planted-${variable.toLowerCase()}-MUST-NOT-SHIP-7f3a9c`]),
+);
 
 const LOGICAL: Record<FunctionName, string> = {
   ingest: 'Ingest',
@@ -54,7 +49,11 @@ let template: Template;
 
 beforeAll(async () => {
   result = await packageService(
-    ['--stage', STAGE, '--package', PACKAGE_DIR, `--param=secretsKmsKeyArn=${KMS_KEY}`],
+    [
+      ...['--stage', STAGE, '--package', PACKAGE_DIR],
+      // Every optional part on, so that its roles and variables are checked too.
+      ...[`--param=secretsKmsKeyArn=${KMS_KEY}`, '--param=slack=bot-token', '--param=jira=enabled'],
+    ],
     {
       env: { ...process.env, ...PLANTED },
     },
@@ -108,7 +107,8 @@ describe('functions and their triggers', () => {
       CREATE_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/replica-flow-create',
       NOTIFY_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/replica-flow-notify',
     });
-    const deps = await dependenciesFromEnvironment(env, await loadSecrets(PLANTED));
+    const secrets = await loadSecrets({ REPLICA_FLOW_API_KEYS: 'platform:route-listing-key-0123456789' });
+    const deps = await dependenciesFromEnvironment(env, secrets);
     const inCode = ingressRoutes(deps).map((route) => `${route.method} ${route.path}`);
 
     expect(routeKeys).toEqual(expect.arrayContaining(inCode));
@@ -341,7 +341,7 @@ describe('least privilege', () => {
       ...logs('notify'),
       ...item('GetItem', 'UpdateItem'),
       ...consume('NotifyQueue'),
-      ...secrets('webhook/signing-secret'),
+      ...secrets('webhook/signing-secret', 'slack/bot-token', 'slack/webhook-url', 'jira/api-token'),
       decrypt,
     ],
   };
@@ -414,6 +414,24 @@ describe('secrets', () => {
         parameterVariableOf('TENCENTCLOUD_SECRET_KEY')
       ],
     ).toBe(`/replica-flow/${STAGE}/tencent/secret-key`);
+  });
+
+  it('names each secret parameter in the one function that uses it (Slack and Jira here switched on)', () => {
+    const parameterVariables = (name: FunctionName) =>
+      Object.keys((functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables)
+        .filter((key) => key.endsWith('_PARAMETER'))
+        .sort();
+    expect(Object.fromEntries(FUNCTIONS.map((name) => [name, parameterVariables(name)]))).toEqual({
+      ingest: [
+        'JIRA_WEBHOOK_SECRET_PARAMETER',
+        'REPLICA_FLOW_API_KEYS_PARAMETER',
+        'SLACK_SIGNING_SECRET_PARAMETER',
+      ],
+      validate: ['TENCENTCLOUD_SECRET_ID_PARAMETER', 'TENCENTCLOUD_SECRET_KEY_PARAMETER'],
+      create: ['TENCENTCLOUD_SECRET_ID_PARAMETER', 'TENCENTCLOUD_SECRET_KEY_PARAMETER'],
+      poll: ['TENCENTCLOUD_SECRET_ID_PARAMETER', 'TENCENTCLOUD_SECRET_KEY_PARAMETER'],
+      notify: ['JIRA_API_TOKEN_PARAMETER', 'SLACK_BOT_TOKEN_PARAMETER', 'WEBHOOK_SIGNING_SECRET_PARAMETER'],
+    });
   });
 
   it('ships none of the secret values that were in the packaging environment', () => {
