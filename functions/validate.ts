@@ -2,34 +2,49 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Dependencies } from '#shared/config/dependencies.ts';
+import { intakeCloudWatchAlarm } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm-intake.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 import { retryOnTransient } from '#shared/runtime/retry-on-transient.ts';
 import { consumeSqsBatch } from '#shared/runtime/sqs-batch.ts';
-import { requestMessageSchema } from '#shared/use-cases/queue-messages.ts';
+import { isRequestMessage, requestsQueueMessageSchema } from '#shared/use-cases/requests-queue-message.ts';
 import { validateRequest } from '#shared/use-cases/validate-request.ts';
 
-/** SQS (requests queue): parse, apply the policy, pre-check against Tencent, record, forward. */
+/**
+ * SQS (requests queue): parse, apply the policy, pre-check against Tencent, record, forward. A
+ * CloudWatch alarm envelope (EventBridge rule → queue) is first recorded as a request, which
+ * comes back through this queue as `{requestId}`.
+ */
 export const buildValidateHandler = (deps: Dependencies) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler((event, context) =>
       consumeSqsBatch(event, context, {
         queueName: 'requests',
-        schema: requestMessageSchema,
+        schema: requestsQueueMessageSchema,
         queue: deps.queue,
         backoff: deps.settings.retryBackoff,
-        process: ({ requestId }) =>
-          retryOnTransient(() =>
-            validateRequest(requestId, {
+        process: async (message) => {
+          if (!isRequestMessage(message)) {
+            const callbackUrl = deps.alerts?.callbackUrl;
+            const receipt = await intakeCloudWatchAlarm(message, {
               ...deps,
+              ...(callbackUrl ? { callbackUrl } : {}),
+            });
+            return receipt.accepted.length > 0 ? 'recorded' : 'ignored';
+          }
+          return retryOnTransient(() =>
+            validateRequest(message.requestId, {
+              ...deps,
+              markers: deps.store,
               callbackRules: {
                 localMode: deps.settings.localMode,
                 allowedHosts: deps.settings.allowedCallbackHosts,
               },
               provisioningTimeoutMs: deps.settings.provisioningTimeoutMs,
             }),
-          ),
+          );
+        },
       }),
     );
 

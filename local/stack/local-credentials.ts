@@ -2,16 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  generateLocalAlertCredentials,
+  type LocalAlertCredentials,
+  localAlertCredentialsSchema,
+} from '#local/stack/local-alert-credentials.ts';
 
-/** The development API key and webhook signing secret of one local data folder. */
+/** The development API key, webhook signing secret and alert-source tokens of one local data folder. */
 export interface LocalCredentials {
   readonly apiKey: string;
   readonly webhookSecret: string;
+  /** Tokens of the alert sources (Alertmanager, Cloud Monitor, CloudWatch, Grafana). */
+  readonly alerts: LocalAlertCredentials;
 }
 
 const credentialsSchema = z.strictObject({
   apiKey: z.string().min(16),
   webhookSecret: z.string().startsWith('whsec_'),
+  // Optional so that folders made before the alert sources existed keep their other credentials.
+  alerts: localAlertCredentialsSchema.optional(),
 });
 
 /**
@@ -20,7 +29,7 @@ const credentialsSchema = z.strictObject({
  */
 export const loadOrCreateLocalCredentials = async (dataDir: string): Promise<LocalCredentials> => {
   const file = path.join(dataDir, 'local-credentials.json');
-  let stored: LocalCredentials | undefined;
+  let stored: z.infer<typeof credentialsSchema> | undefined;
   try {
     stored = credentialsSchema.parse(JSON.parse(await readFile(file, 'utf8')));
   } catch {
@@ -31,10 +40,15 @@ export const loadOrCreateLocalCredentials = async (dataDir: string): Promise<Loc
       apiKey: `rf_local_${randomBytes(18).toString('base64url')}`,
       webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
     };
+  }
+  const alerts = stored.alerts ?? generateLocalAlertCredentials();
+  if (!stored.alerts) {
+    stored = { ...stored, alerts };
     await writeFile(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
   }
   return {
     apiKey: process.env.REPLICA_FLOW_API_KEY || stored.apiKey,
     webhookSecret: process.env.WEBHOOK_SIGNING_SECRET || stored.webhookSecret,
+    alerts,
   };
 };

@@ -11,6 +11,7 @@ import { startSqsServer } from '#local/sqs-server/sqs-server.ts';
 import { LOCAL_DYNAMO_CLIENT_CONFIG, startDynalite } from '#local/stack/dynalite-server.ts';
 import { startHttpGateway } from '#local/stack/http-gateway.ts';
 import { lambdaContext } from '#local/stack/lambda-context.ts';
+import { localAlertSettings } from '#local/stack/local-alert-credentials.ts';
 import { type LocalCredentials, loadOrCreateLocalCredentials } from '#local/stack/local-credentials.ts';
 import { ensureLocalQueues, type LocalQueue } from '#local/stack/local-queues.ts';
 import { startSqsEventSource } from '#local/stack/sqs-event-source.ts';
@@ -23,6 +24,7 @@ import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-w
 import type { Dependencies, Settings } from '#shared/config/dependencies.ts';
 import { loadPolicy } from '#shared/domain/policy.ts';
 import { parseApiKeys } from '#shared/http/api-keys.ts';
+import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
 import { logger } from '#shared/logger.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import type { PollReport } from '#shared/use-cases/poll-in-flight.ts';
@@ -46,6 +48,8 @@ export interface LocalStackOptions {
   readonly world?: EmulatorOptions['world'];
   /** Test hook: runs between the Tencent create call and the store write (crash injection). */
   readonly afterCreateCall?: (requestId: string) => Promise<void>;
+  /** Overrides of the alert ingress settings (every source is on with the folder's tokens). */
+  readonly alerts?: Partial<AlertIngressSettings>;
 }
 
 export interface LocalStack {
@@ -146,6 +150,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       clock: systemClock,
       policy: await loadPolicy(options.policyFile ?? 'policy/default.yaml'),
       apiKeys: parseApiKeys(`local-dev:${credentials.apiKey}`),
+      alerts: localAlertSettings(credentials.alerts, options.alerts),
       settings,
     };
 

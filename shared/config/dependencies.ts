@@ -4,9 +4,10 @@ import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { requireSetting } from '#shared/config/runtime-config.ts';
 import type { Policy } from '#shared/domain/policy.ts';
 import type { ApiKey } from '#shared/http/api-keys.ts';
+import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
-import type { RequestStore } from '#shared/ports/request-store.ts';
+import type { MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 
@@ -26,7 +27,8 @@ export interface Settings {
 
 /** Everything a handler needs, created once per process (cold start) and passed to use cases. */
 export interface Dependencies {
-  readonly store: RequestStore;
+  /** The request table; it also keeps the scale-out cooldown markers. */
+  readonly store: RequestStore & MarkerStore;
   readonly queue: MessageQueue;
   readonly tencent: TencentPostgres;
   readonly webhooks: WebhookSender;
@@ -34,6 +36,8 @@ export interface Dependencies {
   readonly policy: Policy;
   readonly apiKeys: readonly ApiKey[];
   readonly settings: Settings;
+  /** Alert ingresses (Alertmanager, Cloud Monitor, CloudWatch, Grafana); absent: their routes answer 401. */
+  readonly alerts?: AlertIngressSettings;
 }
 
 export const settingsFrom = (env: RuntimeEnvironment): Settings => ({

@@ -8,6 +8,7 @@ import type { FunctionSecrets } from '#shared/config/secrets.ts';
 import { loadSecrets } from '#shared/config/secrets.ts';
 import { loadPolicy } from '#shared/domain/policy.ts';
 import { ConfigError } from '#shared/errors.ts';
+import { alertSettingsFrom } from '#shared/ingress/alerts/alert-settings.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
@@ -53,6 +54,7 @@ export const dependenciesFromEnvironment = async (
     policy: await loadPolicy(config.POLICY_FILE),
     apiKeys: loaded.apiKeys,
     settings: settingsFrom(config),
+    alerts: alertSettingsFrom(config),
   };
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '#shared/errors.ts';
+import { alertEnvironmentShape } from '#shared/ingress/alerts/alert-environment.ts';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const flag = z
@@ -45,6 +46,7 @@ export const runtimeEnvironmentSchema = z.object({
   WEBHOOK_TIMEOUT_MS: seconds(10_000),
   RETRY_BASE_SECONDS: seconds(2),
   RETRY_MAX_SECONDS: seconds(900),
+  ...alertEnvironmentShape,
 });
 
 export type RuntimeEnvironment = z.infer<typeof runtimeEnvironmentSchema>;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { cloudwatchMappingSchema } from '#shared/domain/policy-cloudwatch.ts';
 import { checkPolicyRules, rulesFor } from '#shared/domain/policy-evaluation.ts';
+import { isGlob } from '#shared/domain/policy-glob.ts';
 import {
   checkCrossFieldRules,
   MAX_INSTANCE_COUNT,
@@ -118,6 +120,8 @@ export const primaryPolicySchema = z.strictObject({
   specs: z.array(specPatternSchema).min(1).optional(),
   slack: slackAuthorizationSchema.optional(),
   scaleOut: scaleOutPolicySchema.optional(),
+  /** Which CloudWatch alarms speak for this primary (`policy-cloudwatch.ts`); exact ids only. */
+  cloudwatch: cloudwatchMappingSchema.optional(),
 });
 export type PrimaryPolicy = z.infer<typeof primaryPolicySchema>;
 
@@ -155,6 +159,13 @@ const checkConsistency = (policy: PolicyShape, ctx: z.core.$RefinementCtx<Policy
           message: `${violation.message} (${violation.rule})`,
         });
       }
+    }
+    if (entry.cloudwatch && isGlob(pattern)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: at('cloudwatch'),
+        message: `a CloudWatch mapping must belong to one primary, not the glob ${pattern}`,
+      });
     }
     const scaleOut = entry.scaleOut;
     if (!scaleOut) continue;

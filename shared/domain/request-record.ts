@@ -78,6 +78,8 @@ export interface Notification {
   readonly status: 'PENDING' | 'ENQUEUED' | 'DELIVERED' | 'UNDELIVERED';
   readonly enqueuedAt?: string;
   readonly deliveredAt?: string;
+  /** Targets (webhook, Slack, Jira) that accepted it: a retry posts only to the others. */
+  readonly deliveredTargets?: readonly DeliveryAttempt['target'][];
   readonly attempts: readonly DeliveryAttempt[];
 }
 

@@ -2,6 +2,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { statusRoute } from '#shared/ingress/api/status-route.ts';
 import { submitRoute } from '#shared/ingress/api/submit-route.ts';
+import { jiraRoute } from '#shared/ingress/jira/jira-route.ts';
+import { slackRoute } from '#shared/ingress/slack/slack-route.ts';
 
 export interface Route {
   readonly method: 'GET' | 'POST';
@@ -15,5 +17,7 @@ export const ingressRoutes = (deps: Dependencies): Route[] => {
   return [
     { method: 'POST', path: '/v1/replica-requests', handler: submitRoute(api) },
     { method: 'GET', path: '/v1/replica-requests/{id}', handler: statusRoute(deps) },
+    { method: 'POST', path: '/v1/chatops/slack', handler: slackRoute(deps) },
+    { method: 'POST', path: '/v1/tickets/jira', handler: jiraRoute(deps) },
   ];
 };

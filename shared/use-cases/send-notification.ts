@@ -1,15 +1,18 @@
-import type { DeliveryAttempt, Notification, RequestRecord } from '#shared/domain/request-record.ts';
+import type { Notification, RequestRecord } from '#shared/domain/request-record.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';
+import type { SourceNotifiers } from '#shared/ports/source-notifier.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
+import { deliverTo, targetsOf } from '#shared/use-cases/notification-targets.ts';
 import type { NotifyMessage } from '#shared/use-cases/queue-messages.ts';
-import { webhookPayload } from '#shared/use-cases/webhook-payload.ts';
 
 export interface NotifyDependencies {
   readonly store: RequestStore;
   readonly webhooks: WebhookSender;
+  /** Where requests from Slack and Jira are also told; a target without one fails and is retried. */
+  readonly sourceNotifiers?: SourceNotifiers;
   readonly clock: Clock;
   /** Retries stop after this long from the first attempt; the notification is then UNDELIVERED. */
   readonly retryWindowMs: number;
@@ -18,14 +21,19 @@ export interface NotifyDependencies {
 }
 
 /**
- * - `delivered`: the receiver answered 2xx (or there was no callback to call).
- * - `retry`: not accepted; the message comes back after a backoff through the queue.
+ * - `delivered`: every target (the webhook receiver, the Slack channel, the Jira issue) accepted it,
+ *   or there was nobody to tell.
+ * - `retry`: a target did not accept it; the message comes back after a backoff through the queue.
  * - `undelivered`: the retry window is over; the request shows what was not delivered.
  * - `skipped`: already delivered, or not this message's notification.
  */
 export type NotifyOutcome = 'delivered' | 'retry' | 'undelivered' | 'skipped';
 
-/** Delivers the request's completion webhook, recording every attempt on the request. */
+/**
+ * Tells everyone a request's end must reach: the signed webhook (when `callback.url` is set) and the
+ * source it came from (Slack, Jira). Every attempt is recorded on the request with its target; a
+ * target that accepted is never posted to again, and the notification is DELIVERED once all have.
+ */
 export const sendNotification = async (
   message: NotifyMessage,
   deps: NotifyDependencies,
@@ -38,41 +46,41 @@ export const sendNotification = async (
   }
   if (notification.status === 'DELIVERED' || notification.status === 'UNDELIVERED') return 'skipped';
   const now = deps.clock.now();
-  const url = record.request.callback?.url;
-  if (!url) {
+  const targets = targetsOf(record);
+  const pending = targets.filter((target) => !notification.deliveredTargets?.includes(target));
+  if (pending.length === 0) {
     await save(record, { ...notification, status: 'DELIVERED', deliveredAt: now.toISOString() }, deps);
     return 'delivered';
   }
-  const body = JSON.stringify(webhookPayload(record, notification.type, now.toISOString()));
-  const result = await deps.webhooks.send({ url, id: notification.webhookId, body });
-  const attempt: DeliveryAttempt = {
-    at: now.toISOString(),
-    target: 'webhook',
-    ok: result.ok,
-    ...(result.status !== undefined ? { status: result.status } : {}),
-    ...(result.error ? { error: result.error } : {}),
-    durationMs: result.durationMs,
-  };
+  const attempts = await Promise.all(
+    pending.map((target) => deliverTo(target, record, notification, now, deps)),
+  );
+  const accepted = attempts.filter((attempt) => attempt.ok).map((attempt) => attempt.target);
   const windowOver = (current: Notification) =>
-    now.getTime() - Date.parse(current.attempts[0]?.at ?? attempt.at) >= deps.retryWindowMs;
-  const settled = await recordAttempt(record, deps, (current) => ({
-    ...current,
-    attempts: [...current.attempts, attempt].slice(-(deps.keepAttempts ?? 20)),
-    status:
-      result.ok || current.status === 'DELIVERED'
-        ? 'DELIVERED'
-        : windowOver(current)
-          ? 'UNDELIVERED'
-          : current.status,
-    ...(result.ok ? { deliveredAt: attempt.at } : {}),
-  }));
-  logger.info('notify: webhook attempt', {
-    requestId: record.requestId,
-    webhookId: notification.webhookId,
-    ok: result.ok,
-    status: result.status,
+    now.getTime() - Date.parse(current.attempts[0]?.at ?? now.toISOString()) >= deps.retryWindowMs;
+  const settled = await recordAttempt(record, deps, (current) => {
+    const deliveredTargets = [...new Set([...(current.deliveredTargets ?? []), ...accepted])];
+    const done =
+      current.status === 'DELIVERED' || targets.every((target) => deliveredTargets.includes(target));
+    return {
+      ...current,
+      attempts: [...current.attempts, ...attempts].slice(-(deps.keepAttempts ?? 20)),
+      deliveredTargets,
+      status: done ? 'DELIVERED' : windowOver(current) ? 'UNDELIVERED' : current.status,
+      ...(done && !current.deliveredAt ? { deliveredAt: now.toISOString() } : {}),
+    };
   });
-  if (result.ok) return 'delivered';
+  for (const attempt of attempts) {
+    logger.info(`notify: ${attempt.target} attempt`, {
+      requestId: record.requestId,
+      webhookId: notification.webhookId,
+      target: attempt.target,
+      ok: attempt.ok,
+      status: attempt.status,
+      ...(attempt.error ? { error: attempt.error } : {}),
+    });
+  }
+  if (accepted.length === attempts.length) return 'delivered';
   return settled?.status === 'UNDELIVERED'
     ? 'undelivered'
     : settled?.status === 'DELIVERED'

@@ -90,7 +90,8 @@ export const precheckAgainstTencent = async (
   return { violations, primary };
 };
 
-const describePrimary = async (
+/** The primary's attributes, or undefined when Tencent says it does not exist (other errors are thrown). */
+export const describePrimary = async (
   plan: ReplicaPlan,
   tencent: TencentPostgres,
 ): Promise<DBInstance | undefined> => {

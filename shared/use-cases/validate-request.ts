@@ -5,13 +5,16 @@ import type { ReplicaPlan, RequestRecord, RuleViolation } from '#shared/domain/r
 import { logger } from '#shared/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
-import type { RequestStore } from '#shared/ports/request-store.ts';
+import type { MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
+import { gateScaleOut } from '#shared/use-cases/scale-out-gate.ts';
 import { precheckAgainstTencent } from '#shared/use-cases/tencent-prechecks.ts';
 
 export interface ValidateDependencies {
   readonly store: RequestStore;
+  /** Scale-out cooldown markers (the same table in practice). */
+  readonly markers: MarkerStore;
   readonly queue: MessageQueue;
   readonly tencent: TencentPostgres;
   readonly clock: Clock;
@@ -21,11 +24,11 @@ export interface ValidateDependencies {
   readonly provisioningTimeoutMs: number;
 }
 
-export type ValidateOutcome = 'validated' | 'rejected' | 'dry-run' | 'skipped';
+export type ValidateOutcome = 'validated' | 'rejected' | 'dry-run' | 'skipped' | 'suppressed';
 
 /**
- * RECEIVED → VALIDATED (and on to the create queue), REJECTED with every failed rule, or DRY_RUN
- * with the plan that would be sent. Redeliveries of a request past RECEIVED are skipped.
+ * RECEIVED → VALIDATED (and on to the create queue), REJECTED with every failed rule, DRY_RUN
+ * with the plan that would be sent, or (alert sources only) SUPPRESSED by the scale-out gate. Redeliveries of a request past RECEIVED are skipped.
  */
 export const validateRequest = async (
   requestId: string,
@@ -40,6 +43,8 @@ export const validateRequest = async (
     if (record.state === 'VALIDATED') await deps.queue.send('create', { requestId });
     return 'skipped';
   }
+  // Alert-driven requests first pass the scale-out gate (enabled, maximum, cooldown): SUPPRESSED otherwise.
+  if ((await gateScaleOut(record, deps)) === 'suppressed') return 'suppressed';
   const { plan, violations } = await checkRequest(record, deps);
   const at = deps.clock.now().toISOString();
   if (violations.length > 0 || !plan) {

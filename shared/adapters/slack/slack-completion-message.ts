@@ -1,0 +1,75 @@
+import type { WebhookType } from '#shared/domain/request-record.ts';
+import type { Completion } from '#shared/ports/source-notifier.ts';
+import { durationText } from '#shared/util/duration-text.ts';
+
+/** A Slack message: `text` is the notification and screen-reader fallback, `blocks` what is shown. */
+export interface SlackMessage {
+  readonly text: string;
+  readonly blocks: readonly Record<string, unknown>[];
+}
+
+/** Slack's mrkdwn reserves `&`, `<` and `>`; everything from outside is escaped before it is shown. */
+export const escapeMrkdwn = (text: string): string =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+const HEADLINES: Readonly<Record<WebhookType, (primary: string) => string>> = {
+  'replica.ready': (primary) => `:white_check_mark: Read replica of *${primary}* is ready`,
+  'replica.failed': (primary) => `:x: Read replica of *${primary}* failed`,
+  'replica.timed_out': (primary) => `:hourglass: Read replica of *${primary}* timed out`,
+  'replica.rejected': (primary) => `:no_entry: Request for a read replica of *${primary}* was rejected`,
+  'replica.dry_run': (primary) => `:mag: Dry run for *${primary}*: nothing was created`,
+  'replica.suppressed': (primary) => `:zzz: Request for a read replica of *${primary}* was suppressed`,
+};
+
+const replicaLine = (instance: Completion['instances'][number]): string => {
+  const address =
+    instance.privateIp && instance.port
+      ? ` at \`${escapeMrkdwn(`${instance.privateIp}:${instance.port}`)}\``
+      : '';
+  return `\`${escapeMrkdwn(instance.instanceId)}\`${address}`;
+};
+
+const detailLines = (completion: Completion): string[] => {
+  const lines: string[] = [];
+  if (completion.instances.length > 0) {
+    lines.push(`*Replicas:* ${completion.instances.map(replicaLine).join(', ')}`);
+  }
+  if (completion.failure) {
+    lines.push(
+      `*Error:* \`${escapeMrkdwn(completion.failure.code)}\` ${escapeMrkdwn(completion.failure.message)}`,
+    );
+  }
+  for (const violation of completion.violations) lines.push(`• ${escapeMrkdwn(violation.message)}`);
+  const plan = completion.plan;
+  if (plan) {
+    lines.push(
+      `*Would create:* ${plan.InstanceCount} × \`${escapeMrkdwn(plan.SpecCode)}\`, ${plan.Storage} GB in ` +
+        `\`${escapeMrkdwn(plan.Zone)}\` (${plan.InstanceChargeType})`,
+    );
+  }
+  if (completion.elapsedSeconds !== undefined) {
+    lines.push(`*Elapsed:* ${durationText(completion.elapsedSeconds)}`);
+  }
+  return lines;
+};
+
+/** The completion as posted to the channel: primary, replicas and their private address, elapsed time, error. */
+export const slackCompletionMessage = (completion: Completion): SlackMessage => {
+  const primary = escapeMrkdwn(completion.primary);
+  const asker = /^[UW][A-Z0-9]+$/.test(completion.requester.identity)
+    ? ` (asked by <@${completion.requester.identity}>)`
+    : '';
+  const headline = `${HEADLINES[completion.type](primary)}${asker}`;
+  const details = detailLines(completion);
+  return {
+    text: [headline, ...details].join('\n'),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: headline } },
+      ...(details.length ? [{ type: 'section', text: { type: 'mrkdwn', text: details.join('\n') } }] : []),
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `replica-flow request \`${completion.requestId}\`` }],
+      },
+    ],
+  };
+};

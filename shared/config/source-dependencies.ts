@@ -1,0 +1,74 @@
+import { createJiraCommenter } from '#shared/adapters/jira/jira-commenter.ts';
+import { createSlackNotifier } from '#shared/adapters/slack/slack-notifier.ts';
+import type { SourceEnvironment } from '#shared/config/source-environment.ts';
+import { ConfigError } from '#shared/errors.ts';
+import { type JiraIngressSettings, parseJiraFieldMap } from '#shared/ingress/jira/jira-settings.ts';
+import type { SlackIngressSettings } from '#shared/ingress/slack/slack-settings.ts';
+import type { SourceNotifiers } from '#shared/ports/source-notifier.ts';
+
+/** The Slack and Jira parts of `Dependencies`: ingress settings (absent: the route answers 401) and notifiers. */
+export interface SourceDependencies {
+  readonly slack?: SlackIngressSettings;
+  readonly jira?: JiraIngressSettings;
+  readonly sourceNotifiers: SourceNotifiers;
+}
+
+const jiraIngressFrom = (env: SourceEnvironment): JiraIngressSettings | undefined => {
+  if (!env.JIRA_WEBHOOK_SECRET) return undefined;
+  if (env.JIRA_PROJECTS.length === 0) {
+    throw new ConfigError('JIRA_PROJECTS must name the project keys whose tickets become requests');
+  }
+  return {
+    webhookSecret: env.JIRA_WEBHOOK_SECRET,
+    projects: env.JIRA_PROJECTS,
+    issueTypes: env.JIRA_ISSUE_TYPES,
+    ...(env.JIRA_TRIGGER_STATUS ? { triggerStatus: env.JIRA_TRIGGER_STATUS } : {}),
+    fieldMap: parseJiraFieldMap(env.JIRA_FIELD_MAP),
+  };
+};
+
+const notifiersFrom = (env: SourceEnvironment, timeoutMs: number): SourceNotifiers => {
+  if (Boolean(env.JIRA_BASE_URL) !== Boolean(env.JIRA_API_TOKEN)) {
+    throw new ConfigError('JIRA_BASE_URL and JIRA_API_TOKEN must be set together');
+  }
+  if (env.JIRA_EMAIL && !env.JIRA_API_TOKEN) throw new ConfigError('JIRA_EMAIL needs JIRA_API_TOKEN');
+  const slack =
+    env.SLACK_BOT_TOKEN || env.SLACK_WEBHOOK_URL
+      ? createSlackNotifier({
+          ...(env.SLACK_BOT_TOKEN ? { botToken: env.SLACK_BOT_TOKEN } : {}),
+          ...(env.SLACK_WEBHOOK_URL ? { webhookUrl: env.SLACK_WEBHOOK_URL } : {}),
+          apiUrl: env.SLACK_API_URL,
+          timeoutMs,
+        })
+      : undefined;
+  const jira =
+    env.JIRA_BASE_URL && env.JIRA_API_TOKEN
+      ? createJiraCommenter({
+          baseUrl: env.JIRA_BASE_URL,
+          apiToken: env.JIRA_API_TOKEN,
+          ...(env.JIRA_EMAIL ? { email: env.JIRA_EMAIL } : {}),
+          timeoutMs,
+        })
+      : undefined;
+  return { ...(slack ? { slack } : {}), ...(jira ? { jira } : {}) };
+};
+
+/** Builds the Slack and Jira dependencies from the environment; a half-configured source is a ConfigError. */
+export const sourceDependenciesFrom = (
+  env: SourceEnvironment,
+  options: { readonly timeoutMs: number },
+): SourceDependencies => {
+  const jira = jiraIngressFrom(env);
+  return {
+    ...(env.SLACK_SIGNING_SECRET
+      ? {
+          slack: {
+            signingSecret: env.SLACK_SIGNING_SECRET,
+            replayWindowSeconds: env.SLACK_REPLAY_WINDOW_SECONDS,
+          },
+        }
+      : {}),
+    ...(jira ? { jira } : {}),
+    sourceNotifiers: notifiersFrom(env, options.timeoutMs),
+  };
+};

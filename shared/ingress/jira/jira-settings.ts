@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { ConfigError } from '#shared/errors.ts';
+
+/** Request fields a ticket can give, by custom field (`JIRA_FIELD_MAP`) or `key: value` description line. */
+export const TICKET_FIELDS = [
+  'MasterDBInstanceId',
+  'Region',
+  'Zone',
+  'SpecCode',
+  'Storage',
+  'InstanceCount',
+  'InstanceChargeType',
+  'Name',
+  'dryRun',
+] as const;
+export type TicketField = (typeof TICKET_FIELDS)[number];
+
+export const jiraFieldMapSchema = z.partialRecord(
+  z.enum(TICKET_FIELDS),
+  z
+    .string()
+    .regex(/^(?:customfield_\d+|[a-z][A-Za-z0-9_]*)$/, 'must be a Jira field id like customfield_10050'),
+);
+export type JiraFieldMap = z.infer<typeof jiraFieldMapSchema>;
+
+/** What the Jira ingress needs. The secret is never logged. */
+export interface JiraIngressSettings {
+  readonly webhookSecret: string;
+  /** Project keys whose tickets become requests. */
+  readonly projects: readonly string[];
+  /** Issue type names (case-insensitive) that become requests; empty: any. */
+  readonly issueTypes: readonly string[];
+  /** Created in, or moved into, this status (case-insensitive); unset: every created ticket. */
+  readonly triggerStatus?: string;
+  readonly fieldMap: JiraFieldMap;
+}
+
+/** `JIRA_FIELD_MAP` parsed and checked; a problem is a ConfigError naming the variable and the key. */
+export const parseJiraFieldMap = (text: string): JiraFieldMap => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(
+      'JIRA_FIELD_MAP is not valid JSON (expected {"MasterDBInstanceId":"customfield_10050", …})',
+    );
+  }
+  const parsed = jiraFieldMapSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+  throw new ConfigError(`JIRA_FIELD_MAP is invalid: ${problems} (fields: ${TICKET_FIELDS.join(', ')})`);
+};

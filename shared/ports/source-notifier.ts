@@ -1,0 +1,42 @@
+import type { ReplicaPlan, Requester } from '#shared/domain/replica-request.ts';
+import type { Failure, ReplicaInstance, RuleViolation, WebhookType } from '#shared/domain/request-record.ts';
+import type { RequestState } from '#shared/domain/request-state.ts';
+import type { FieldIssue } from '#shared/errors.ts';
+import type { DeliveryResult } from '#shared/ports/webhook-sender.ts';
+
+/** The sources that are told of a completion where the request came from (besides the webhook). */
+export type SourceTarget = 'slack' | 'jira';
+
+/** What a source is told when its request ends: each adapter formats it in its own way. */
+export interface Completion {
+  readonly type: WebhookType;
+  readonly requestId: string;
+  readonly state: RequestState;
+  /** Who asked and where to answer (`context.channel` for Slack, `context.issueKey` for Jira). */
+  readonly requester: Requester;
+  readonly primary: string;
+  readonly region?: string;
+  readonly zone?: string;
+  readonly instances: readonly ReplicaInstance[];
+  /** From the request's arrival to its terminal state. */
+  readonly elapsedSeconds?: number;
+  readonly failure?: Failure;
+  readonly violations: readonly RuleViolation[];
+  /** For dry runs: what would have been created. */
+  readonly plan?: ReplicaPlan;
+}
+
+/** Posts a completion to the source a request came from. Never throws: a failure is a `DeliveryResult`. */
+export interface SourceNotifier {
+  notify(completion: Completion): Promise<DeliveryResult>;
+}
+
+/** A ticket system can also be told, at once, that a ticket could not be read as a request. */
+export interface TicketCommenter extends SourceNotifier {
+  rejectTicket(issueKey: string, problems: readonly FieldIssue[]): Promise<DeliveryResult>;
+}
+
+export interface SourceNotifiers {
+  readonly slack?: SourceNotifier;
+  readonly jira?: TicketCommenter;
+}

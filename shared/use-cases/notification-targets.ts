@@ -1,0 +1,68 @@
+import type { DeliveryAttempt, Notification, RequestRecord } from '#shared/domain/request-record.ts';
+import type { SourceNotifier, SourceNotifiers } from '#shared/ports/source-notifier.ts';
+import type { DeliveryResult, WebhookSender } from '#shared/ports/webhook-sender.ts';
+import { completionOf } from '#shared/use-cases/completion.ts';
+import { webhookPayload } from '#shared/use-cases/webhook-payload.ts';
+
+export type NotificationTarget = DeliveryAttempt['target'];
+
+/**
+ * Who must be told of a request's end: the signed webhook when the request has a callback URL, and
+ * the source it came from when that source answers in place (a Slack channel, a Jira issue).
+ */
+export const targetsOf = (record: RequestRecord): NotificationTarget[] => [
+  ...(record.request.callback?.url ? (['webhook'] as const) : []),
+  ...(record.requester.source === 'slack' ? (['slack'] as const) : []),
+  ...(record.requester.source === 'jira' ? (['jira'] as const) : []),
+];
+
+export interface TargetPorts {
+  readonly webhooks: WebhookSender;
+  readonly sourceNotifiers?: SourceNotifiers;
+}
+
+const NOT_CONFIGURED: Readonly<Record<'slack' | 'jira', string>> = {
+  slack: 'Slack is not configured for notifications (SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL)',
+  jira: 'Jira is not configured for comments (JIRA_BASE_URL and JIRA_API_TOKEN)',
+};
+
+const notifySource = async (
+  target: 'slack' | 'jira',
+  notifier: SourceNotifier | undefined,
+  record: RequestRecord,
+  notification: Notification,
+): Promise<DeliveryResult> => {
+  if (!notifier) return { ok: false, error: NOT_CONFIGURED[target], durationMs: 0 };
+  try {
+    return await notifier.notify(completionOf(record, notification.type));
+  } catch (error) {
+    // Adapters never throw; if one does, the other targets' results must still be recorded.
+    return { ok: false, error: `notifier failed: ${(error as Error).name}`, durationMs: 0 };
+  }
+};
+
+/** One delivery attempt to one target, as it is recorded on the request. */
+export const deliverTo = async (
+  target: NotificationTarget,
+  record: RequestRecord,
+  notification: Notification,
+  at: Date,
+  ports: TargetPorts,
+): Promise<DeliveryAttempt> => {
+  const result =
+    target === 'webhook'
+      ? await ports.webhooks.send({
+          url: record.request.callback?.url ?? '',
+          id: notification.webhookId,
+          body: JSON.stringify(webhookPayload(record, notification.type, at.toISOString())),
+        })
+      : await notifySource(target, ports.sourceNotifiers?.[target], record, notification);
+  return {
+    at: at.toISOString(),
+    target,
+    ok: result.ok,
+    ...(result.status !== undefined ? { status: result.status } : {}),
+    ...(result.error ? { error: result.error } : {}),
+    durationMs: result.durationMs,
+  };
+};
