@@ -2,6 +2,7 @@ import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres
 import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-webhook-sender.ts';
 import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { requireSetting } from '#shared/config/runtime-config.ts';
+import type { SourceDependencies } from '#shared/config/source-dependencies.ts';
 import type { Policy } from '#shared/domain/policy.ts';
 import type { ApiKey } from '#shared/http/api-keys.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
@@ -38,6 +39,10 @@ export interface Dependencies {
   readonly settings: Settings;
   /** Alert ingresses (Alertmanager, Cloud Monitor, CloudWatch, Grafana); absent: their routes answer 401. */
   readonly alerts?: AlertIngressSettings;
+  /** Slack and Jira: ingress settings (absent: the route answers 401) and completion notifiers. */
+  readonly slack?: SourceDependencies['slack'];
+  readonly jira?: SourceDependencies['jira'];
+  readonly sourceNotifiers?: SourceDependencies['sourceNotifiers'];
 }
 
 export const settingsFrom = (env: RuntimeEnvironment): Settings => ({

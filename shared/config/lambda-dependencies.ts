@@ -6,6 +6,7 @@ import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { readRuntimeEnvironment, requireSetting } from '#shared/config/runtime-config.ts';
 import type { FunctionSecrets } from '#shared/config/secrets.ts';
 import { loadSecrets } from '#shared/config/secrets.ts';
+import { sourceDependenciesFrom } from '#shared/config/source-dependencies.ts';
 import { loadPolicy } from '#shared/domain/policy.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { alertSettingsFrom } from '#shared/ingress/alerts/alert-settings.ts';
@@ -55,6 +56,7 @@ export const dependenciesFromEnvironment = async (
     apiKeys: loaded.apiKeys,
     settings: settingsFrom(config),
     alerts: alertSettingsFrom(config),
+    ...sourceDependenciesFrom(config, { timeoutMs: config.WEBHOOK_TIMEOUT_MS }),
   };
 };
 

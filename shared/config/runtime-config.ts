@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sourceEnvironmentShape } from '#shared/config/source-environment.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { alertEnvironmentShape } from '#shared/ingress/alerts/alert-environment.ts';
 
@@ -47,6 +48,7 @@ export const runtimeEnvironmentSchema = z.object({
   RETRY_BASE_SECONDS: seconds(2),
   RETRY_MAX_SECONDS: seconds(900),
   ...alertEnvironmentShape,
+  ...sourceEnvironmentShape,
 });
 
 export type RuntimeEnvironment = z.infer<typeof runtimeEnvironmentSchema>;

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Dependencies } from '#shared/config/dependencies.ts';
+import { alertRoutes } from '#shared/ingress/alerts/alert-routes.ts';
 import { statusRoute } from '#shared/ingress/api/status-route.ts';
 import { submitRoute } from '#shared/ingress/api/submit-route.ts';
 import { jiraRoute } from '#shared/ingress/jira/jira-route.ts';
@@ -17,6 +18,7 @@ export const ingressRoutes = (deps: Dependencies): Route[] => {
   return [
     { method: 'POST', path: '/v1/replica-requests', handler: submitRoute(api) },
     { method: 'GET', path: '/v1/replica-requests/{id}', handler: statusRoute(deps) },
+    ...alertRoutes(deps),
     { method: 'POST', path: '/v1/chatops/slack', handler: slackRoute(deps) },
     { method: 'POST', path: '/v1/tickets/jira', handler: jiraRoute(deps) },
   ];
