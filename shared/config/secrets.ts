@@ -3,6 +3,8 @@ import type { Secrets } from '#shared/config/dependencies.ts';
 import { ConfigError } from '#shared/errors.ts';
 import type { ApiKey } from '#shared/http/api-keys.ts';
 import { parseApiKeys } from '#shared/http/api-keys.ts';
+import { logger } from '#shared/logger.ts';
+import { chunk } from '#shared/util/chunk.ts';
 
 /**
  * Every secret replica-flow reads, by the environment variable that holds it locally (the local
@@ -31,6 +33,18 @@ export const SECRET_VARIABLES = [
 export type SecretVariable = (typeof SECRET_VARIABLES)[number];
 export type SecretValues = Partial<Record<SecretVariable, string>>;
 
+/**
+ * The workflow's own secrets: a function given the name of one of these must find it. Every other
+ * secret belongs to a source a stage may not use (Slack, Jira, an alert source): when its named
+ * parameter does not exist, the secret stays unset and that source stays off (its route answers 401).
+ */
+export const CORE_SECRET_VARIABLES: ReadonlySet<SecretVariable> = new Set([
+  'TENCENTCLOUD_SECRET_ID',
+  'TENCENTCLOUD_SECRET_KEY',
+  'WEBHOOK_SIGNING_SECRET',
+  'REPLICA_FLOW_API_KEYS',
+]);
+
 /** `TENCENTCLOUD_SECRET_ID` → `TENCENTCLOUD_SECRET_ID_PARAMETER`. */
 export const parameterVariableOf = (variable: SecretVariable) => `${variable}_PARAMETER` as const;
 
@@ -45,16 +59,19 @@ export interface FunctionSecrets {
   readonly apiKeys: readonly ApiKey[];
   /** Every secret this function was given, by variable, for settings parsed from the environment. */
   readonly values: SecretValues;
+  /** Named parameters of source secrets that do not exist (those sources are off). Names only. */
+  readonly absent: readonly string[];
 }
 
-/** GetParameters accepts at most 10 names a call; there are fewer secret variables than that. */
+/** GetParameters accepts at most 10 names a call. */
 const MAX_NAMES_PER_CALL = 10;
 
 /**
  * Resolves the secrets once (call it at cold start): every `<VARIABLE>_PARAMETER` that is set names
- * an SSM SecureString, read with decryption in one GetParameters call; a variable without one falls
- * back to the plain environment variable. A named parameter that is missing, empty or not a
- * SecureString fails with a `ConfigError` naming the variable and the parameter.
+ * an SSM SecureString, read with decryption by GetParameters (one call per 10 names); a variable
+ * without one falls back to the plain environment variable. A named parameter that is empty or not
+ * a SecureString, or a missing one of a core secret, fails with a `ConfigError` naming the variable
+ * and the parameter; a missing source secret is left unset (and logged, by name).
  */
 export const loadSecrets = async (
   env: NodeJS.ProcessEnv = process.env,
@@ -67,13 +84,24 @@ export const loadSecrets = async (
     if (parameter) parameterOf.set(variable, parameter);
     else if (env[variable]) values[variable] = env[variable];
   }
+  const absent: string[] = [];
   if (parameterOf.size > 0) {
     const stored = await readParameters([...new Set(parameterOf.values())], options.client);
     for (const [variable, parameter] of parameterOf) {
-      values[variable] = secureValueOf(stored, variable, parameter);
+      const value = secureValueOf(stored, variable, parameter);
+      if (value === undefined) absent.push(parameter);
+      else values[variable] = value;
     }
   }
-  return { values, secrets: secretsFrom(values), apiKeys: parseApiKeys(values.REPLICA_FLOW_API_KEYS) };
+  if (absent.length > 0) {
+    logger.info('source secret parameters not found; those sources are off', { parameters: absent });
+  }
+  return {
+    values,
+    secrets: secretsFrom(values),
+    apiKeys: parseApiKeys(values.REPLICA_FLOW_API_KEYS),
+    absent,
+  };
 };
 
 /** The `Secrets` shape; a secret this function was not given is `''` (the ports treat it as absent). */
@@ -92,35 +120,35 @@ const readParameters = async (
   names: readonly string[],
   client: ParameterClient = new SSMClient({}),
 ): Promise<ReadonlyMap<string, StoredParameter>> => {
-  if (names.length > MAX_NAMES_PER_CALL) {
-    throw new ConfigError(
-      `At most ${MAX_NAMES_PER_CALL} secret parameters are supported (got ${names.length})`,
-    );
+  const stored = new Map<string, StoredParameter>();
+  for (const batch of chunk(names, MAX_NAMES_PER_CALL)) {
+    let output: GetParametersCommandOutput;
+    try {
+      output = await client.send(new GetParametersCommand({ Names: [...batch], WithDecryption: true }));
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new ConfigError(`Could not read the secret parameters ${batch.join(', ')} from SSM (${reason})`, {
+        cause: error,
+      });
+    }
+    for (const parameter of output.Parameters ?? []) {
+      if (parameter.Name) stored.set(parameter.Name, { type: parameter.Type, value: parameter.Value });
+    }
   }
-  let output: GetParametersCommandOutput;
-  try {
-    output = await client.send(new GetParametersCommand({ Names: [...names], WithDecryption: true }));
-  } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new ConfigError(`Could not read the secret parameters ${names.join(', ')} from SSM (${reason})`, {
-      cause: error,
-    });
-  }
-  return new Map(
-    (output.Parameters ?? []).flatMap((parameter) =>
-      parameter.Name ? [[parameter.Name, { type: parameter.Type, value: parameter.Value }] as const] : [],
-    ),
-  );
+  return stored;
 };
 
 const secureValueOf = (
   stored: ReadonlyMap<string, StoredParameter>,
   variable: SecretVariable,
   parameter: string,
-): string => {
+): string | undefined => {
   const setting = `${parameterVariableOf(variable)}=${parameter}`;
   const found = stored.get(parameter);
-  if (!found) throw new ConfigError(`${setting}: no such SSM parameter`);
+  if (!found) {
+    if (!CORE_SECRET_VARIABLES.has(variable)) return undefined;
+    throw new ConfigError(`${setting}: no such SSM parameter`);
+  }
   if (found.type !== 'SecureString') {
     throw new ConfigError(`${setting}: the parameter is a ${found.type}; secrets must be SecureString`);
   }

@@ -7,7 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { dependenciesFromEnvironment } from '#shared/config/lambda-dependencies.ts';
 import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
-import { loadSecrets, type ParameterClient } from '#shared/config/secrets.ts';
+import { loadSecrets, type ParameterClient, SECRET_VARIABLES } from '#shared/config/secrets.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { authenticateBearer } from '#shared/http/api-keys.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
@@ -21,6 +21,8 @@ class FakeParameterStore implements ParameterClient {
 
   async send(command: GetParametersCommand): Promise<GetParametersCommandOutput> {
     const names = command.input.Names ?? [];
+    // As SSM does: GetParameters takes 1–10 names.
+    if (names.length < 1 || names.length > 10) throw new Error(`ValidationException: ${names.length} names`);
     this.calls.push({ names: [...names], withDecryption: command.input.WithDecryption });
     const found: SsmParameter[] = [];
     const invalid: string[] = [];
@@ -122,16 +124,47 @@ describe('loadSecrets', () => {
     expect(loaded.apiKeys).toEqual([]);
   });
 
-  it('refuses a named parameter that does not exist, naming the variable and the parameter', async () => {
+  it('refuses a missing parameter of a core secret, naming the variable and the parameter', async () => {
     const load = loadSecrets(
-      { JIRA_WEBHOOK_SECRET_PARAMETER: `${PATH}/jira/webhook-secret` },
+      { TENCENTCLOUD_SECRET_KEY_PARAMETER: `${PATH}/tencent/secret-kye` },
       { client: new FakeParameterStore(STORED) },
     );
 
     await expect(load).rejects.toThrow(ConfigError);
     await expect(load).rejects.toThrow(
-      `JIRA_WEBHOOK_SECRET_PARAMETER=${PATH}/jira/webhook-secret: no such SSM parameter`,
+      `TENCENTCLOUD_SECRET_KEY_PARAMETER=${PATH}/tencent/secret-kye: no such SSM parameter`,
     );
+  });
+
+  it('leaves a source off when its secret parameter does not exist, and says which, by name only', async () => {
+    const loaded = await loadSecrets(
+      {
+        REPLICA_FLOW_API_KEYS_PARAMETER: `${PATH}/api-keys`,
+        SLACK_SIGNING_SECRET_PARAMETER: `${PATH}/slack/signing-secret`,
+        JIRA_WEBHOOK_SECRET_PARAMETER: `${PATH}/jira/webhook-secret`,
+      },
+      { client: new FakeParameterStore(STORED) },
+    );
+
+    expect(loaded.values.SLACK_SIGNING_SECRET).toBe('slack-signing-secret-from-ssm');
+    expect(loaded.values).not.toHaveProperty('JIRA_WEBHOOK_SECRET');
+    expect(loaded.absent).toEqual([`${PATH}/jira/webhook-secret`]);
+  });
+
+  it('reads more than ten parameters in calls of at most ten', async () => {
+    const variables = SECRET_VARIABLES.slice(0, 11);
+    const stored = Object.fromEntries(
+      variables.map((variable) => [`${PATH}/${variable}`, { value: `value-of-${variable}` }]),
+    );
+    const store = new FakeParameterStore(stored);
+    const env = Object.fromEntries(
+      variables.map((variable) => [`${variable}_PARAMETER`, `${PATH}/${variable}`]),
+    );
+
+    const loaded = await loadSecrets(env, { client: store });
+
+    expect(store.calls.map((call) => call.names.length)).toEqual([10, 1]);
+    for (const variable of variables) expect(loaded.values[variable]).toBe(`value-of-${variable}`);
   });
 
   it('refuses a secret stored as a plain String parameter', async () => {
