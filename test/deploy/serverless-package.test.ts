@@ -51,8 +51,8 @@ beforeAll(async () => {
   result = await packageService(
     [
       ...['--stage', STAGE, '--package', PACKAGE_DIR],
-      // Every optional part on, so that its roles and variables are checked too.
-      ...[`--param=secretsKmsKeyArn=${KMS_KEY}`, '--param=slack=bot-token', '--param=jira=enabled'],
+      // The optional customer-managed key on, so that its statements are checked too.
+      `--param=secretsKmsKeyArn=${KMS_KEY}`,
     ],
     {
       env: { ...process.env, ...PLANTED },
@@ -119,6 +119,7 @@ describe('functions and their triggers', () => {
         'POST /v1/chatops/slack',
         'POST /v1/alerts/alertmanager',
         'POST /v1/alerts/tencent-monitor',
+        'POST /v1/alerts/tencent-monitor/{token}',
         'POST /v1/alerts/cloudwatch',
         'POST /v1/alerts/grafana',
         'POST /v1/tickets/jira',
@@ -310,13 +311,15 @@ describe('least privilege', () => {
       ...logs('ingest'),
       ...item('GetItem', 'PutItem'),
       ...send('RequestsQueue'),
-      ...secrets('api-keys', 'slack/signing-secret', 'jira/webhook-secret'),
+      ...secrets('api-keys', 'slack/signing-secret', 'jira/webhook-secret', 'alertmanager/token'),
+      ...secrets('tencent-monitor/basic-password', 'tencent-monitor/path-token', 'cloudwatch/api-key'),
+      ...secrets('grafana/hmac-secret', 'grafana/token'),
       decrypt,
     ],
     validate: [
       ...logs('validate'),
       ...item('GetItem', 'PutItem', 'UpdateItem'),
-      ...send('CreateQueue', 'NotifyQueue'),
+      ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue'),
       ...consume('RequestsQueue'),
       ...tencent,
       decrypt,
@@ -360,8 +363,8 @@ describe('least privilege', () => {
     expect(grantsOfFunction(name)).toEqual([...EXPECTED[name]].sort());
   });
 
-  it('lets only ingest (new requests) and poll (stale ones) send to the requests queue, besides the alarm rule', () => {
-    expect(granteesOf('sqs:SendMessage RequestsQueue.Arn')).toEqual(['ingest', 'poll']);
+  it('lets only ingest, validate (recorded CloudWatch alarms) and poll (stale requests) send to the requests queue, besides the alarm rule', () => {
+    expect(granteesOf('sqs:SendMessage RequestsQueue.Arn')).toEqual(['ingest', 'validate', 'poll']);
   });
 
   it('lets only poll query, and only the inflight index: nobody queries or scans the table', () => {
@@ -416,21 +419,32 @@ describe('secrets', () => {
     ).toBe(`/replica-flow/${STAGE}/tencent/secret-key`);
   });
 
-  it('names each secret parameter in the one function that uses it (Slack and Jira here switched on)', () => {
+  it('names each secret parameter in the one function that uses it', () => {
     const parameterVariables = (name: FunctionName) =>
       Object.keys((functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables)
         .filter((key) => key.endsWith('_PARAMETER'))
         .sort();
     expect(Object.fromEntries(FUNCTIONS.map((name) => [name, parameterVariables(name)]))).toEqual({
       ingest: [
+        'ALERTMANAGER_TOKEN_PARAMETER',
+        'CLOUDWATCH_API_KEY_PARAMETER',
+        'GRAFANA_HMAC_SECRET_PARAMETER',
+        'GRAFANA_TOKEN_PARAMETER',
         'JIRA_WEBHOOK_SECRET_PARAMETER',
         'REPLICA_FLOW_API_KEYS_PARAMETER',
         'SLACK_SIGNING_SECRET_PARAMETER',
+        'TENCENT_MONITOR_BASIC_PASSWORD_PARAMETER',
+        'TENCENT_MONITOR_PATH_TOKEN_PARAMETER',
       ],
       validate: ['TENCENTCLOUD_SECRET_ID_PARAMETER', 'TENCENTCLOUD_SECRET_KEY_PARAMETER'],
       create: ['TENCENTCLOUD_SECRET_ID_PARAMETER', 'TENCENTCLOUD_SECRET_KEY_PARAMETER'],
       poll: ['TENCENTCLOUD_SECRET_ID_PARAMETER', 'TENCENTCLOUD_SECRET_KEY_PARAMETER'],
-      notify: ['JIRA_API_TOKEN_PARAMETER', 'SLACK_BOT_TOKEN_PARAMETER', 'WEBHOOK_SIGNING_SECRET_PARAMETER'],
+      notify: [
+        'JIRA_API_TOKEN_PARAMETER',
+        'SLACK_BOT_TOKEN_PARAMETER',
+        'SLACK_WEBHOOK_URL_PARAMETER',
+        'WEBHOOK_SIGNING_SECRET_PARAMETER',
+      ],
     });
   });
 
