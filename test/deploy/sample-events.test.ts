@@ -4,8 +4,11 @@ import type { APIGatewayProxyEventV2, ScheduledEvent, SQSEvent } from 'aws-lambd
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { requestIdFor } from '#shared/domain/idempotency.ts';
+import { loadPolicy } from '#shared/domain/policy.ts';
 import { parseReplicaRequest } from '#shared/domain/replica-request.ts';
 import { authenticateBearer, parseApiKeys } from '#shared/http/api-keys.ts';
+import { readCloudWatchAlarm } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm.ts';
+import { cloudwatchAlarmEventSchema } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm-event.ts';
 import {
   createMessageSchema,
   notifyMessageSchema,
@@ -76,6 +79,12 @@ describe('sample events', () => {
       detail: { state: { value: 'ALARM' }, previousState: { value: 'OK' } },
     });
     expect(envelope.resources).toEqual([expect.stringMatching(/^arn:aws:cloudwatch:[^:]+:\d{12}:alarm:/)]);
+    // What validate makes of it, with a policy that maps the alarm's InstanceId dimension to a primary.
+    const policy = loadPolicy('test/fixtures/policies/alerts.yaml');
+    expect(readCloudWatchAlarm(cloudwatchAlarmEventSchema.parse(envelope), policy)).toMatchObject({
+      kind: 'firing',
+      alert: { source: 'cloudwatch', primaryId: 'postgres-abcdef' },
+    });
   });
 
   it('is a scheduled event for poll', () => {
