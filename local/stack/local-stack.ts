@@ -22,6 +22,10 @@ import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
 import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-webhook-sender.ts';
 import type { Dependencies, Settings } from '#shared/config/dependencies.ts';
+import {
+  assertExactlyOnceTimings,
+  DEFAULT_TENCENT_LISTING_DELAY_SECONDS,
+} from '#shared/config/exactly-once-timings.ts';
 import { loadPolicy } from '#shared/domain/policy.ts';
 import { parseApiKeys } from '#shared/http/api-keys.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
@@ -48,6 +52,8 @@ export interface LocalStackOptions {
   readonly world?: EmulatorOptions['world'];
   /** Test hook: runs between the Tencent create call and the store write (crash injection). */
   readonly afterCreateCall?: (requestId: string) => Promise<void>;
+  /** The Tencent client's timeout per call (default 10 s); chaos runs shorten it. */
+  readonly tencentTimeoutSeconds?: number;
   /** Overrides of the alert ingress settings (every source is on with the folder's tokens). */
   readonly alerts?: Partial<AlertIngressSettings>;
 }
@@ -126,6 +132,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     stoppers.push(async () => dynamoClient.destroy());
 
     const settings: Settings = { ...LOCAL_SETTINGS, ...options.settings };
+    const tencentTimeoutSeconds = options.tencentTimeoutSeconds ?? 10;
+    assertExactlyOnceTimings(
+      {
+        ...settings,
+        listingDelayMs: emulator?.timings().listedAfterMs ?? DEFAULT_TENCENT_LISTING_DELAY_SECONDS * 1000,
+        tencentTimeoutMs: tencentTimeoutSeconds * 1000,
+      },
+      'local stack settings',
+    );
     const tencentCredentials = live ? liveTencentCredentials() : EMULATOR_CREDENTIALS;
     const dependencies: Dependencies = {
       store: new DynamoRequestStore({ client: dynamoClient, tableName: 'replica-flow' }),
@@ -141,7 +156,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
               endpoint: options.tencentEndpoint ?? 'postgres.tencentcloudapi.com',
               protocol: 'https://' as const,
             }),
-        timeoutSeconds: 10,
+        timeoutSeconds: tencentTimeoutSeconds,
       }),
       webhooks: createStandardWebhookSender({
         secret: credentials.webhookSecret,

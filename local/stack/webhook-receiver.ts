@@ -17,6 +17,12 @@ export interface WebhookReceiver {
   readonly rejected: { reason: string }[];
   /** Answer the next `count` deliveries with `status` (simulates an outage). */
   failNext(count: number, status?: number): void;
+  /** Answer every delivery with `status` for the next `ms` milliseconds (a receiver that is down). */
+  outage(ms: number, status?: number): void;
+  /** Answer each delivery with a 5xx with this probability from now on (0 = healthy again). */
+  flaky(probability: number, random?: () => number): void;
+  /** Deliveries answered with a failure so far (by `failNext`, `outage` or `flaky`). */
+  readonly failures: () => number;
   /** Resolves with the first verified webhook for the request. */
   waitFor(requestId: string, timeoutMs: number): Promise<ReceivedWebhook>;
   close(): Promise<void>;
@@ -30,13 +36,24 @@ export const startWebhookReceiver = async (secret: string): Promise<WebhookRecei
   const waiters: { requestId: string; resolve: (webhook: ReceivedWebhook) => void }[] = [];
   let failures = 0;
   let failureStatus = 503;
+  let downUntil = 0;
+  let downStatus = 503;
+  let flakiness = 0;
+  let flakyRandom: () => number = Math.random;
+  let failed = 0;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (failures > 0) {
         failures -= 1;
+        failed += 1;
         response.writeHead(failureStatus).end();
+        return;
+      }
+      if (Date.now() < downUntil || (flakiness > 0 && flakyRandom() < flakiness)) {
+        failed += 1;
+        response.writeHead(Date.now() < downUntil ? downStatus : 500).end();
         return;
       }
       try {
@@ -71,6 +88,15 @@ export const startWebhookReceiver = async (secret: string): Promise<WebhookRecei
       failures = count;
       failureStatus = status;
     },
+    outage: (ms, status = 503) => {
+      downUntil = Date.now() + ms;
+      downStatus = status;
+    },
+    flaky: (probability, random = Math.random) => {
+      flakiness = probability;
+      flakyRandom = random;
+    },
+    failures: () => failed,
     waitFor: (requestId, timeoutMs) => {
       const already = received.find((webhook) => webhook.payload.data.requestId === requestId);
       if (already) return Promise.resolve(already);

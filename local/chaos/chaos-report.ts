@@ -1,0 +1,147 @@
+import type { Submission } from '#local/chaos/workload.ts';
+import type { ReceivedWebhook } from '#local/stack/webhook-receiver.ts';
+import type { EmulatorInstance } from '#local/tencent-emulator/emulator.ts';
+import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
+import type { RequestRecord } from '#shared/domain/request-record.ts';
+import { isTerminal } from '#shared/domain/request-state.ts';
+
+/** The one JSON line a chaos run ends with. */
+export interface ChaosReport {
+  readonly ok: boolean;
+  readonly seed: number;
+  readonly requests: number;
+  readonly distinctKeys: number;
+  readonly replicasCreated: number;
+  /** Replicas beyond what each request asked for (InstanceCount), plus replicas of no request of the run. */
+  readonly duplicates: number;
+  /** Keys with no record, or whose record is not terminal at the end. */
+  readonly lost: number;
+  readonly terminal: number;
+  readonly webhooksDelivered: number;
+  /** Terminal requests whose webhook (with the record's webhook-id) never reached the receiver. */
+  readonly webhooksMissing: number;
+  /** Records that disagree with Tencent: READY without its replica, refused with one, ids that differ. */
+  readonly inconsistent: number;
+  readonly states: Readonly<Record<string, number>>;
+  readonly faults: Readonly<Record<string, number>>;
+  readonly durationMs: number;
+  /** A few request ids per problem, to start the investigation from. */
+  readonly examples?: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface ChaosOutcome {
+  readonly seed: number;
+  readonly submissions: readonly Submission[];
+  /** The request id the API answered for each idempotency key. */
+  readonly requestIds: ReadonlyMap<string, string>;
+  readonly records: ReadonlyMap<string, RequestRecord | undefined>;
+  readonly instances: readonly EmulatorInstance[];
+  readonly webhooks: readonly ReceivedWebhook[];
+  readonly faults: Readonly<Record<string, number>>;
+  readonly durationMs: number;
+}
+
+const tagOf = (instance: EmulatorInstance): string | undefined =>
+  instance.tags.find((tag) => tag.TagKey === REQUEST_TAG_KEY)?.TagValue;
+
+const sameIds = (left: readonly string[], right: readonly string[]): boolean =>
+  left.length === right.length && [...left].sort().every((id, index) => id === [...right].sort()[index]);
+
+/** Counts what the run did and what went wrong, from Tencent's side (the emulator) and the records. */
+export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
+  const requestIds = new Set(outcome.requestIds.values());
+  const byRequest = new Map<string, EmulatorInstance[]>();
+  let strays = 0;
+  for (const instance of outcome.instances) {
+    const requestId = tagOf(instance);
+    if (!requestId || !requestIds.has(requestId)) {
+      strays += 1;
+      continue;
+    }
+    byRequest.set(requestId, [...(byRequest.get(requestId) ?? []), instance]);
+  }
+  const examples: Record<string, string[]> = {};
+  const note = (problem: string, requestId: string) => {
+    examples[problem] = [...(examples[problem] ?? []), requestId].slice(0, 5);
+  };
+  let duplicates = strays;
+  for (const [requestId, instances] of byRequest) {
+    const asked = outcome.records.get(requestId)?.plan?.InstanceCount ?? 1;
+    if (instances.length > asked) {
+      duplicates += instances.length - asked;
+      note('duplicates', requestId);
+    }
+  }
+  const delivered = new Map<string, Set<string>>();
+  for (const webhook of outcome.webhooks) {
+    const requestId = String(webhook.payload.data.requestId);
+    delivered.set(requestId, (delivered.get(requestId) ?? new Set()).add(webhook.id));
+  }
+  const distinctKeys = new Set(outcome.submissions.map((submission) => submission.idempotencyKey));
+  const states: Record<string, number> = {};
+  let lost = 0;
+  let terminal = 0;
+  let webhooksDelivered = 0;
+  let webhooksMissing = 0;
+  let inconsistent = 0;
+  for (const key of distinctKeys) {
+    const requestId = outcome.requestIds.get(key);
+    const record = requestId ? outcome.records.get(requestId) : undefined;
+    if (!requestId || !record) {
+      lost += 1;
+      note('lost', requestId ?? key);
+      continue;
+    }
+    states[record.state] = (states[record.state] ?? 0) + 1;
+    if (!isTerminal(record.state)) {
+      lost += 1;
+      note('lost', requestId);
+      continue;
+    }
+    terminal += 1;
+    const webhookId = record.notification?.webhookId;
+    if (webhookId && delivered.get(requestId)?.has(webhookId)) webhooksDelivered += 1;
+    else {
+      webhooksMissing += 1;
+      note('webhooksMissing', requestId);
+    }
+    if ((delivered.get(requestId)?.size ?? 0) > 1) {
+      inconsistent += 1;
+      note('severalWebhookIds', requestId);
+    }
+    const replicas = (byRequest.get(requestId) ?? []).map((instance) => instance.id);
+    const recorded = record.creation?.instanceIds ?? [];
+    const disagrees =
+      (record.state === 'READY' && (replicas.length === 0 || !sameIds(replicas, recorded))) ||
+      ((record.state === 'REJECTED' || record.state === 'DRY_RUN') && replicas.length > 0);
+    if (disagrees) {
+      inconsistent += 1;
+      note('inconsistent', requestId);
+    }
+  }
+  const report = {
+    requests: outcome.submissions.length,
+    distinctKeys: distinctKeys.size,
+    replicasCreated: outcome.instances.length,
+    duplicates,
+    lost,
+    terminal,
+    webhooksDelivered,
+    webhooksMissing,
+    inconsistent,
+  };
+  return {
+    ok:
+      report.duplicates === 0 &&
+      report.lost === 0 &&
+      report.terminal === report.distinctKeys &&
+      report.webhooksMissing === 0 &&
+      report.inconsistent === 0,
+    seed: outcome.seed,
+    ...report,
+    states,
+    faults: outcome.faults,
+    durationMs: outcome.durationMs,
+    ...(Object.keys(examples).length > 0 ? { examples } : {}),
+  };
+};

@@ -1,0 +1,77 @@
+import type { ChaosRandom } from '#local/chaos/chaos-random.ts';
+import type { FaultKind, FaultPlanBody } from '#local/tencent-emulator/faults/fault-plan.ts';
+
+const CREATE = 'CreateReadOnlyDBInstance';
+
+/** Every emulator fault a create call can meet. */
+export const CREATE_FAULTS: readonly FaultKind[] = [
+  'InternalError',
+  'RequestLimitExceeded',
+  'HTTP502',
+  'HTTP504',
+  'Delay',
+  'LostResponse',
+  'ProvisioningFails',
+  'ProvisioningStuck',
+];
+
+/** Faults of the read calls (validate's pre-checks, the poller's Describe calls). */
+export const READ_FAULTS: readonly FaultKind[] = [
+  'InternalError',
+  'RequestLimitExceeded',
+  'HTTP502',
+  'HTTP504',
+  'Delay',
+  'LostResponse',
+];
+
+export interface ChaosFaultPlan {
+  /** What the emulator is told (`POST /_emulator/faults`). */
+  readonly emulator: FaultPlanBody;
+  /** Chance that a create handler "dies" between Tencent's answer and the store write. */
+  readonly crashProbability: number;
+  /** Chance, per submitted request, of extra and concurrent deliveries of its messages. */
+  readonly duplicateProbability: number;
+  /** The webhook receiver: down from `startMs` for `durationMs`, then failing this share of deliveries. */
+  readonly receiver: {
+    readonly outageStartMs: number;
+    readonly outageMs: number;
+    readonly flakiness: number;
+  };
+}
+
+/**
+ * The run's faults, all drawn from the seed. The first create calls meet every create fault once,
+ * in a seeded order (so even a short run covers each kind); after that each create call fails with
+ * one of them at a seeded rate, and read calls fail at a lower rate.
+ */
+export const chaosFaultPlan = (
+  random: ChaosRandom,
+  options: { readonly delayMs: number; readonly requests: number },
+): ChaosFaultPlan => {
+  const createRate = 0.035 + random.next() * 0.01;
+  const readRate = 0.006 + random.next() * 0.004;
+  return {
+    emulator: {
+      seed: random.int(1, 2 ** 31 - 1),
+      delayMs: options.delayMs,
+      rules: [
+        { action: CREATE, sequence: random.shuffle(CREATE_FAULTS), repeat: false },
+        ...CREATE_FAULTS.map((kind) => ({
+          action: CREATE,
+          kind,
+          probability: createRate,
+          repeat: false,
+        })),
+        ...READ_FAULTS.map((kind) => ({ action: '*', kind, probability: readRate, repeat: false })),
+      ],
+    },
+    crashProbability: 0.06 + random.next() * 0.04,
+    duplicateProbability: 0.2 + random.next() * 0.1,
+    receiver: {
+      outageStartMs: 500 + random.int(0, 1000),
+      outageMs: 3000 + random.int(0, 2000) + Math.min(5000, options.requests * 5),
+      flakiness: 0.15 + random.next() * 0.15,
+    },
+  };
+};
