@@ -39,14 +39,20 @@ const POLL_INTERVAL_MS = 250;
 
 /**
  * The workflow's tunables, shortened so a run takes seconds: the grace period stays longer than
- * 1.5 × the longest listing delay the run sets (checked), the lease twice the Tencent timeout.
+ * 1.5 × the longest listing delay the run sets (checked), the lease twice the Tencent timeout. The
+ * provisioning deadline (how long a `ProvisioningStuck` replica takes to end TIMED_OUT) grows with
+ * the run, so a large run's queue backlog does not time out healthy requests.
  */
-export const CHAOS_SETTINGS: Partial<Settings> = {
+export const chaosSettings = (requests: number): Partial<Settings> => ({
+  ...CHAOS_SETTINGS,
+  provisioningTimeoutMs: 8000 + requests * 20,
+});
+
+const CHAOS_SETTINGS: Partial<Settings> = {
   visibilityGraceMs: 2000,
   leaseMs: 2500,
   requeueAfterMs: 3000,
   pollLockMs: 10_000,
-  provisioningTimeoutMs: 15_000,
   webhookRetryWindowMs: 120_000,
   retryBackoff: { baseSeconds: 1, maxSeconds: 2 },
 };
@@ -78,7 +84,7 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     world: WORLD_FILE,
     policyFile: POLICY_FILE,
     pollIntervalMs: POLL_INTERVAL_MS,
-    settings: CHAOS_SETTINGS,
+    settings: chaosSettings(options.requests),
     tencentTimeoutSeconds: TENCENT_TIMEOUT_SECONDS,
     afterCreateCall: crashes.afterCreateCall,
   });
