@@ -34,9 +34,9 @@ export const testClock = (start = '2026-11-29T11:20:00.000Z') => {
   };
 };
 
-let alertPolicy: Promise<Policy> | undefined;
+let alertPolicy: Policy | undefined;
 /** test/fixtures/policies/alerts.yaml, loaded once. */
-export const alertsPolicy = (): Promise<Policy> => {
+export const alertsPolicy = (): Policy => {
   alertPolicy ??= loadPolicy(policyFixturePath('alerts.yaml'));
   return alertPolicy;
 };
@@ -66,7 +66,7 @@ export const alertHarness = async (overrides: Partial<AlertIngressSettings> = {}
     store,
     queue,
     clock,
-    policy: await alertsPolicy(),
+    policy: alertsPolicy(),
     alerts: localAlertSettings(credentials, overrides),
   };
   return {

@@ -165,15 +165,16 @@ describe('POST /v1/alerts/alertmanager', () => {
 
   it('answers 401 alike for a wrong, missing or non-Bearer credential, and records nothing', async () => {
     const harness = await alertHarness();
+    const headerSets: Record<string, string>[] = [
+      { authorization: 'Bearer wrong-token-of-enough-length' },
+      { authorization: `Bearer ${harness.credentials.alertmanagerToken}x` },
+      {},
+      {
+        authorization: `Basic ${Buffer.from(`am:${harness.credentials.alertmanagerToken}`).toString('base64')}`,
+      },
+    ];
     const answers = await Promise.all(
-      [
-        { authorization: 'Bearer wrong-token-of-enough-length' },
-        { authorization: `Bearer ${harness.credentials.alertmanagerToken}x` },
-        {},
-        {
-          authorization: `Basic ${Buffer.from(`am:${harness.credentials.alertmanagerToken}`).toString('base64')}`,
-        },
-      ].map((headers) => harness.call(alertmanagerRoute, post(firing(), headers))),
+      headerSets.map((headers) => harness.call(alertmanagerRoute, post(firing(), headers))),
     );
     for (const answer of answers) {
       expect(answer.status).toBe(401);
