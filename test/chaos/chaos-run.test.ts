@@ -23,9 +23,9 @@ describe('the chaos run (50 requests)', () => {
     // …under every fault the run injects.
     for (const kind of CREATE_FAULTS) expect(report.faults[kind], `${kind} injected`).toBeGreaterThan(0);
     expect(report.faults.crashesAfterCreateCall).toBeGreaterThan(0);
-    expect(report.faults.concurrentDirectInvocations + report.faults.duplicateQueuedCopies).toBeGreaterThan(
-      0,
-    );
+    const duplicates =
+      (report.faults.concurrentDirectInvocations ?? 0) + (report.faults.duplicateQueuedCopies ?? 0);
+    expect(duplicates).toBeGreaterThan(0);
     expect(report.faults.replays).toBeGreaterThan(0);
     expect(report.faults.locklessPolls).toBeGreaterThan(0);
     expect(report.faults.pollsSkippedByLock).toBeGreaterThan(0);
