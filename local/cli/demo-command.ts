@@ -27,7 +27,7 @@ export const SEED_EXAMPLE_REQUEST = {
  * `replica-flow demo`: starts a throw-away stack, submits the seed example with a callback to a
  * local receiver, prints the timeline and the verified webhook, and exits 0 only if it arrived.
  */
-export const demoCommand = async (): Promise<number> => {
+export const demoCommand = async (_argv: readonly string[] = []): Promise<number> => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'replica-flow-demo-'));
   const stack = await startLocalStack({ dataDir, pollIntervalMs: 1000 });
   const receiver = await startWebhookReceiver(stack.credentials.webhookSecret);

@@ -15,7 +15,7 @@ const USAGE = `replica-flow — read-only replicas of TencentDB for PostgreSQL, 
   replica-flow demo
 `;
 
-const commands: Record<string, (argv: readonly string[]) => Promise<number | undefined | void>> = {
+const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   up: upCommand,
   request: requestCommand,
   status: statusCommand,
@@ -30,7 +30,7 @@ const main = async (argv: readonly string[]): Promise<number> => {
   }
   const command = commands[name];
   if (!command) throw new UsageError(`unknown command "${name}"\n\n${USAGE}`);
-  return (await command(rest)) ?? 0;
+  return command(rest);
 };
 
 main(process.argv.slice(2)).then(

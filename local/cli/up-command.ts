@@ -25,7 +25,7 @@ export const upFlagsSchema = z.object({
 });
 
 /** `replica-flow up` (= `npm start`): the whole workflow on 127.0.0.1 until Ctrl-C. */
-export const upCommand = async (argv: readonly string[]): Promise<void> => {
+export const upCommand = async (argv: readonly string[]): Promise<number> => {
   const { flags } = parseFlags(
     argv,
     {
@@ -80,4 +80,5 @@ export const upCommand = async (argv: readonly string[]): Promise<void> => {
   });
   process.stdout.write('stopping…\n');
   await stack.stop();
+  return 0;
 };
