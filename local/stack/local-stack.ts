@@ -14,6 +14,11 @@ import { lambdaContext } from '#local/stack/lambda-context.ts';
 import { localAlertSettings } from '#local/stack/local-alert-credentials.ts';
 import { type LocalCredentials, loadOrCreateLocalCredentials } from '#local/stack/local-credentials.ts';
 import { ensureLocalQueues, type LocalQueue } from '#local/stack/local-queues.ts';
+import {
+  type LocalJiraOptions,
+  type LocalSlackOptions,
+  localSourceDependencies,
+} from '#local/stack/local-sources.ts';
 import { startSqsEventSource } from '#local/stack/sqs-event-source.ts';
 import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '#local/tencent-emulator/server.ts';
@@ -56,6 +61,10 @@ export interface LocalStackOptions {
   readonly tencentTimeoutSeconds?: number;
   /** Overrides of the alert ingress settings (every source is on with the folder's tokens). */
   readonly alerts?: Partial<AlertIngressSettings>;
+  /** The Slack ingress and notifier (default: from SLACK_* in the environment, else off). */
+  readonly slack?: LocalSlackOptions;
+  /** The Jira ingress and commenter (default: from JIRA_* in the environment, else off). */
+  readonly jira?: LocalJiraOptions;
 }
 
 export interface LocalStack {
@@ -166,6 +175,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       policy: await loadPolicy(options.policyFile ?? 'policy/default.yaml'),
       apiKeys: parseApiKeys(`local-dev:${credentials.apiKey}`),
       alerts: localAlertSettings(credentials.alerts, options.alerts),
+      ...localSourceDependencies(options),
       settings,
     };
 

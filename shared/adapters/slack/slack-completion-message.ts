@@ -61,15 +61,13 @@ export const slackCompletionMessage = (completion: Completion): SlackMessage => 
     : '';
   const headline = `${HEADLINES[completion.type](primary)}${asker}`;
   const details = detailLines(completion);
+  const footer = `replica-flow request \`${completion.requestId}\``;
   return {
-    text: [headline, ...details].join('\n'),
+    text: [headline, ...details, footer].join('\n'),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: headline } },
       ...(details.length ? [{ type: 'section', text: { type: 'mrkdwn', text: details.join('\n') } }] : []),
-      {
-        type: 'context',
-        elements: [{ type: 'mrkdwn', text: `replica-flow request \`${completion.requestId}\`` }],
-      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: footer }] },
     ],
   };
 };

@@ -94,6 +94,7 @@ const parseAdd = (args: readonly string[]): SlackCommand => {
     });
   }
   const fields: Record<string, string | number> = {};
+  const seen = new Set<OptionName>();
   let dryRun = false;
   for (const token of primary ? rest : args) {
     if (isDryRunFlag(token)) {
@@ -110,14 +111,14 @@ const parseAdd = (args: readonly string[]): SlackCommand => {
       continue;
     }
     const option = name as OptionName;
-    const field = OPTION_FIELDS[option];
-    if (Object.hasOwn(fields, field)) {
+    if (seen.has(option)) {
       issues.push({ field: option, message: 'given more than once' });
       continue;
     }
+    seen.add(option);
     const parsed = optionValue(option, token.slice(separator + 1));
     if (parsed.issue !== undefined) issues.push({ field: option, message: parsed.issue });
-    else fields[field] = parsed.value;
+    else fields[OPTION_FIELDS[option]] = parsed.value;
   }
   if (issues.length > 0 || !primary) throw new ValidationError('The command has errors', issues);
   // A zone names its region (`ap-guangzhou-3` is in `ap-guangzhou`), so `zone=` alone moves the request there.
