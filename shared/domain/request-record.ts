@@ -78,9 +78,25 @@ export interface Notification {
   readonly status: 'PENDING' | 'ENQUEUED' | 'DELIVERED' | 'UNDELIVERED';
   readonly enqueuedAt?: string;
   readonly deliveredAt?: string;
+  /** The first delivery attempt: the retry window is measured from here (the attempts list is trimmed). */
+  readonly firstAttemptAt?: string;
+  /** Set by a redrive, which clears `firstAttemptAt` so the notification gets a new retry window. */
+  readonly redrivenAt?: string;
   /** Targets (webhook, Slack, Jira) that accepted it: a retry posts only to the others. */
   readonly deliveredTargets?: readonly DeliveryAttempt['target'][];
   readonly attempts: readonly DeliveryAttempt[];
+}
+
+/**
+ * A message of this request's reached its queue's dead-letter queue while the request still waited
+ * on it (the poller's dead-letter scan sets it; a redrive clears it). The state machine is unchanged.
+ */
+export interface StuckMarker {
+  readonly queue: 'requests' | 'create' | 'notify';
+  readonly reason: string;
+  readonly messageId: string;
+  /** When the scan found it (ISO-8601). */
+  readonly since: string;
 }
 
 /** Lease taken by `create` before calling Tencent (DESIGN.md exactly-once step 2). */
@@ -119,6 +135,8 @@ export interface RequestRecord {
   /** Provisioning deadline (ISO-8601); past it the poller ends the request TIMED_OUT. */
   readonly deadline?: string;
   readonly notification?: Notification;
+  /** Present while a message the request waits on sits in a dead-letter queue. */
+  readonly stuck?: StuckMarker;
   /** Epoch seconds; DynamoDB TTL removes terminal records after the idempotency window. */
   readonly expiresAt?: number;
 }

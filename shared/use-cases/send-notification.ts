@@ -44,7 +44,9 @@ export const sendNotification = async (
     logger.warn('notify: no matching notification; dropping', { requestId: message.requestId });
     return 'skipped';
   }
-  if (notification.status === 'DELIVERED' || notification.status === 'UNDELIVERED') return 'skipped';
+  if (notification.status === 'DELIVERED') return 'skipped';
+  // Every copy of an undelivered notification's message goes to the dead-letter queue (a redrive resets it).
+  if (notification.status === 'UNDELIVERED') return 'undelivered';
   const now = deps.clock.now();
   const targets = targetsOf(record);
   const pending = targets.filter((target) => !notification.deliveredTargets?.includes(target));
@@ -56,8 +58,9 @@ export const sendNotification = async (
     pending.map((target) => deliverTo(target, record, notification, now, deps)),
   );
   const accepted = attempts.filter((attempt) => attempt.ok).map((attempt) => attempt.target);
+  // From the first attempt ever made: `attempts` keeps only the newest ones.
   const windowOver = (current: Notification) =>
-    now.getTime() - Date.parse(current.attempts[0]?.at ?? now.toISOString()) >= deps.retryWindowMs;
+    now.getTime() - Date.parse(current.firstAttemptAt ?? now.toISOString()) >= deps.retryWindowMs;
   const settled = await recordAttempt(record, deps, (current) => {
     const deliveredTargets = [...new Set([...(current.deliveredTargets ?? []), ...accepted])];
     const done =
@@ -65,6 +68,7 @@ export const sendNotification = async (
     return {
       ...current,
       attempts: [...current.attempts, ...attempts].slice(-(deps.keepAttempts ?? 20)),
+      firstAttemptAt: current.firstAttemptAt ?? now.toISOString(),
       deliveredTargets,
       status: done ? 'DELIVERED' : windowOver(current) ? 'UNDELIVERED' : current.status,
       ...(done && !current.deliveredAt ? { deliveredAt: now.toISOString() } : {}),
