@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertLines } from '#local/cli/alert-lines.ts';
 import { parseFlags } from '#local/cli/cli-flags.ts';
 import { writeStackFile } from '#local/cli/stack-file.ts';
 import { startLocalStack } from '#local/stack/local-stack.ts';
@@ -60,6 +61,7 @@ export const upCommand = async (argv: readonly string[]): Promise<number> => {
       `  API            ${stack.ingressUrl}/v1/replica-requests`,
       `  API key        ${stack.credentials.apiKey}   (Authorization: Bearer …)`,
       `  webhook secret ${stack.credentials.webhookSecret}`,
+      ...alertLines(stack.ingressUrl, stack.credentials.alerts),
       stack.emulatorUrl
         ? `  Tencent        ${stack.emulatorUrl}   (emulator; inspect ${stack.emulatorUrl}/_emulator/instances)`
         : '  Tencent        live (postgres.tencentcloudapi.com)',
