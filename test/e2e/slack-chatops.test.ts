@@ -59,6 +59,8 @@ describe('Slack slash commands, end to end through the local stack', () => {
     fixture = await startStackFixture({
       policyFile: policyFixturePath('chatops.yaml'),
       slack: { signingSecret: SIGNING_SECRET, botToken: slack.botToken, apiUrl: slack.apiUrl },
+      // A short retry window keeps notify's retry delays (spread over the window) to seconds.
+      settings: { webhookRetryWindowMs: 120_000 },
     });
   });
   afterAll(async () => {
@@ -206,7 +208,7 @@ describe('Slack slash commands, end to end through the local stack', () => {
     slack.failNext(1, { error: 'ratelimited' });
 
     await command(fields);
-    const view = await followRequest(fixture.api, requestId, { timeoutMs: 30_000, intervalMs: 200 });
+    const view = await followRequest(fixture.api, requestId, { timeoutMs: 50_000, intervalMs: 200 });
 
     expect(view.notification?.status).toBe('DELIVERED');
     expect(view.notification?.attempts.map((attempt) => [attempt.target, attempt.ok, attempt.error])).toEqual(
@@ -216,7 +218,7 @@ describe('Slack slash commands, end to end through the local stack', () => {
       ],
     );
     expect(slack.messages.filter((message) => message.text.includes(requestId))).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('answers /replica status to its requester and /replica help, and hides a request from others', async () => {
     const fields = freshCommand('slash-command-add.json');
