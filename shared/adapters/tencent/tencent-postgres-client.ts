@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Client } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_client.js';
+import { TencentRateLimiter, type TencentRateLimits } from '#shared/adapters/tencent/rate-limiter.ts';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 
@@ -19,6 +20,11 @@ export interface TencentPostgresOptions {
    */
   readonly agent?: http.Agent | https.Agent;
   readonly language?: 'en-US';
+  /**
+   * Calls a second per action, shared by every caller of this client (one token bucket per action);
+   * a call waits its turn instead of being refused by Tencent. Absent: no client-side limit.
+   */
+  readonly rateLimits?: TencentRateLimits;
 }
 
 const DEFAULT_ENDPOINT = 'postgres.tencentcloudapi.com';
@@ -36,7 +42,8 @@ type Connection = 'pooled' | 'fresh';
  * The real `tencentcloud-sdk-nodejs` PostgreSQL client behind the `TencentPostgres` port. SDK
  * clients are created on first use, one per region (and connection kind), and kept. The SDK never
  * retries; neither does this adapter: every failure becomes a `TencentApiError` whose `kind` tells
- * the caller what it may do.
+ * the caller what it may do. With `rateLimits`, calls wait for their action's token bucket first,
+ * so concurrent callers stay under Tencent's limits instead of being throttled.
  *
  * An explicit agent is always passed: without one the SDK tunnels every call, loopback included,
  * through `process.env.http_proxy` (it ignores NO_PROXY); an explicit agent takes precedence.
@@ -50,6 +57,7 @@ export const createTencentPostgres = (options: TencentPostgresOptions): TencentP
     fresh: options.agent ?? newAgent(false),
   };
   const clients = new Map<string, Client>();
+  const limiter = options.rateLimits ? new TencentRateLimiter(options.rateLimits) : undefined;
 
   const clientFor = (region: string, connection: Connection = 'pooled'): Client => {
     const key = `${region}/${connection}`;
@@ -75,6 +83,7 @@ export const createTencentPostgres = (options: TencentPostgresOptions): TencentP
   };
 
   const call = async <T>(action: string, send: () => Promise<T>): Promise<T> => {
+    await limiter?.take(action);
     try {
       return await send();
     } catch (error) {
