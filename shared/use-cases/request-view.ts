@@ -22,6 +22,7 @@ export const requestView = (record: RequestRecord) => ({
     webhookId: record.notification.webhookId,
     status: record.notification.status,
     deliveredAt: record.notification.deliveredAt,
+    deliveredTargets: record.notification.deliveredTargets,
     attempts: record.notification.attempts,
   },
   history: record.history,

@@ -105,6 +105,7 @@ describe('Slack slash commands, end to end through the local stack', () => {
     }
     expect(view.notification).toMatchObject({
       status: 'DELIVERED',
+      deliveredTargets: ['slack'],
       attempts: [expect.objectContaining({ target: 'slack', ok: true })],
     });
     expect(replicasTagged(requestId)).toHaveLength(1);
