@@ -28,10 +28,8 @@ const jiraIngressFrom = (env: SourceEnvironment): JiraIngressSettings | undefine
 };
 
 const notifiersFrom = (env: SourceEnvironment, timeoutMs: number): SourceNotifiers => {
-  if (Boolean(env.JIRA_BASE_URL) !== Boolean(env.JIRA_API_TOKEN)) {
-    throw new ConfigError('JIRA_BASE_URL and JIRA_API_TOKEN must be set together');
-  }
-  if (env.JIRA_EMAIL && !env.JIRA_API_TOKEN) throw new ConfigError('JIRA_EMAIL needs JIRA_API_TOKEN');
+  // Plain settings (JIRA_BASE_URL, JIRA_EMAIL) may reach every function; the token only those that comment.
+  if (env.JIRA_API_TOKEN && !env.JIRA_BASE_URL) throw new ConfigError('JIRA_API_TOKEN needs JIRA_BASE_URL');
   const slack =
     env.SLACK_BOT_TOKEN || env.SLACK_WEBHOOK_URL
       ? createSlackNotifier({

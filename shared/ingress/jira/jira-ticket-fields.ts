@@ -32,13 +32,18 @@ const LINE_KEYS: Readonly<Record<string, TicketField>> = {
  */
 const LINE = /^\s*(?:[*#-]+\s+|h[1-6]\.\s+)?[*_]?([A-Za-z][A-Za-z-]*)[*_]?\s*[:=]\s*(.*?)\s*$/;
 
+/** How deep an Atlassian Document or a field value is read (real ones are a few levels deep). */
+const MAX_DEPTH = 16;
+
 /** A description as text: v2 payloads send wiki markup; an Atlassian Document is read for its text. */
-export const descriptionText = (description: unknown): string => {
+export const descriptionText = (description: unknown, depth = 0): string => {
   if (typeof description === 'string') return description;
-  if (!description || typeof description !== 'object') return '';
+  if (!description || typeof description !== 'object' || depth > MAX_DEPTH) return '';
   const node = description as { type?: unknown; text?: unknown; content?: unknown };
   if (typeof node.text === 'string') return node.text;
-  const children = Array.isArray(node.content) ? node.content.map(descriptionText) : [];
+  const children = Array.isArray(node.content)
+    ? node.content.map((child) => descriptionText(child, depth + 1))
+    : [];
   return children.join(node.type === 'paragraph' || node.type === 'text' ? '' : '\n');
 };
 
@@ -64,14 +69,15 @@ export const descriptionValues = (text: string): { values: TicketValues; issues:
 };
 
 /** A field's value as text: a string or number, a select option (`{value}`), a named object, or the first of a list. */
-export const fieldValueText = (raw: unknown): string | undefined => {
+export const fieldValueText = (raw: unknown, depth = 0): string | undefined => {
+  if (depth > MAX_DEPTH) return undefined;
   if (typeof raw === 'string') return raw.trim() || undefined;
   if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
   if (typeof raw === 'boolean') return String(raw);
-  if (Array.isArray(raw)) return raw.length > 0 ? fieldValueText(raw[0]) : undefined;
+  if (Array.isArray(raw)) return raw.length > 0 ? fieldValueText(raw[0], depth + 1) : undefined;
   if (raw && typeof raw === 'object') {
     const { value, name } = raw as { value?: unknown; name?: unknown };
-    return fieldValueText(value ?? name);
+    return fieldValueText(value ?? name, depth + 1);
   }
   return undefined;
 };
