@@ -19,6 +19,7 @@ export const buildCreateHandler = (deps: Dependencies, hooks: Pick<CreateDepende
         schema: createMessageSchema,
         queue: deps.queue,
         backoff: deps.settings.retryBackoff,
+        ...(deps.deadLetters ? { deadLetters: deps.deadLetters } : {}),
         process: ({ requestId }) =>
           createReplica(requestId, {
             ...deps,

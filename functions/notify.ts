@@ -4,11 +4,16 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
-import { consumeSqsBatch } from '#shared/runtime/sqs-batch.ts';
+import { consumeSqsBatch, deadLetter } from '#shared/runtime/sqs-batch.ts';
 import { notifyMessageSchema } from '#shared/use-cases/queue-messages.ts';
 import { sendNotification } from '#shared/use-cases/send-notification.ts';
+import { windowedBackoffSeconds } from '#shared/util/backoff.ts';
 
-/** SQS (notify queue): the signed completion webhook, retried with backoff through the queue. */
+/**
+ * SQS (notify queue): the signed completion webhook, retried with backoff through the queue for the
+ * whole retry window (the delays are stretched so the queue's maximum receives last that long), then
+ * moved to the dead-letter queue; the request keeps its UNDELIVERED notification and every attempt.
+ */
 export const buildNotifyHandler = (deps: Dependencies) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -18,8 +23,25 @@ export const buildNotifyHandler = (deps: Dependencies) =>
         schema: notifyMessageSchema,
         queue: deps.queue,
         backoff: deps.settings.retryBackoff,
-        process: (message) =>
-          sendNotification(message, { ...deps, retryWindowMs: deps.settings.webhookRetryWindowMs }),
+        ...(deps.deadLetters ? { deadLetters: deps.deadLetters } : {}),
+        retryDelaySeconds: (receiveCount, record) =>
+          windowedBackoffSeconds({
+            receiveCount,
+            maxReceives: deps.settings.notifyMaxReceiveCount,
+            windowMs: deps.settings.webhookRetryWindowMs,
+            remainingMs:
+              deps.settings.webhookRetryWindowMs -
+              (deps.clock.now().getTime() -
+                (Number(record.attributes.ApproximateFirstReceiveTimestamp) || 0)),
+            backoff: deps.settings.retryBackoff,
+          }),
+        process: async (message) => {
+          const windowMs = deps.settings.webhookRetryWindowMs;
+          const outcome = await sendNotification(message, { ...deps, retryWindowMs: windowMs });
+          return outcome === 'undelivered'
+            ? deadLetter(`not delivered within the ${Math.round(windowMs / 60_000)} min retry window`)
+            : outcome;
+        },
       }),
     );
 

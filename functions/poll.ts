@@ -4,12 +4,16 @@ import type { ScheduledEvent } from 'aws-lambda';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
+import { type DeadLetterScan, markDeadLetters } from '#shared/use-cases/mark-dead-letters.ts';
 import type { PollReport } from '#shared/use-cases/poll-in-flight.ts';
 import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
 
-/** Schedule: one poll cycle over the in-flight requests. */
+/**
+ * Schedule: one poll cycle over the in-flight requests; then (by the run lock's holder, when the
+ * dead-letter queues are configured) the dead-letter scan that marks requests whose messages died.
+ */
 export const buildPollHandler = (deps: Dependencies) =>
-  middy<ScheduledEvent, PollReport>()
+  middy<ScheduledEvent, PollReport & { deadLetters?: DeadLetterScan }>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (_event, context) => {
       const report = await pollInFlight({
@@ -19,8 +23,17 @@ export const buildPollHandler = (deps: Dependencies) =>
         lockMs: deps.settings.pollLockMs,
         owner: context.awsRequestId,
       });
-      logger.info('poll cycle', { ...report });
-      return report;
+      const deadLetters =
+        report.skipped || !deps.deadLetters
+          ? undefined
+          : await markDeadLetters({ ...deps, deadLetters: deps.deadLetters }).catch((error: unknown) => {
+              logger.warn('poll: dead-letter scan failed; the next cycle scans again', {
+                error: error instanceof Error ? error.message : String(error),
+              });
+              return undefined;
+            });
+      logger.info('poll cycle', { ...report, ...(deadLetters ? { deadLetters } : {}) });
+      return { ...report, ...(deadLetters ? { deadLetters } : {}) };
     });
 
 export const handler = lambdaHandler(buildPollHandler);

@@ -24,6 +24,7 @@ export const buildValidateHandler = (deps: Dependencies) =>
         schema: requestsQueueMessageSchema,
         queue: deps.queue,
         backoff: deps.settings.retryBackoff,
+        ...(deps.deadLetters ? { deadLetters: deps.deadLetters } : {}),
         process: async (message) => {
           if (!isRequestMessage(message)) {
             const callbackUrl = deps.alerts?.callbackUrl;

@@ -1,5 +1,6 @@
 import { UsageError } from '#local/cli/cli-flags.ts';
 import { demoCommand } from '#local/cli/demo-command.ts';
+import { dlqCommand, dlqRedriveCommand } from '#local/cli/dlq-command.ts';
 import { requestCommand } from '#local/cli/request-command.ts';
 import { statusCommand } from '#local/cli/status-command.ts';
 import { upCommand } from '#local/cli/up-command.ts';
@@ -13,6 +14,11 @@ const USAGE = `replica-flow — read-only replicas of TencentDB for PostgreSQL, 
                   --idempotency-key <k> --dry-run --wait --timeout <s> --url <api> --api-key <key> --json]
   replica-flow status <request-id> [--url <api> --api-key <key>]
   replica-flow demo
+  replica-flow dlq list [--queue requests|create|notify] [--max 100] [--json]
+  replica-flow dlq redrive <requests|create|notify> [--request <id>]… [--wait] [--json]
+  replica-flow redrive <queue> …   (= dlq redrive)
+                  dead-letter commands act on the local stack of --data-dir, or with --aws [--stage <s>
+                  --prefix <p> --table <t> --region <r>] on AWS (default credential chain)
 `;
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
@@ -20,6 +26,8 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   request: requestCommand,
   status: statusCommand,
   demo: demoCommand,
+  dlq: dlqCommand,
+  redrive: dlqRedriveCommand,
 };
 
 const main = async (argv: readonly string[]): Promise<number> => {

@@ -1,4 +1,5 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DEFAULT_NOTIFY_MAX_RECEIVE_COUNT } from '#shared/config/reliability-environment.ts';
 import type { QueueName } from '#shared/ports/message-queue.ts';
 
 export interface LocalQueue {
@@ -16,8 +17,9 @@ const QUEUE_SETTINGS: Record<
 > = {
   requests: { visibilityTimeout: 30, maxReceiveCount: 5 },
   create: { visibilityTimeout: 60, maxReceiveCount: 10 },
-  // Webhook retries back off through this queue for up to the retry window; many receives are expected.
-  notify: { visibilityTimeout: 30, maxReceiveCount: 100 },
+  // Webhook retries back off through this queue for the whole retry window: the notify function
+  // spreads its retries over this many receives (Settings.notifyMaxReceiveCount).
+  notify: { visibilityTimeout: 30, maxReceiveCount: DEFAULT_NOTIFY_MAX_RECEIVE_COUNT },
 };
 
 const arnOf = async (client: SQSClient, url: string): Promise<string> => {

@@ -22,6 +22,7 @@ import {
 import { startSqsEventSource } from '#local/stack/sqs-event-source.ts';
 import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '#local/tencent-emulator/server.ts';
+import { SqsDeadLetterQueues } from '#shared/adapters/queue/sqs-dead-letter-queues.ts';
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
@@ -31,6 +32,7 @@ import {
   assertExactlyOnceTimings,
   DEFAULT_TENCENT_LISTING_DELAY_SECONDS,
 } from '#shared/config/exactly-once-timings.ts';
+import { DEFAULT_NOTIFY_MAX_RECEIVE_COUNT } from '#shared/config/reliability-environment.ts';
 import { loadPolicy } from '#shared/domain/policy.ts';
 import { parseApiKeys } from '#shared/http/api-keys.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
@@ -91,6 +93,7 @@ export const LOCAL_SETTINGS: Settings = {
   leaseMs: 60_000,
   pollLockMs: 30_000,
   webhookRetryWindowMs: 24 * 3600_000,
+  notifyMaxReceiveCount: DEFAULT_NOTIFY_MAX_RECEIVE_COUNT,
   retryBackoff: { baseSeconds: 1, maxSeconds: 60 },
   bodyLimitBytes: 64 * 1024,
 };
@@ -156,6 +159,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       queue: new SqsMessageQueue({
         client: sqs,
         queueUrls: { requests: queues.requests.url, create: queues.create.url, notify: queues.notify.url },
+      }),
+      deadLetters: new SqsDeadLetterQueues({
+        client: sqs,
+        queues: {
+          requests: { url: queues.requests.url, deadLetterUrl: queues.requests.deadLetterUrl },
+          create: { url: queues.create.url, deadLetterUrl: queues.create.deadLetterUrl },
+          notify: { url: queues.notify.url, deadLetterUrl: queues.notify.deadLetterUrl },
+        },
       }),
       tencent: createTencentPostgres({
         credentials: tencentCredentials,

@@ -7,6 +7,7 @@ import type { Policy } from '#shared/domain/policy.ts';
 import type { ApiKey } from '#shared/http/api-keys.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
 import type { Clock } from '#shared/ports/clock.ts';
+import type { DeadLetterQueues } from '#shared/ports/dead-letter-queues.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
@@ -22,6 +23,8 @@ export interface Settings {
   readonly leaseMs: number;
   readonly pollLockMs: number;
   readonly webhookRetryWindowMs: number;
+  /** The notify queue's maxReceiveCount: webhook retries are spread so these receives last the window. */
+  readonly notifyMaxReceiveCount: number;
   readonly retryBackoff: { readonly baseSeconds: number; readonly maxSeconds: number };
   readonly bodyLimitBytes: number;
 }
@@ -43,6 +46,8 @@ export interface Dependencies {
   readonly slack?: SourceDependencies['slack'];
   readonly jira?: SourceDependencies['jira'];
   readonly sourceNotifiers?: SourceDependencies['sourceNotifiers'];
+  /** The work queues' dead-letter queues; absent: messages reach them only after their maximum receives. */
+  readonly deadLetters?: DeadLetterQueues;
 }
 
 export const settingsFrom = (env: RuntimeEnvironment): Settings => ({
@@ -54,6 +59,7 @@ export const settingsFrom = (env: RuntimeEnvironment): Settings => ({
   leaseMs: env.LEASE_SECONDS * 1000,
   pollLockMs: env.POLL_LOCK_SECONDS * 1000,
   webhookRetryWindowMs: env.WEBHOOK_RETRY_WINDOW_SECONDS * 1000,
+  notifyMaxReceiveCount: env.NOTIFY_MAX_RECEIVE_COUNT,
   retryBackoff: { baseSeconds: env.RETRY_BASE_SECONDS, maxSeconds: env.RETRY_MAX_SECONDS },
   bodyLimitBytes: 64 * 1024,
 });

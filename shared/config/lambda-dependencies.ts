@@ -2,6 +2,7 @@ import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { settingsFrom, tencentFrom, webhooksFrom } from '#shared/config/dependencies.ts';
+import { checkExactlyOnceEnvironment, deadLetterQueuesFrom } from '#shared/config/reliability-environment.ts';
 import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { readRuntimeEnvironment, requireSetting } from '#shared/config/runtime-config.ts';
 import type { FunctionSecrets } from '#shared/config/secrets.ts';
@@ -32,6 +33,8 @@ export const dependenciesFromEnvironment = async (
   const loaded = secrets ?? (await loadSecrets(process.env));
   const config = env ?? readRuntimeEnvironment({ ...process.env, ...loaded.values });
   const given = loaded.secrets;
+  checkExactlyOnceEnvironment(config);
+  const deadLetters = deadLetterQueuesFrom(config);
   return {
     store: new DynamoRequestStore({
       tableName: config.TABLE_NAME,
@@ -57,6 +60,7 @@ export const dependenciesFromEnvironment = async (
     settings: settingsFrom(config),
     alerts: alertSettingsFrom(config),
     ...sourceDependenciesFrom(config, { timeoutMs: config.WEBHOOK_TIMEOUT_MS }),
+    ...(deadLetters ? { deadLetters } : {}),
   };
 };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reliabilityEnvironmentShape } from '#shared/config/reliability-environment.ts';
 import { sourceEnvironmentShape } from '#shared/config/source-environment.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { alertEnvironmentShape } from '#shared/ingress/alerts/alert-environment.ts';
@@ -49,6 +50,7 @@ export const runtimeEnvironmentSchema = z.object({
   RETRY_MAX_SECONDS: seconds(900),
   ...alertEnvironmentShape,
   ...sourceEnvironmentShape,
+  ...reliabilityEnvironmentShape,
 });
 
 export type RuntimeEnvironment = z.infer<typeof runtimeEnvironmentSchema>;

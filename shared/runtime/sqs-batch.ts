@@ -3,6 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { z } from 'zod';
 import { ReplicaFlowError, ValidationError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
+import type { DeadLetterQueues } from '#shared/ports/dead-letter-queues.ts';
 import type { MessageQueue, QueueName } from '#shared/ports/message-queue.ts';
 import { backoffSeconds } from '#shared/util/backoff.ts';
 
@@ -13,13 +14,35 @@ export class RetryLaterError extends ReplicaFlowError {
   }
 }
 
+/**
+ * Thrown for a record that must reach the dead-letter queue while no dead-letter queue is configured:
+ * it is made visible again at once and fails every delivery, so SQS moves it there after the queue's
+ * maximum receives.
+ */
+export class DeadLetterPendingError extends ReplicaFlowError {
+  constructor(messageId: string, reason: string) {
+    super('DEAD_LETTER_PENDING', `message ${messageId} belongs in the dead-letter queue: ${reason}`);
+  }
+}
+
+/** A processing outcome that sends the message to its dead-letter queue now, with the reason. */
+export interface DeadLetterVerdict {
+  readonly deadLetter: string;
+}
+
+export const deadLetter = (reason: string): DeadLetterVerdict => ({ deadLetter: reason });
+
 export interface SqsConsumer<Message> {
   readonly queueName: QueueName;
   readonly schema: z.ZodType<Message>;
   readonly queue: MessageQueue;
   readonly backoff: { readonly baseSeconds: number; readonly maxSeconds: number };
-  /** Returns 'retry' when the message must come back after a backoff. */
-  readonly process: (message: Message, record: SQSRecord) => Promise<string>;
+  /** Where messages that retrying cannot help go at once; without it they fail until SQS moves them. */
+  readonly deadLetters?: DeadLetterQueues;
+  /** The delay before a retried message comes back; default exponential backoff with jitter. */
+  readonly retryDelaySeconds?: (receiveCount: number, record: SQSRecord) => number;
+  /** Returns 'retry' when the message must come back after a backoff, a verdict when it must be dead-lettered. */
+  readonly process: (message: Message, record: SQSRecord) => Promise<string | DeadLetterVerdict>;
 }
 
 /** Parses a queue body with its schema; a bad body throws a ValidationError naming the field. */
@@ -48,10 +71,11 @@ export const parseQueueBody = <Message>(schema: z.ZodType<Message>, record: SQSR
 
 /**
  * Processes an SQS batch record by record (Powertools Batch) and answers with partial batch
- * failures, so one bad record never re-drives its neighbours. A body that fails its schema is
- * reported as failed (it reaches the dead-letter queue after the queue's maximum receives; it is
- * never silently dropped). A record that asks to retry is hidden for an exponential backoff with
- * jitter before it fails, so SQS redelivers it later.
+ * failures, so one bad record never re-drives its neighbours. A body that fails its schema, and a
+ * record whose processing gives a dead-letter verdict, goes to the dead-letter queue with its reason
+ * (never silently dropped): sent there at once when the consumer has `deadLetters`, otherwise made
+ * visible again and failed until SQS moves it after the queue's maximum receives. A record that asks
+ * to retry is hidden for an exponential backoff with jitter before it fails, so SQS redelivers it later.
  */
 export const consumeSqsBatch = async <Message>(
   event: SQSEvent,
@@ -71,12 +95,19 @@ export const consumeSqsBatch = async <Message>(
           messageId: record.messageId,
           error: error instanceof Error ? error.message : String(error),
         });
-        throw error;
+        return toDeadLetterQueue(
+          consumer,
+          record,
+          `malformed message: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       const outcome = await consumer.process(message, record);
+      if (typeof outcome !== 'string') return toDeadLetterQueue(consumer, record, outcome.deadLetter);
       if (outcome === 'retry') {
         const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
-        const seconds = backoffSeconds(receiveCount, consumer.backoff);
+        const seconds =
+          consumer.retryDelaySeconds?.(receiveCount, record) ??
+          backoffSeconds(receiveCount, consumer.backoff);
         await consumer.queue.delayRetry(consumer.queueName, record.receiptHandle, seconds);
         throw new RetryLaterError(record.messageId, seconds);
       }
@@ -85,4 +116,23 @@ export const consumeSqsBatch = async <Message>(
     processor,
     { context, throwOnFullBatchFailure: false },
   );
+};
+
+/** Moves a record to its dead-letter queue now, or (with none configured) lets SQS move it after its receives. */
+const toDeadLetterQueue = async <Message>(
+  consumer: SqsConsumer<Message>,
+  record: SQSRecord,
+  reason: string,
+): Promise<string> => {
+  logger.warn('moving a message to the dead-letter queue', {
+    queue: consumer.queueName,
+    messageId: record.messageId,
+    reason,
+  });
+  if (consumer.deadLetters) {
+    await consumer.deadLetters.send(consumer.queueName, record.body, reason);
+    return 'dead-lettered';
+  }
+  await consumer.queue.delayRetry(consumer.queueName, record.receiptHandle, 0);
+  throw new DeadLetterPendingError(record.messageId, reason);
 };

@@ -23,8 +23,12 @@ export const requestView = (record: RequestRecord) => ({
     status: record.notification.status,
     deliveredAt: record.notification.deliveredAt,
     deliveredTargets: record.notification.deliveredTargets,
+    firstAttemptAt: record.notification.firstAttemptAt,
+    redrivenAt: record.notification.redrivenAt,
     attempts: record.notification.attempts,
   },
+  /** A message this request waits on is in a dead-letter queue (see `replica-flow dlq list`). */
+  stuck: record.stuck,
   history: record.history,
   createdAt: record.createdAt,
   updatedAt: record.updatedAt,

@@ -9,6 +9,8 @@ export interface StackFixture {
   readonly stack: LocalStack;
   readonly receiver: WebhookReceiver;
   readonly api: ReturnType<typeof apiClient>;
+  /** The temporary folder holding the stack's state (removed by `close`). */
+  readonly dataDir: string;
   /** POSTs raw bytes to the API with the development key unless `headers.authorization` says otherwise. */
   post(pathname: string, body: string | Buffer, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -23,6 +25,7 @@ export const startStackFixture = async (options: Partial<LocalStackOptions> = {}
     stack,
     receiver,
     api: apiClient(stack.ingressUrl, stack.credentials.apiKey),
+    dataDir,
     post: (pathname, body, headers = {}) =>
       fetch(new URL(pathname, stack.ingressUrl), {
         method: 'POST',

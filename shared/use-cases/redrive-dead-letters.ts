@@ -1,0 +1,105 @@
+import type { Notification, RequestRecord } from '#shared/domain/request-record.ts';
+import { isTerminal } from '#shared/domain/request-state.ts';
+import { ConcurrentUpdateError } from '#shared/errors.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeadLetterQueues, RedriveTask } from '#shared/ports/dead-letter-queues.ts';
+import type { MessageQueue, QueueName } from '#shared/ports/message-queue.ts';
+import type { RequestStore } from '#shared/ports/request-store.ts';
+import { notifyMessageFor } from '#shared/use-cases/notification-outbox.ts';
+
+export interface RedriveDependencies {
+  readonly store: Pick<RequestStore, 'get' | 'update'>;
+  readonly queue: MessageQueue;
+  readonly deadLetters: DeadLetterQueues;
+  readonly clock: Clock;
+}
+
+export interface RedriveResult {
+  readonly queue: QueueName;
+  /** Dead letters found before the move started. */
+  readonly deadLetters: number;
+  /** Notifications given a new retry window (UNDELIVERED ones included). */
+  readonly notificationsReset: number;
+  /** Stuck markers removed. */
+  readonly markersCleared: number;
+  /** The SQS move task, when the queue held anything. */
+  readonly task?: RedriveTask;
+  /** Notifications re-sent directly (`requestIds`), whose messages were not in the dead-letter queue. */
+  readonly resent: readonly string[];
+}
+
+/** A notification as a redrive leaves it: ENQUEUED, with a new retry window from its next attempt. */
+export const resetForRedrive = (notification: Notification, at: string): Notification => {
+  const { firstAttemptAt: _window, ...rest } = notification;
+  return { ...rest, status: 'ENQUEUED', redrivenAt: at };
+};
+
+/**
+ * Sends `queue`'s dead letters back to it (SQS StartMessageMoveTask). Before the move, each request
+ * named by a dead letter gets ready for it: its stuck marker is removed and, for the notify queue, a
+ * notification not yet DELIVERED (UNDELIVERED included) is set ENQUEUED with a new retry window, so the
+ * redriven message is delivered instead of being dead-lettered again. `requestIds` re-sends the
+ * notifications of those requests directly (for UNDELIVERED notifications whose message is gone from
+ * the dead-letter queue, e.g. past its retention).
+ */
+export const redriveDeadLetters = async (
+  queue: QueueName,
+  deps: RedriveDependencies,
+  options: { readonly requestIds?: readonly string[]; readonly max?: number } = {},
+): Promise<RedriveResult> => {
+  const letters = await deps.deadLetters.peek(queue, options.max ?? 10_000);
+  const requestIds = new Set(letters.flatMap((letter) => (letter.requestId ? [letter.requestId] : [])));
+  let notificationsReset = 0;
+  let markersCleared = 0;
+  const resent: string[] = [];
+  for (const requestId of new Set([...requestIds, ...(options.requestIds ?? [])])) {
+    const record = await deps.store.get(requestId);
+    if (!record) continue;
+    const prepared = await prepare(record, queue, deps);
+    if (prepared.reset) notificationsReset += 1;
+    if (prepared.cleared) markersCleared += 1;
+    if (options.requestIds?.includes(requestId) && queue === 'notify' && prepared.record?.notification) {
+      await deps.queue.send('notify', notifyMessageFor(prepared.record));
+      resent.push(requestId);
+    }
+  }
+  const task = letters.length > 0 ? await deps.deadLetters.redrive(queue) : undefined;
+  return {
+    queue,
+    deadLetters: letters.length,
+    notificationsReset,
+    markersCleared,
+    ...(task ? { task } : {}),
+    resent,
+  };
+};
+
+const prepare = async (
+  record: RequestRecord,
+  queue: QueueName,
+  deps: RedriveDependencies,
+): Promise<{ reset: boolean; cleared: boolean; record?: RequestRecord }> => {
+  const notification = record.notification;
+  const reset =
+    queue === 'notify' && isTerminal(record.state) && !!notification && notification.status !== 'DELIVERED';
+  const cleared = record.stuck?.queue === queue;
+  if (!reset && !cleared) return { reset, cleared, record };
+  const at = deps.clock.now().toISOString();
+  try {
+    const updated = await deps.store.update({
+      requestId: record.requestId,
+      expectedVersion: record.version,
+      state: record.state,
+      ...(reset && notification ? { set: { notification: resetForRedrive(notification, at) } } : {}),
+      ...(cleared ? { remove: ['stuck'] } : {}),
+      at,
+    });
+    return { reset, cleared, record: updated };
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+    // Changed under us (a delivery, a scan): read it again and try once more.
+    const current = await deps.store.get(record.requestId);
+    if (!current || current.version === record.version) throw error;
+    return prepare(current, queue, deps);
+  }
+};
