@@ -318,6 +318,7 @@ describe('least privilege', () => {
     ],
     validate: [
       ...logs('validate'),
+      `dynamodb:Query ${INFLIGHT_INDEX}`,
       ...item('GetItem', 'PutItem', 'UpdateItem'),
       ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue'),
       ...consume('RequestsQueue'),
@@ -367,13 +368,16 @@ describe('least privilege', () => {
     expect(granteesOf('sqs:SendMessage RequestsQueue.Arn')).toEqual(['ingest', 'validate', 'poll']);
   });
 
-  it('lets only poll query, and only the inflight index: nobody queries or scans the table', () => {
+  it('lets only poll and the scale-out gate in validate query, and only the inflight index: nobody scans', () => {
     const reads = FUNCTIONS.flatMap((name) =>
       grantsOfFunction(name)
         .filter((grant) => /^dynamodb:(Query|Scan)/.test(grant))
         .map((grant) => `${name} ${grant}`),
     );
-    expect(reads).toEqual([`poll dynamodb:Query ${INFLIGHT_INDEX}`]);
+    expect(reads).toEqual([
+      `validate dynamodb:Query ${INFLIGHT_INDEX}`,
+      `poll dynamodb:Query ${INFLIGHT_INDEX}`,
+    ]);
   });
 
   it('lets only the functions that call Tencent read the Tencent key', () => {
