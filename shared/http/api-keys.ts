@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '#shared/errors.ts';
+import { bearerToken } from '#shared/http/constant-time.ts';
 import { unauthorized } from '#shared/http/http-error.ts';
 
 export interface ApiKey {
@@ -31,11 +32,12 @@ export const parseApiKeys = (setting: string | undefined): readonly ApiKey[] => 
 
 /** Checks `Authorization: Bearer <key>` in constant time against every key; returns the key's name. */
 export const authenticateBearer = (authorization: string | undefined, keys: readonly ApiKey[]): string => {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  const presented = digest(match?.[1] ?? '');
+  const token = bearerToken(authorization);
+  const presented = digest(token ?? '');
   let name: string | undefined;
+  // Every key is compared (no early exit), so the timing says nothing about which one matched.
   for (const key of keys) {
-    if (timingSafeEqual(presented, key.digest) && match) name ??= key.name;
+    if (timingSafeEqual(presented, key.digest) && token !== undefined) name ??= key.name;
   }
   if (!name) throw unauthorized();
   return name;

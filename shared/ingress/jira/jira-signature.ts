@@ -1,4 +1,5 @@
-import { hmacSha256Hex, signatureMatches } from '#shared/http/hmac-signature.ts';
+import { sameSecret } from '#shared/http/constant-time.ts';
+import { hmacSha256Hex } from '#shared/http/hmac-signature.ts';
 import { unauthorized } from '#shared/http/http-error.ts';
 import { logger } from '#shared/logger.ts';
 
@@ -20,7 +21,7 @@ export const verifyJiraSignature = (
     });
     throw unauthorized();
   }
-  if (!signatureMatches(presented.toLowerCase(), hmacSha256Hex(secret, rawBody))) {
+  if (!sameSecret(presented.toLowerCase(), hmacSha256Hex(secret, rawBody))) {
     logger.warn('jira: request refused', { reason: 'signature mismatch' });
     throw unauthorized();
   }

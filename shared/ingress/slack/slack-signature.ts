@@ -1,4 +1,5 @@
-import { hmacSha256Hex, signatureMatches } from '#shared/http/hmac-signature.ts';
+import { sameSecret } from '#shared/http/constant-time.ts';
+import { hmacSha256Hex } from '#shared/http/hmac-signature.ts';
 import { unauthorized } from '#shared/http/http-error.ts';
 import { logger } from '#shared/logger.ts';
 
@@ -33,5 +34,5 @@ export const verifySlackSignature = (
   const skewSeconds = Math.abs(now.getTime() / 1000 - Number(timestamp));
   if (skewSeconds > windowSeconds) throw refuse('timestamp outside the replay window');
   const expected = `v0=${hmacSha256Hex(secret, `v0:${timestamp}:`, request.rawBody)}`;
-  if (!signatureMatches(signature.trim(), expected)) throw refuse('signature mismatch');
+  if (!sameSecret(signature.trim(), expected)) throw refuse('signature mismatch');
 };
