@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runChaos } from '#local/chaos/run-chaos.ts';
 import { parseFlags } from '#local/cli/cli-flags.ts';
 

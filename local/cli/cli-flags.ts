@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** A command-line mistake: printed as one line naming the flag, exit code 2. */
 export class UsageError extends Error {}

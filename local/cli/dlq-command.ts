@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseFlags, UsageError } from '#local/cli/cli-flags.ts';
 import {
   type DeadLetterTarget,

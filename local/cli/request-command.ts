@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiClient, followRequest } from '#local/cli/api-client.ts';
 import { parseFlags, UsageError } from '#local/cli/cli-flags.ts';
 import { readStackFile } from '#local/cli/stack-file.ts';

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What `replica-flow up` writes to its data folder so `request` and `status` find the running stack. */
 const stackFileSchema = z.strictObject({

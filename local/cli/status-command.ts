@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseFlags, UsageError } from '#local/cli/cli-flags.ts';
 import { resolveApi } from '#local/cli/request-command.ts';
 

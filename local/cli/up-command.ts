@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { alertLines } from '#local/cli/alert-lines.ts';
 import { parseFlags } from '#local/cli/cli-flags.ts';
 import { writeStackFile } from '#local/cli/stack-file.ts';

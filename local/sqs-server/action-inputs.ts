@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { missingParameter, serializationException } from '#local/sqs-server/sqs-service-error.ts';
 
 const stringMap = z.record(z.string(), z.string());

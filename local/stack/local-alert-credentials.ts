@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
 import { NO_ALERT_SOURCES } from '#shared/ingress/alerts/alert-settings.ts';
 

@@ -6,7 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSMessageAttribute, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { lambdaContext } from '#local/stack/lambda-context.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** A command-line mistake; the message names the flag. */
 export class FlagError extends Error {

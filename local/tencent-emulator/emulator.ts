@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CallLog } from '#local/tencent-emulator/call-log.ts';
 import type { EmulatorCredential } from '#local/tencent-emulator/credentials.ts';
 import { FaultInjector } from '#local/tencent-emulator/faults/fault-injector.ts';

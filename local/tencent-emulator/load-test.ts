@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_client.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FlagError, parseFlags } from '#local/tencent-emulator/cli-flags.ts';
 import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FlagError, parseFlags } from '#local/tencent-emulator/cli-flags.ts';
 import { timingsPatch } from '#local/tencent-emulator/emulator.ts';
 import { startEmulator } from '#local/tencent-emulator/server.ts';

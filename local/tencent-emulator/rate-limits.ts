@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Tencent's documented per-action limits (requests per second); see reference section 5. */
 export const documentedLimit = (action: string): number => {

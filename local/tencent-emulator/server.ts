@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ACTIONS } from '#local/tencent-emulator/actions/registry.ts';
 import type { CallsSnapshot } from '#local/tencent-emulator/call-log.ts';
 import { CONTROL_PREFIX, handleControlRequest } from '#local/tencent-emulator/control/control-api.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { matchesAny } from '#shared/domain/policy-glob.ts';
 
 /**

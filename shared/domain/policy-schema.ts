@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cloudwatchMappingSchema } from '#shared/domain/policy-cloudwatch.ts';
 import { checkPolicyRules, rulesFor } from '#shared/domain/policy-evaluation.ts';
 import { isGlob } from '#shared/domain/policy-glob.ts';

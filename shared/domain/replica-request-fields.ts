@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from '#shared/domain/replica-request-issues.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkCrossFieldRules, tencentFields } from '#shared/domain/replica-request-fields.ts';
 import {
   fieldErrorMap,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WEBHOOK_TYPES } from '#shared/domain/request-record.ts';
 
 /** Bodies of the three queues. Every consumer parses its body with these before acting. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { requestIdFor } from '#shared/domain/idempotency.ts';
 import { loadPolicy } from '#shared/domain/policy.ts';
 import { parseReplicaRequest } from '#shared/domain/replica-request.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ResponseBody } from '#local/tencent-emulator/protocol/envelope.ts';
 import type { EmulatorState } from '#local/tencent-emulator/state/emulator-state.ts';
 import type { ProvisioningOutcome } from '#local/tencent-emulator/state/records.ts';

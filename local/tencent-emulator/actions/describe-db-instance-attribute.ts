@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAction } from '#local/tencent-emulator/actions/action.ts';
 import { ApiError } from '#local/tencent-emulator/protocol/api-error.ts';
 import { findInstance } from '#local/tencent-emulator/views/instance-catalog.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiErrors } from '#local/tencent-emulator/protocol/api-error.ts';
 
 /** `Filter` of the PostgreSQL API: Values within one filter are OR, separate filters are AND. */

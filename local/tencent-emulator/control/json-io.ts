@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { readBody } from '#local/tencent-emulator/protocol/request-body.ts';
 
 /** A control-API refusal: status, message and (for validation) the failing fields. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type ApiError, apiErrors } from '#local/tencent-emulator/protocol/api-error.ts';
 
 type Issue = z.core.$ZodIssue;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type World, type WorldInput, worldSchema } from '#local/tencent-emulator/world/world-schema.ts';
 
 export interface WorldIssue {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const chargeType = z.enum(['PREPAID', 'POSTPAID_BY_HOUR']);
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { StoreError } from '#shared/adapters/store/store-error.ts';
 
 /** Where a `listInFlight` page stopped: the index shard, and the key to resume after within it. */

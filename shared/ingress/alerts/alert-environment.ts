@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Empty means unset (a blank `KEY=` line in an env file, or an unset CloudFormation parameter). */
 const unsetIfEmpty = (value: unknown): unknown => (value === '' ? undefined : value);

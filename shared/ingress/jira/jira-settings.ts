@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '#shared/errors.ts';
 
 /** Request fields a ticket can give, by custom field (`JIRA_FIELD_MAP`) or `key: value` description line. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { badRequest } from '#shared/http/http-error.ts';
 
 /** A Jira user: Cloud sends `accountId` (`name`/`key` are gone); Data Center sends `name`/`key`. */

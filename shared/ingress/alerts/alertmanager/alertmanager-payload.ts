@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Alertmanager's webhook body, version 4 (`notify/webhook/webhook.go`): the `template.Data` fields

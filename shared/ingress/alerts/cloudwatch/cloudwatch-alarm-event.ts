@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The EventBridge envelope of a CloudWatch alarm state change (`source: aws.cloudwatch`,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Grafana's webhook contact point body (`receivers/webhook/v1`, `version: "1"`): Alertmanager's

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A Tencent Cloud Observability (Cloud Monitor) alarm callback (告警回调, doc 248/38209). The doc
