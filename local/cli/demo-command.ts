@@ -4,24 +4,10 @@ import path from 'node:path';
 import { apiClient, followRequest } from '#local/cli/api-client.ts';
 import { startLocalStack } from '#local/stack/local-stack.ts';
 import { startWebhookReceiver } from '#local/stack/webhook-receiver.ts';
+import { SEED_EXAMPLE_1_BODY, SEED_EXAMPLE_REGION } from '#local/tencent-emulator/seed-example.ts';
 
 /** The seed page's Example 1, plus the region the page's example lives in. */
-export const SEED_EXAMPLE_REQUEST = {
-  DBVersion: '12.22',
-  InstanceChargeType: 'POSTPAID_BY_HOUR',
-  InstanceCount: 1,
-  MasterDBInstanceId: 'postgres-abcdef',
-  Period: 1,
-  ProjectId: 1,
-  ReadOnlyGroupId: '',
-  SecurityGroupIds: ['sg-iwnfp51z'],
-  SpecCode: 'pg.it.small2',
-  Storage: 100,
-  SubnetId: 'subnet-1i9huswn',
-  VpcId: 'vpc-8btfafeo',
-  Zone: 'ap-beijing-4',
-  Region: 'ap-beijing',
-} as const;
+export const SEED_EXAMPLE_REQUEST = { ...SEED_EXAMPLE_1_BODY, Region: SEED_EXAMPLE_REGION } as const;
 
 /**
  * `replica-flow demo`: starts a throw-away stack, submits the seed example with a callback to a

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VERIFY_HEADER } from '#local/tencent-emulator/protocol/api-request.ts';
+import { SEED_EXAMPLE_1_BODY } from '#local/tencent-emulator/seed-example.ts';
 import {
   movableClock,
   sdkClient,
@@ -12,21 +13,7 @@ const clock = movableClock();
 const emu = useEmulator({ now: clock.now });
 
 /** The seed page's body, verbatim: deprecated `DBVersion` and `ProjectId: 1` included. */
-const SEED_BODY = {
-  DBVersion: '12.22',
-  InstanceChargeType: 'POSTPAID_BY_HOUR',
-  InstanceCount: 1,
-  MasterDBInstanceId: 'postgres-abcdef',
-  Period: 1,
-  ProjectId: 1,
-  ReadOnlyGroupId: '',
-  SecurityGroupIds: ['sg-iwnfp51z'],
-  SpecCode: 'pg.it.small2',
-  Storage: 100,
-  SubnetId: 'subnet-1i9huswn',
-  VpcId: 'vpc-8btfafeo',
-  Zone: 'ap-beijing-4',
-};
+const SEED_BODY = structuredClone({ ...SEED_EXAMPLE_1_BODY });
 
 describe('seed page examples', () => {
   it('Example 1 creates a read-only instance of postgres-abcdef in the default world', async () => {

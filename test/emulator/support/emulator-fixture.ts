@@ -3,6 +3,7 @@ import { Client } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v
 import type { CreateReadOnlyDBInstanceRequest } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { EMULATOR_CREDENTIALS, type EmulatorCredential } from '#local/tencent-emulator/credentials.ts';
+import { SEED_EXAMPLE_1_BODY } from '#local/tencent-emulator/seed-example.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '#local/tencent-emulator/server.ts';
 
 /** One keep-alive agent for every SDK client in a test file (and it keeps the SDK off http_proxy). */
@@ -81,19 +82,7 @@ export const seedCreateRequest = (
   overrides: Partial<Record<keyof CreateReadOnlyDBInstanceRequest, unknown>> = {},
 ): CreateReadOnlyDBInstanceRequest =>
   ({
-    DBVersion: '12.22',
-    InstanceChargeType: 'POSTPAID_BY_HOUR',
-    InstanceCount: 1,
-    MasterDBInstanceId: 'postgres-abcdef',
-    Period: 1,
-    ProjectId: 1,
-    ReadOnlyGroupId: '',
-    SecurityGroupIds: ['sg-iwnfp51z'],
-    SpecCode: 'pg.it.small2',
-    Storage: 100,
-    SubnetId: 'subnet-1i9huswn',
-    VpcId: 'vpc-8btfafeo',
-    Zone: 'ap-beijing-4',
+    ...structuredClone(SEED_EXAMPLE_1_BODY),
     ...overrides,
   }) as CreateReadOnlyDBInstanceRequest;
 
