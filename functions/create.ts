@@ -1,7 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { tencentFrom } from '#shared/config/adapter-builders.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
+import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 import { consumeSqsBatch } from '#shared/runtime/sqs-batch.ts';
@@ -30,4 +32,7 @@ export const buildCreateHandler = (deps: Dependencies, hooks: Pick<CreateDepende
       }),
     );
 
-export const handler = lambdaHandler((deps) => buildCreateHandler(deps));
+export const handler = lambdaHandler(
+  (deps) => buildCreateHandler(deps),
+  lambdaDependencies({ tencent: tencentFrom }),
+);

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Dependencies } from '#shared/config/dependencies.ts';
+import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { errorResponse } from '#shared/http/http-response.ts';
 import { ingressRoutes } from '#shared/ingress/routes.ts';
 import { logger } from '#shared/logger.ts';
@@ -19,4 +20,4 @@ export const buildIngestHandler = (deps: Dependencies) =>
     })
     .handler(httpRouterHandler(ingressRoutes(deps)));
 
-export const handler = lambdaHandler(buildIngestHandler);
+export const handler = lambdaHandler(buildIngestHandler, lambdaDependencies({}));

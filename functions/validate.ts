@@ -1,7 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { tencentFrom } from '#shared/config/adapter-builders.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
+import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { intakeCloudWatchAlarm } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm-intake.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
@@ -49,4 +51,4 @@ export const buildValidateHandler = (deps: Dependencies) =>
       }),
     );
 
-export const handler = lambdaHandler(buildValidateHandler);
+export const handler = lambdaHandler(buildValidateHandler, lambdaDependencies({ tencent: tencentFrom }));

@@ -58,6 +58,32 @@ const nodeUrlForWhatwgUrl: Plugin = {
   },
 };
 
+/**
+ * Two of the Tencent SDK's dependencies can never run in these bundles, and are replaced by a module
+ * that throws if it ever did: `form-data` (with `mime-types` and the 180 KiB `mime-db`) serves only
+ * multipart uploads, which no PostgreSQL action uses; `https-proxy-agent` (with `agent-base` and
+ * `debug`) serves only calls made without an agent, and the Tencent adapter always passes one (see
+ * `tencent-postgres-client.ts`).
+ */
+const UNREACHABLE_SDK_HELPERS: Readonly<Record<string, string>> = {
+  'form-data': 'multipart requests, which no PostgreSQL action makes',
+  'https-proxy-agent': 'calls without an explicit agent, which the Tencent adapter never makes',
+};
+
+const unreachableSdkHelpers: Plugin = {
+  name: 'unreachable-sdk-helpers',
+  setup(builder) {
+    const filter = new RegExp(`^(${Object.keys(UNREACHABLE_SDK_HELPERS).join('|')})$`);
+    builder.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'unreachable' }));
+    builder.onLoad({ filter: /.*/, namespace: 'unreachable' }, (args) => ({
+      contents: `module.exports = function unreachable() { throw new Error(${JSON.stringify(
+        `${args.path} is not bundled: it serves only ${UNREACHABLE_SDK_HELPERS[args.path]}`,
+      )}); };`,
+      loader: 'js',
+    }));
+  },
+};
+
 export interface BundleReport {
   readonly name: FunctionName;
   readonly file: string;
@@ -106,7 +132,7 @@ export const bundleFunction = async (name: FunctionName): Promise<BundleReport> 
     sourcesContent: false,
     legalComments: 'eof',
     banner: { js: REQUIRE_BANNER },
-    plugins: [nodeUrlForWhatwgUrl],
+    plugins: [nodeUrlForWhatwgUrl, unreachableSdkHelpers],
     metafile: true,
     logLevel: 'warning',
   });

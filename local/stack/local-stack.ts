@@ -25,6 +25,10 @@ import { type EmulatorOptions, type RunningEmulator, startEmulator } from '#loca
 import { SqsDeadLetterQueues } from '#shared/adapters/queue/sqs-dead-letter-queues.ts';
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
+import {
+  DEFAULT_TENCENT_RATE_LIMITS,
+  type TencentRateLimits,
+} from '#shared/adapters/tencent/rate-limiter.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
 import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-webhook-sender.ts';
 import type { Dependencies, Settings } from '#shared/config/dependencies.ts';
@@ -61,6 +65,10 @@ export interface LocalStackOptions {
   readonly afterCreateCall?: (requestId: string) => Promise<void>;
   /** The Tencent client's timeout per call (default 10 s); chaos runs shorten it. */
   readonly tencentTimeoutSeconds?: number;
+  /** Client-side Tencent rate limits shared by every consumer (default: the deployed defaults); `false`: none. */
+  readonly tencentRateLimits?: TencentRateLimits | false;
+  /** Each queue's event source: invocations at once (default 4) and records per invocation (default 10). */
+  readonly consumers?: { readonly maxConcurrency?: number; readonly batchSize?: number };
   /** Overrides of the alert ingress settings (every source is on with the folder's tokens). */
   readonly alerts?: Partial<AlertIngressSettings>;
   /** The Slack ingress and notifier (default: from SLACK_* in the environment, else off). */
@@ -97,6 +105,9 @@ export const LOCAL_SETTINGS: Settings = {
   retryBackoff: { baseSeconds: 1, maxSeconds: 60 },
   bodyLimitBytes: 64 * 1024,
 };
+
+/** As deployed (TENCENT_CATALOG_CACHE_SECONDS): DescribeZones / DescribeClasses answers kept a minute. */
+const DEFAULT_CATALOG_CACHE_MS = 60_000;
 
 const AWS_LOCAL = {
   region: 'ap-southeast-1',
@@ -177,6 +188,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
               protocol: 'https://' as const,
             }),
         timeoutSeconds: tencentTimeoutSeconds,
+        ...(options.tencentRateLimits === false
+          ? {}
+          : { rateLimits: options.tencentRateLimits ?? DEFAULT_TENCENT_RATE_LIMITS }),
+        catalogCacheMs: DEFAULT_CATALOG_CACHE_MS,
       }),
       webhooks: createStandardWebhookSender({
         secret: credentials.webhookSecret,
@@ -210,8 +225,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         handler: consumer.handler,
         functionName: consumer.functionName,
         timeoutMs: 30_000,
-        batchSize: 10,
-        maxConcurrency: 4,
+        batchSize: options.consumers?.batchSize ?? 10,
+        maxConcurrency: options.consumers?.maxConcurrency ?? 4,
         waitTimeSeconds: 1,
       });
       stoppers.push(() => source.stop());

@@ -1,5 +1,3 @@
-import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
-import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-webhook-sender.ts';
 import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { requireSetting } from '#shared/config/runtime-config.ts';
 import type { SourceDependencies } from '#shared/config/source-dependencies.ts';
@@ -75,18 +73,3 @@ export const secretsFromEnvironment = (env: RuntimeEnvironment): Secrets => ({
   tencentSecretKey: requireSetting(env.TENCENTCLOUD_SECRET_KEY, 'TENCENTCLOUD_SECRET_KEY'),
   webhookSigningSecret: requireSetting(env.WEBHOOK_SIGNING_SECRET, 'WEBHOOK_SIGNING_SECRET'),
 });
-
-export const tencentFrom = (env: RuntimeEnvironment, secrets: Secrets): TencentPostgres =>
-  createTencentPostgres({
-    credentials: { secretId: secrets.tencentSecretId, secretKey: secrets.tencentSecretKey },
-    endpoint: env.TENCENT_ENDPOINT,
-    protocol: env.TENCENT_PROTOCOL,
-    timeoutSeconds: env.TENCENT_TIMEOUT_SECONDS,
-  });
-
-export const webhooksFrom = (env: RuntimeEnvironment, secrets: Secrets): WebhookSender =>
-  createStandardWebhookSender({
-    secret: secrets.webhookSigningSecret,
-    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
-    allowPrivateAddresses: env.LOCAL_MODE,
-  });

@@ -1,7 +1,6 @@
-import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
-import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
+import { type AdapterBuilder, tencentFrom, webhooksFrom } from '#shared/config/adapter-builders.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
-import { settingsFrom, tencentFrom, webhooksFrom } from '#shared/config/dependencies.ts';
+import { settingsFrom } from '#shared/config/dependencies.ts';
 import { checkExactlyOnceEnvironment, deadLetterQueuesFrom } from '#shared/config/reliability-environment.ts';
 import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { readRuntimeEnvironment, requireSetting } from '#shared/config/runtime-config.ts';
@@ -25,8 +24,35 @@ import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
  * Each function is given only the secrets it uses: a port whose secrets are absent (Tencent in
  * `ingest` and `notify`, the webhook sender everywhere but `notify`) fails every call with a
  * `ConfigError` naming them, instead of failing the cold start of a function that never calls it.
+ *
+ * The adapters are imported while they are built, not when the handler module loads: loading a
+ * bundle evaluates only the handler's own code, and the AWS and Tencent SDKs load once, here.
  */
-export const dependenciesFromEnvironment = async (
+export const dependenciesFromEnvironment = (
+  env?: RuntimeEnvironment,
+  secrets?: FunctionSecrets,
+): Promise<Dependencies> => buildDependencies(EVERY_ADAPTER, env, secrets);
+
+/** The adapters only some functions use; a function given none of a port's builder gets a port that fails. */
+export interface OptionalAdapters {
+  readonly tencent?: AdapterBuilder<TencentPostgres>;
+  readonly webhooks?: AdapterBuilder<WebhookSender>;
+}
+
+const EVERY_ADAPTER: OptionalAdapters = { tencent: tencentFrom, webhooks: webhooksFrom };
+
+/**
+ * A deployed function's dependencies with only the optional adapters it names, e.g.
+ * `lambdaHandler(build, lambdaDependencies({ tencent: tencentFrom }))`: the bundle of a function that
+ * names no Tencent builder holds no Tencent SDK.
+ */
+export const lambdaDependencies =
+  (adapters: OptionalAdapters) =>
+  (env?: RuntimeEnvironment, secrets?: FunctionSecrets): Promise<Dependencies> =>
+    buildDependencies(adapters, env, secrets);
+
+const buildDependencies = async (
+  adapters: OptionalAdapters,
   env?: RuntimeEnvironment,
   secrets?: FunctionSecrets,
 ): Promise<Dependencies> => {
@@ -34,7 +60,11 @@ export const dependenciesFromEnvironment = async (
   const config = env ?? readRuntimeEnvironment({ ...process.env, ...loaded.values });
   const given = loaded.secrets;
   checkExactlyOnceEnvironment(config);
-  const deadLetters = deadLetterQueuesFrom(config);
+  const [{ DynamoRequestStore }, { SqsMessageQueue }, deadLetters] = await Promise.all([
+    import('#shared/adapters/store/dynamo-request-store.ts'),
+    import('#shared/adapters/queue/sqs-message-queue.ts'),
+    deadLetterQueuesFrom(config),
+  ]);
   return {
     store: new DynamoRequestStore({
       tableName: config.TABLE_NAME,
@@ -47,13 +77,19 @@ export const dependenciesFromEnvironment = async (
         notify: requireSetting(config.NOTIFY_QUEUE_URL, 'NOTIFY_QUEUE_URL'),
       },
     }),
-    tencent:
-      given.tencentSecretId && given.tencentSecretKey
-        ? tencentFrom(config, given)
-        : notGiven<TencentPostgres>('Tencent Cloud', 'TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY'),
-    webhooks: given.webhookSigningSecret
-      ? webhooksFrom(config, given)
-      : notGiven<WebhookSender>('The webhook sender', 'WEBHOOK_SIGNING_SECRET'),
+    tencent: !adapters.tencent
+      ? notGiven<TencentPostgres>('Tencent Cloud', 'the function builds no Tencent client')
+      : given.tencentSecretId && given.tencentSecretKey
+        ? await adapters.tencent(config, given)
+        : notGiven<TencentPostgres>(
+            'Tencent Cloud',
+            'TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY not given',
+          ),
+    webhooks: !adapters.webhooks
+      ? notGiven<WebhookSender>('The webhook sender', 'the function builds no webhook sender')
+      : given.webhookSigningSecret
+        ? await adapters.webhooks(config, given)
+        : notGiven<WebhookSender>('The webhook sender', 'WEBHOOK_SIGNING_SECRET not given'),
     clock: systemClock,
     policy: await loadPolicy(config.POLICY_FILE),
     apiKeys: loaded.apiKeys,
@@ -64,15 +100,12 @@ export const dependenciesFromEnvironment = async (
   };
 };
 
-/** A port this function has no secrets for: every method rejects with a `ConfigError` naming them. */
-const notGiven = <Port extends object>(port: string, secrets: string): Port =>
+/** A port this function does not build or has no secrets for: every method rejects with a `ConfigError` saying why. */
+const notGiven = <Port extends object>(port: string, reason: string): Port =>
   new Proxy({} as Port, {
     get: (_target, method) =>
       // Not a thenable, so awaiting the port itself cannot hang.
       method === 'then' || typeof method === 'symbol'
         ? undefined
-        : () =>
-            Promise.reject(
-              new ConfigError(`${port} is not configured in this function: ${secrets} not given`),
-            ),
+        : () => Promise.reject(new ConfigError(`${port} is not configured in this function: ${reason}`)),
   });

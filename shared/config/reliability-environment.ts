@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { SqsDeadLetterQueues } from '#shared/adapters/queue/sqs-dead-letter-queues.ts';
+import * as z from 'zod';
 import {
   assertExactlyOnceTimings,
   DEFAULT_TENCENT_LISTING_DELAY_SECONDS,
@@ -41,14 +40,18 @@ interface QueueUrls {
   readonly NOTIFY_QUEUE_URL?: string | undefined;
 }
 
-/** The dead-letter queues when every work queue's and dead-letter queue's URL is given, else undefined. */
-export const deadLetterQueuesFrom = (
+/**
+ * The dead-letter queues when every work queue's and dead-letter queue's URL is given, else undefined.
+ * The SQS adapter is imported here, when built (at the first invocation), not when a handler loads.
+ */
+export const deadLetterQueuesFrom = async (
   env: ReliabilityEnvironment & QueueUrls,
-): DeadLetterQueues | undefined => {
+): Promise<DeadLetterQueues | undefined> => {
   const { REQUESTS_QUEUE_URL, CREATE_QUEUE_URL, NOTIFY_QUEUE_URL } = env;
   const { REQUESTS_DLQ_URL, CREATE_DLQ_URL, NOTIFY_DLQ_URL } = env;
   if (!REQUESTS_QUEUE_URL || !CREATE_QUEUE_URL || !NOTIFY_QUEUE_URL) return undefined;
   if (!REQUESTS_DLQ_URL || !CREATE_DLQ_URL || !NOTIFY_DLQ_URL) return undefined;
+  const { SqsDeadLetterQueues } = await import('#shared/adapters/queue/sqs-dead-letter-queues.ts');
   return new SqsDeadLetterQueues({
     queues: {
       requests: { url: REQUESTS_QUEUE_URL, deadLetterUrl: REQUESTS_DLQ_URL },

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { DEFAULT_TENCENT_RATE_LIMITS } from '#shared/adapters/tencent/rate-limiter.ts';
 import { reliabilityEnvironmentShape } from '#shared/config/reliability-environment.ts';
 import { sourceEnvironmentShape } from '#shared/config/source-environment.ts';
 import { ConfigError } from '#shared/errors.ts';
@@ -31,6 +32,17 @@ export const runtimeEnvironmentSchema = z.object({
   TENCENT_ENDPOINT: z.string().min(1).default('postgres.tencentcloudapi.com'),
   TENCENT_PROTOCOL: z.enum(['https://', 'http://']).default('https://'),
   TENCENT_TIMEOUT_SECONDS: seconds(10),
+  /** Client-side limits per action (calls a second), below Tencent's 100 (create) and 1000 (each Describe). */
+  TENCENT_CREATE_RATE_PER_SECOND: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_TENCENT_RATE_LIMITS.createPerSecond),
+  TENCENT_DESCRIBE_RATE_PER_SECOND: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_TENCENT_RATE_LIMITS.describePerSecond),
+  /** How long DescribeZones / DescribeClasses answers are kept (0: not at all). */
+  TENCENT_CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
   TENCENTCLOUD_SECRET_ID: z.string().optional(),
   TENCENTCLOUD_SECRET_KEY: z.string().optional(),
   WEBHOOK_SIGNING_SECRET: z.string().optional(),

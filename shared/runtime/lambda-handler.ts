@@ -1,16 +1,16 @@
 import type { Context } from 'aws-lambda';
 import type { Dependencies } from '#shared/config/dependencies.ts';
-import { dependenciesFromEnvironment } from '#shared/config/lambda-dependencies.ts';
 
 type Handler<Event, Result> = (event: Event, context: Context) => Promise<Result>;
 
 /**
  * The deployed entry point: dependencies are built once per cold start (a bad setting fails the
- * first invocation loudly, naming it) and reused by every invocation after.
+ * first invocation loudly, naming it) and reused by every invocation after. Each function passes its
+ * own builder (`lambdaDependencies({...})`), so its bundle holds only the adapters it uses.
  */
 export const lambdaHandler = <Event, Result>(
   build: (deps: Dependencies) => Handler<Event, Result>,
-  dependencies: () => Promise<Dependencies> = dependenciesFromEnvironment,
+  dependencies: () => Promise<Dependencies>,
 ): Handler<Event, Result> => {
   let built: Promise<Handler<Event, Result>> | undefined;
   return async (event, context) => {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Client } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_client.js';
+import { withCatalogCache } from '#shared/adapters/tencent/catalog-cache.ts';
 import { TencentRateLimiter, type TencentRateLimits } from '#shared/adapters/tencent/rate-limiter.ts';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
@@ -25,6 +26,8 @@ export interface TencentPostgresOptions {
    * a call waits its turn instead of being refused by Tencent. Absent: no client-side limit.
    */
   readonly rateLimits?: TencentRateLimits;
+  /** Keep DescribeZones / DescribeClasses answers this long (see `catalog-cache.ts`). Absent or 0: never. */
+  readonly catalogCacheMs?: number;
 }
 
 const DEFAULT_ENDPOINT = 'postgres.tencentcloudapi.com';
@@ -91,7 +94,7 @@ export const createTencentPostgres = (options: TencentPostgresOptions): TencentP
     }
   };
 
-  return {
+  const port: TencentPostgres = {
     createReadOnlyDBInstance: (region, request) =>
       call('CreateReadOnlyDBInstance', () => clientFor(region, 'fresh').CreateReadOnlyDBInstance(request)),
     describeOrders: (region, request) =>
@@ -106,4 +109,5 @@ export const createTencentPostgres = (options: TencentPostgresOptions): TencentP
     describeReadOnlyGroups: (region, request) =>
       call('DescribeReadOnlyGroups', () => clientFor(region).DescribeReadOnlyGroups(request)),
   };
+  return options.catalogCacheMs ? withCatalogCache(port, { ttlMs: options.catalogCacheMs }) : port;
 };

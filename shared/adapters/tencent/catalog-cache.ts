@@ -1,0 +1,40 @@
+import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+
+/**
+ * Keeps Tencent's catalog answers (`DescribeZones`, `DescribeClasses`) for `ttlMs`: they describe
+ * what is on sale, which changes over hours, yet `validate` asks for them for every request. One
+ * answer per region and request, shared by concurrent callers (the first call's promise is kept, so
+ * a burst asks once); a failed call is forgotten at once. Everything else passes through. A zone or
+ * spec that stops selling within the window is still caught: the create itself then fails FAILED with
+ * Tencent's code.
+ */
+export const withCatalogCache = (
+  tencent: TencentPostgres,
+  options: { readonly ttlMs: number; readonly now?: () => number },
+): TencentPostgres => {
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, { readonly until: number; readonly answer: Promise<unknown> }>();
+
+  const cached = <Answer>(key: string, ask: () => Promise<Answer>): Promise<Answer> => {
+    const entry = entries.get(key);
+    if (entry && entry.until > now()) return entry.answer as Promise<Answer>;
+    const answer = ask();
+    entries.set(key, { until: now() + options.ttlMs, answer });
+    answer.catch(() => {
+      if (entries.get(key)?.answer === answer) entries.delete(key);
+    });
+    return answer;
+  };
+
+  return {
+    ...tencent,
+    describeZones: (region, request) =>
+      cached(`DescribeZones ${region} ${JSON.stringify(request)}`, () =>
+        tencent.describeZones(region, request),
+      ),
+    describeClasses: (region, request) =>
+      cached(`DescribeClasses ${region} ${JSON.stringify(request)}`, () =>
+        tencent.describeClasses(region, request),
+      ),
+  };
+};
