@@ -1,0 +1,79 @@
+import type { RunTask } from '#local/bench/bench-tasks.ts';
+import type { Measurement } from '#local/bench/measurement.ts';
+import { burstMeasurements } from '#local/bench/metrics/burst.ts';
+import { coldStartMeasurements } from '#local/bench/metrics/cold-start.ts';
+import { pipelineMeasurement } from '#local/bench/metrics/pipeline-overhead.ts';
+import { pollCallsMeasurement } from '#local/bench/metrics/poll-calls.ts';
+import { storeReadsMeasurement } from '#local/bench/metrics/store-reads.ts';
+import { timeToNotifyMeasurements } from '#local/bench/metrics/time-to-notify.ts';
+import type { FunctionName } from '../../scripts/bundle.ts';
+
+/** How big each measurement is: the issue's sizes for `npm run bench`, tiny ones for the smoke test. */
+export interface BenchScale {
+  readonly pollCalls: readonly number[];
+  readonly storeReads: { readonly inFlight: number; readonly finished: number };
+  readonly burst: { readonly requests: number; readonly createLimit: number };
+  readonly pipeline: { readonly requests: number };
+  readonly notify: { readonly requests: number; readonly pollIntervalMs: number };
+  readonly coldStart: { readonly runs: number; readonly functions?: readonly FunctionName[] };
+}
+
+export const FULL_SCALE: BenchScale = {
+  pollCalls: [10, 100, 1000],
+  storeReads: { inFlight: 1000, finished: 20_000 },
+  burst: { requests: 1000, createLimit: 100 },
+  pipeline: { requests: 500 },
+  notify: { requests: 100, pollIntervalMs: 1000 },
+  coldStart: { runs: 11 },
+};
+
+export const SMOKE_SCALE: BenchScale = {
+  pollCalls: [10, 150],
+  storeReads: { inFlight: 20, finished: 200 },
+  burst: { requests: 20, createLimit: 10 },
+  pipeline: { requests: 10 },
+  notify: { requests: 3, pollIntervalMs: 300 },
+  coldStart: { runs: 1, functions: ['notify'] },
+};
+
+export interface BenchMetric {
+  readonly name: string;
+  run(scale: BenchScale, runTask: RunTask): Promise<Measurement[]>;
+}
+
+export const BENCH_METRICS: readonly BenchMetric[] = [
+  {
+    name: 'poll-calls',
+    run: async (scale, runTask) => {
+      const measurements: Measurement[] = [];
+      for (const inFlight of scale.pollCalls) {
+        measurements.push(pollCallsMeasurement(await runTask('poll-calls', { inFlight })));
+      }
+      return measurements;
+    },
+  },
+  {
+    name: 'store-reads',
+    run: async (scale, runTask) => [storeReadsMeasurement(await runTask('store-reads', scale.storeReads))],
+  },
+  {
+    name: 'burst',
+    run: async (scale, runTask) => {
+      const measured = await runTask('burst', { ...scale.burst, limiter: true });
+      const baseline = await runTask('burst', { ...scale.burst, limiter: false });
+      return burstMeasurements(measured, baseline);
+    },
+  },
+  {
+    name: 'pipeline',
+    run: async (scale, runTask) => [pipelineMeasurement(await runTask('pipeline', scale.pipeline))],
+  },
+  {
+    name: 'time-to-notify',
+    run: async (scale, runTask) => timeToNotifyMeasurements(await runTask('time-to-notify', scale.notify)),
+  },
+  {
+    name: 'cold-start',
+    run: async (scale, runTask) => coldStartMeasurements(await runTask('cold-start', scale.coldStart)),
+  },
+];

@@ -1,0 +1,97 @@
+/**
+ * One line of `npm run bench`: a measured value beside its baseline (measured in the same run) and
+ * the target it must meet. `ratio` is value ÷ baseline (null without a baseline).
+ */
+export interface Measurement {
+  readonly metric: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline: number | null;
+  readonly ratio: number | null;
+  /** Human-readable, e.g. `≤ 12` or `≤ 0.6 × baseline`; `—` for a value reported without a target. */
+  readonly target: string;
+  readonly pass: boolean;
+}
+
+/** What a measured value must satisfy. */
+export type Target =
+  | { readonly kind: 'atMost'; readonly limit: number }
+  | { readonly kind: 'atLeast'; readonly limit: number }
+  | { readonly kind: 'ratioAtMost'; readonly limit: number }
+  | { readonly kind: 'ratioAtLeast'; readonly limit: number }
+  | { readonly kind: 'none' };
+
+export const atMost = (limit: number): Target => ({ kind: 'atMost', limit });
+export const atLeast = (limit: number): Target => ({ kind: 'atLeast', limit });
+export const ratioAtMost = (limit: number): Target => ({ kind: 'ratioAtMost', limit });
+export const ratioAtLeast = (limit: number): Target => ({ kind: 'ratioAtLeast', limit });
+export const reportOnly: Target = { kind: 'none' };
+
+const rounded = (value: number, digits = 3): number => Number(value.toFixed(digits));
+
+export const describeTarget = (target: Target): string => {
+  switch (target.kind) {
+    case 'atMost':
+      return `≤ ${rounded(target.limit)}`;
+    case 'atLeast':
+      return `≥ ${rounded(target.limit)}`;
+    case 'ratioAtMost':
+      return `≤ ${rounded(target.limit)} × baseline`;
+    case 'ratioAtLeast':
+      return `≥ ${rounded(target.limit)} × baseline`;
+    case 'none':
+      return '—';
+  }
+};
+
+const meets = (target: Target, value: number, ratio: number | null): boolean => {
+  switch (target.kind) {
+    case 'atMost':
+      return value <= target.limit;
+    case 'atLeast':
+      return value >= target.limit;
+    case 'ratioAtMost':
+      return ratio !== null && ratio <= target.limit;
+    case 'ratioAtLeast':
+      return ratio !== null && ratio >= target.limit;
+    case 'none':
+      return true;
+  }
+};
+
+/** Builds a measurement: the ratio from the baseline, `pass` from the target. */
+export const measurement = (fields: {
+  readonly metric: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline?: number | null;
+  readonly target: Target;
+}): Measurement => {
+  const baseline = fields.baseline ?? null;
+  const ratio = baseline === null || baseline === 0 ? null : rounded(fields.value / baseline, 4);
+  return {
+    metric: fields.metric,
+    value: rounded(fields.value),
+    unit: fields.unit,
+    baseline: baseline === null ? null : rounded(baseline),
+    ratio,
+    target: describeTarget(fields.target),
+    pass: meets(fields.target, fields.value, ratio),
+  };
+};
+
+/** The median of a non-empty list. */
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+};
+
+/** The p-th percentile (nearest rank) of a non-empty list. */
+export const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? Number.NaN;
+};

@@ -1,0 +1,186 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { type Measurement, measurement, median, ratioAtMost, reportOnly } from '#local/bench/measurement.ts';
+import { BUILD_DIR, bundleAll, FUNCTIONS, type FunctionName, ROOT } from '../../../scripts/bundle.ts';
+
+const PROBE = fileURLToPath(new URL('../cold-start-probe.mjs', import.meta.url));
+const FULL_SDK = createRequire(import.meta.url).resolve('tencentcloud-sdk-nodejs');
+const API_KEY = 'bench-probe-key-0123456789abcdef';
+
+/**
+ * What a probe's function needs to build its dependencies without any server: AWS endpoints on a
+ * closed port (the first store call is refused at once, AWS_MAX_ATTEMPTS=1), secrets from the
+ * environment (no SSM), the shipped policy, logs off.
+ */
+const PROBE_ENVIRONMENT = {
+  AWS_REGION: 'ap-southeast-1',
+  AWS_ACCESS_KEY_ID: 'probe',
+  AWS_SECRET_ACCESS_KEY: 'probe',
+  AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+  AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9',
+  AWS_MAX_ATTEMPTS: '1',
+  AWS_LAMBDA_FUNCTION_NAME: 'probe',
+  TABLE_NAME: 'replica-flow',
+  REQUESTS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/replica-flow-requests',
+  CREATE_QUEUE_URL: 'http://127.0.0.1:9/000000000000/replica-flow-create',
+  NOTIFY_QUEUE_URL: 'http://127.0.0.1:9/000000000000/replica-flow-notify',
+  TENCENTCLOUD_SECRET_ID: 'AKIDprobe',
+  TENCENTCLOUD_SECRET_KEY: 'probe',
+  WEBHOOK_SIGNING_SECRET: 'whsec_cHJvYmVwcm9iZXByb2JlcHJvYmVwcm9iZQ==',
+  REPLICA_FLOW_API_KEYS: `probe:${API_KEY}`,
+  PROBE_API_KEY: API_KEY,
+  POLICY_FILE: path.join(ROOT, 'policy', 'default.yaml'),
+  LOG_LEVEL: 'SILENT',
+};
+
+interface ProbeTimes {
+  readonly importMs: number;
+  readonly readyMs: number | null;
+}
+
+/** One cold start in a fresh `node` (no loader, nothing preloaded). */
+const probe = (module: string, functionName?: FunctionName): Promise<ProbeTimes> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [PROBE, module, ...(functionName ? [functionName] : [])], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...PROBE_ENVIRONMENT },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`cold-start probe of ${module} exited with ${code}`));
+      else resolve(JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as ProbeTimes);
+    });
+  });
+
+/** The same entry point bundled with esbuild's defaults (plus the `require` shim without which it cannot run). */
+const bundleNaively = async (name: FunctionName, outdir: string): Promise<string> => {
+  const outfile = path.join(outdir, name, 'index.mjs');
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: [path.join(ROOT, 'functions', `${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);",
+    },
+    logLevel: 'error',
+  });
+  return outfile;
+};
+
+export interface ColdStartSample {
+  readonly name: FunctionName;
+  readonly bytes: number;
+  readonly naiveBytes: number;
+  readonly importMs: readonly number[];
+  readonly readyMs: readonly number[];
+  readonly naiveImportMs: readonly number[];
+  readonly naiveReadyMs: readonly number[];
+}
+
+export interface ColdStartResult {
+  readonly runs: number;
+  readonly functions: readonly ColdStartSample[];
+  readonly fullSdkImportMs: readonly number[];
+}
+
+/**
+ * Bundles the functions as shipped (scripts/bundle.ts) and naively, then imports each `runs` times in
+ * fresh processes, interleaved (shipped, naive, …, full SDK) so a noisy moment hits all alike.
+ */
+export const runColdStart = async (args: {
+  readonly runs: number;
+  readonly functions?: readonly FunctionName[];
+}): Promise<ColdStartResult> => {
+  const names = args.functions ?? FUNCTIONS;
+  const naiveDir = await mkdtemp(path.join(tmpdir(), 'replica-flow-naive-'));
+  try {
+    await bundleAll(names);
+    const naive = new Map<FunctionName, string>();
+    for (const name of names) naive.set(name, await bundleNaively(name, naiveDir));
+    const samples = new Map<
+      FunctionName,
+      { import: number[]; ready: number[]; nImport: number[]; nReady: number[] }
+    >(names.map((name) => [name, { import: [], ready: [], nImport: [], nReady: [] }]));
+    const fullSdkImportMs: number[] = [];
+    for (let run = 0; run < args.runs; run++) {
+      for (const name of names) {
+        const sample = samples.get(name);
+        const shipped = await probe(path.join(BUILD_DIR, name, 'index.mjs'), name);
+        const plain = await probe(naive.get(name) ?? '', name);
+        sample?.import.push(shipped.importMs);
+        sample?.ready.push(shipped.readyMs ?? Number.NaN);
+        sample?.nImport.push(plain.importMs);
+        sample?.nReady.push(plain.readyMs ?? Number.NaN);
+      }
+      fullSdkImportMs.push((await probe(FULL_SDK)).importMs);
+    }
+    const functions: ColdStartSample[] = [];
+    for (const name of names) {
+      const sample = samples.get(name);
+      functions.push({
+        name,
+        bytes: (await stat(path.join(BUILD_DIR, name, 'index.mjs'))).size,
+        naiveBytes: (await stat(naive.get(name) ?? '')).size,
+        importMs: sample?.import ?? [],
+        readyMs: sample?.ready ?? [],
+        naiveImportMs: sample?.nImport ?? [],
+        naiveReadyMs: sample?.nReady ?? [],
+      });
+    }
+    return { runs: args.runs, functions, fullSdkImportMs };
+  } finally {
+    await rm(naiveDir, { recursive: true, force: true });
+  }
+};
+
+const KIB = 1024;
+
+export const coldStartMeasurements = (result: ColdStartResult): Measurement[] => {
+  const fullSdk = median(result.fullSdkImportMs);
+  return result.functions.flatMap((sample) => {
+    const importMs = median(sample.importMs);
+    return [
+      measurement({
+        metric: `cold-start.${sample.name}.import-ms-vs-naive-bundle`,
+        value: importMs,
+        unit: 'ms (median)',
+        baseline: median(sample.naiveImportMs),
+        target: ratioAtMost(0.6),
+      }),
+      measurement({
+        metric: `cold-start.${sample.name}.import-ms-vs-full-sdk`,
+        value: importMs,
+        unit: 'ms (median)',
+        baseline: fullSdk,
+        target: ratioAtMost(0.2),
+      }),
+      measurement({
+        metric: `cold-start.${sample.name}.ready-ms`,
+        value: median(sample.readyMs),
+        unit: 'ms (median)',
+        baseline: median(sample.naiveReadyMs),
+        target: reportOnly,
+      }),
+      measurement({
+        metric: `cold-start.${sample.name}.bundle-kib`,
+        value: sample.bytes / KIB,
+        unit: 'KiB',
+        baseline: sample.naiveBytes / KIB,
+        target: reportOnly,
+      }),
+    ];
+  });
+};
