@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
 import { writeStackFile } from '#local/cli/stack-file.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
+import { ConcurrentUpdateError } from '#shared/errors.ts';
 import type { DeadLetterQueues } from '#shared/ports/dead-letter-queues.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
 
@@ -59,13 +60,20 @@ describe('replica-flow dlq list / dlq redrive / redrive', () => {
       const record = await store.get(answer.requestId);
       if (record?.notification?.status === 'ENQUEUED' || record?.notification?.status === 'UNDELIVERED') {
         // Simulate the end of the 24 h window: the notification as notify leaves it, and its message in the DLQ.
-        const undelivered = await store.update({
-          requestId: record.requestId,
-          expectedVersion: record.version,
-          state: record.state,
-          set: { notification: { ...record.notification, status: 'UNDELIVERED' } },
-          at: new Date().toISOString(),
-        });
+        const undelivered = await store
+          .update({
+            requestId: record.requestId,
+            expectedVersion: record.version,
+            state: record.state,
+            set: { notification: { ...record.notification, status: 'UNDELIVERED' } },
+            at: new Date().toISOString(),
+          })
+          .catch((error: unknown) => {
+            // notify recorded a failed attempt at the same moment: read again and retry.
+            if (error instanceof ConcurrentUpdateError) return undefined;
+            throw error;
+          });
+        if (!undelivered) continue;
         await deadLetters.send(
           'notify',
           JSON.stringify({
