@@ -1,3 +1,5 @@
+import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
+import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
 import { type AdapterBuilder, tencentFrom, webhooksFrom } from '#shared/config/adapter-builders.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { settingsFrom } from '#shared/config/dependencies.ts';
@@ -25,8 +27,8 @@ import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
  * `ingest` and `notify`, the webhook sender everywhere but `notify`) fails every call with a
  * `ConfigError` naming them, instead of failing the cold start of a function that never calls it.
  *
- * The adapters are imported while they are built, not when the handler module loads: loading a
- * bundle evaluates only the handler's own code, and the AWS and Tencent SDKs load once, here.
+ * The store and the queues (every function's) load with the handler, in Lambda's init phase; the
+ * Tencent client and the webhook sender only in the functions that name them, when they are built.
  */
 export const dependenciesFromEnvironment = (
   env?: RuntimeEnvironment,
@@ -60,11 +62,7 @@ const buildDependencies = async (
   const config = env ?? readRuntimeEnvironment({ ...process.env, ...loaded.values });
   const given = loaded.secrets;
   checkExactlyOnceEnvironment(config);
-  const [{ DynamoRequestStore }, { SqsMessageQueue }, deadLetters] = await Promise.all([
-    import('#shared/adapters/store/dynamo-request-store.ts'),
-    import('#shared/adapters/queue/sqs-message-queue.ts'),
-    deadLetterQueuesFrom(config),
-  ]);
+  const deadLetters = deadLetterQueuesFrom(config);
   return {
     store: new DynamoRequestStore({
       tableName: config.TABLE_NAME,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SqsDeadLetterQueues } from '#shared/adapters/queue/sqs-dead-letter-queues.ts';
 import {
   assertExactlyOnceTimings,
   DEFAULT_TENCENT_LISTING_DELAY_SECONDS,
@@ -40,18 +41,14 @@ interface QueueUrls {
   readonly NOTIFY_QUEUE_URL?: string | undefined;
 }
 
-/**
- * The dead-letter queues when every work queue's and dead-letter queue's URL is given, else undefined.
- * The SQS adapter is imported here, when built (at the first invocation), not when a handler loads.
- */
-export const deadLetterQueuesFrom = async (
+/** The dead-letter queues when every work queue's and dead-letter queue's URL is given, else undefined. */
+export const deadLetterQueuesFrom = (
   env: ReliabilityEnvironment & QueueUrls,
-): Promise<DeadLetterQueues | undefined> => {
+): DeadLetterQueues | undefined => {
   const { REQUESTS_QUEUE_URL, CREATE_QUEUE_URL, NOTIFY_QUEUE_URL } = env;
   const { REQUESTS_DLQ_URL, CREATE_DLQ_URL, NOTIFY_DLQ_URL } = env;
   if (!REQUESTS_QUEUE_URL || !CREATE_QUEUE_URL || !NOTIFY_QUEUE_URL) return undefined;
   if (!REQUESTS_DLQ_URL || !CREATE_DLQ_URL || !NOTIFY_DLQ_URL) return undefined;
-  const { SqsDeadLetterQueues } = await import('#shared/adapters/queue/sqs-dead-letter-queues.ts');
   return new SqsDeadLetterQueues({
     queues: {
       requests: { url: REQUESTS_QUEUE_URL, deadLetterUrl: REQUESTS_DLQ_URL },

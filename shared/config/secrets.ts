@@ -1,4 +1,4 @@
-import type { GetParametersCommand, GetParametersCommandOutput } from '@aws-sdk/client-ssm';
+import { GetParametersCommand, type GetParametersCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
 import type { Secrets } from '#shared/config/dependencies.ts';
 import { ConfigError } from '#shared/errors.ts';
 import type { ApiKey } from '#shared/http/api-keys.ts';
@@ -118,16 +118,13 @@ interface StoredParameter {
 
 const readParameters = async (
   names: readonly string[],
-  given?: ParameterClient,
+  client: ParameterClient = new SSMClient({}),
 ): Promise<ReadonlyMap<string, StoredParameter>> => {
-  // Loaded only when a parameter is named: a function configured from its environment never loads it.
-  const ssm = await import('#shared/config/ssm-parameters-client.ts');
-  const client = given ?? new ssm.SSMClient({});
   const stored = new Map<string, StoredParameter>();
   for (const batch of chunk(names, MAX_NAMES_PER_CALL)) {
     let output: GetParametersCommandOutput;
     try {
-      output = await client.send(new ssm.GetParametersCommand({ Names: [...batch], WithDecryption: true }));
+      output = await client.send(new GetParametersCommand({ Names: [...batch], WithDecryption: true }));
     } catch (error) {
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       throw new ConfigError(`Could not read the secret parameters ${batch.join(', ')} from SSM (${reason})`, {
