@@ -320,7 +320,7 @@ describe('least privilege', () => {
       ...logs('validate'),
       `dynamodb:Query ${INFLIGHT_INDEX}`,
       ...item('GetItem', 'PutItem', 'UpdateItem'),
-      ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue'),
+      ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue', 'RequestsDeadLetterQueue'),
       ...consume('RequestsQueue'),
       ...tencent,
       decrypt,
@@ -328,7 +328,7 @@ describe('least privilege', () => {
     create: [
       ...logs('create'),
       ...item('GetItem', 'UpdateItem'),
-      ...send('NotifyQueue'),
+      ...send('NotifyQueue', 'CreateDeadLetterQueue'),
       ...consume('CreateQueue'),
       ...tencent,
       decrypt,
@@ -338,12 +338,18 @@ describe('least privilege', () => {
       `dynamodb:Query ${INFLIGHT_INDEX}`,
       ...item('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
       ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue'),
+      ...['RequestsDeadLetterQueue', 'CreateDeadLetterQueue', 'NotifyDeadLetterQueue'].flatMap((queue) =>
+        ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'].map(
+          (action) => `${action} ${queue}.Arn`,
+        ),
+      ),
       ...tencent,
       decrypt,
     ],
     notify: [
       ...logs('notify'),
       ...item('GetItem', 'UpdateItem'),
+      ...send('NotifyDeadLetterQueue'),
       ...consume('NotifyQueue'),
       ...secrets('webhook/signing-secret', 'slack/bot-token', 'slack/webhook-url', 'jira/api-token'),
       decrypt,
