@@ -5,7 +5,7 @@ import { coldStartMeasurements } from '#local/bench/metrics/cold-start.ts';
 import { pipelineMeasurement } from '#local/bench/metrics/pipeline-overhead.ts';
 import { pollCallsMeasurement } from '#local/bench/metrics/poll-calls.ts';
 import { storeReadsMeasurement } from '#local/bench/metrics/store-reads.ts';
-import { timeToNotifyMeasurements } from '#local/bench/metrics/time-to-notify.ts';
+import { type TimeToNotifyOptions, timeToNotifyMeasurements } from '#local/bench/metrics/time-to-notify.ts';
 import type { FunctionName } from '../../scripts/bundle.ts';
 
 /** How big each measurement is: the issue's sizes for `npm run bench`, tiny ones for the smoke test. */
@@ -14,7 +14,7 @@ export interface BenchScale {
   readonly storeReads: { readonly inFlight: number; readonly finished: number };
   readonly burst: { readonly requests: number; readonly createLimit: number };
   readonly pipeline: { readonly requests: number };
-  readonly notify: { readonly requests: number; readonly pollIntervalMs: number };
+  readonly notify: TimeToNotifyOptions;
   readonly coldStart: { readonly runs: number; readonly functions?: readonly FunctionName[] };
 }
 
@@ -23,16 +23,16 @@ export const FULL_SCALE: BenchScale = {
   storeReads: { inFlight: 1000, finished: 20_000 },
   burst: { requests: 1000, createLimit: 100 },
   pipeline: { requests: 500 },
-  notify: { requests: 100, pollIntervalMs: 1000 },
+  notify: { requests: 100, pollIntervalMs: 1000, provisioningMs: [2000, 12_000] },
   coldStart: { runs: 11 },
 };
 
 export const SMOKE_SCALE: BenchScale = {
   pollCalls: [10, 150],
   storeReads: { inFlight: 20, finished: 200 },
-  burst: { requests: 20, createLimit: 10 },
+  burst: { requests: 20, createLimit: 20 },
   pipeline: { requests: 10 },
-  notify: { requests: 3, pollIntervalMs: 300 },
+  notify: { requests: 3, pollIntervalMs: 300, provisioningMs: [200, 400] },
   coldStart: { runs: 1, functions: ['notify'] },
 };
 

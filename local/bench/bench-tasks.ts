@@ -3,7 +3,7 @@ import { runColdStart } from '#local/bench/metrics/cold-start.ts';
 import { runPipelineOverhead } from '#local/bench/metrics/pipeline-overhead.ts';
 import { runPollCalls } from '#local/bench/metrics/poll-calls.ts';
 import { runStoreReads } from '#local/bench/metrics/store-reads.ts';
-import { runTimeToNotify } from '#local/bench/metrics/time-to-notify.ts';
+import { runTimeToNotify, type TimeToNotifyOptions } from '#local/bench/metrics/time-to-notify.ts';
 
 /**
  * The bench's units of work, each run in a process of its own by `npm run bench` (a fresh heap, so
@@ -15,7 +15,7 @@ export const BENCH_TASKS = {
   'store-reads': (args: { inFlight: number; finished: number }) => runStoreReads(args),
   burst: (args: BurstOptions) => runBurst(args),
   pipeline: (args: { requests: number }) => runPipelineOverhead(args),
-  'time-to-notify': (args: { requests: number; pollIntervalMs: number }) => runTimeToNotify(args),
+  'time-to-notify': (args: TimeToNotifyOptions) => runTimeToNotify(args),
   'cold-start': (args: Parameters<typeof runColdStart>[0]) => runColdStart(args),
 } as const;
 

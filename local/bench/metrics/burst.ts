@@ -35,7 +35,7 @@ export const runBurst = async (options: BurstOptions): Promise<BurstResult> => {
     tencentRateLimits: options.limiter
       ? { createPerSecond, describePerSecond: DEFAULT_TENCENT_RATE_LIMITS.describePerSecond }
       : false,
-    pollIntervalMs: 2000,
+    pollIntervalMs: Number(process.env.BENCH_POLL_MS ?? 2000),
   });
   try {
     const emulator = emulatorOf(bench.stack);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Measurement, measurement, median, ratioAtMost, reportOnly } from '#local/bench/measurement.ts';
-import { BUILD_DIR, bundleAll, FUNCTIONS, type FunctionName, ROOT } from '../../../scripts/bundle.ts';
+import { bundleAll, FUNCTIONS, type FunctionName, ROOT } from '../../../scripts/bundle.ts';
 
 const PROBE = fileURLToPath(new URL('../cold-start-probe.mjs', import.meta.url));
 const FULL_SDK = createRequire(import.meta.url).resolve('tencentcloud-sdk-nodejs');
@@ -105,9 +105,12 @@ export const runColdStart = async (args: {
   readonly functions?: readonly FunctionName[];
 }): Promise<ColdStartResult> => {
   const names = args.functions ?? FUNCTIONS;
-  const naiveDir = await mkdtemp(path.join(tmpdir(), 'replica-flow-naive-'));
+  // Bundled away from .build/, which packaging (and its tests) read meanwhile.
+  const workDir = await mkdtemp(path.join(tmpdir(), 'replica-flow-cold-start-'));
+  const shippedDir = path.join(workDir, 'shipped');
+  const naiveDir = path.join(workDir, 'naive');
   try {
-    await bundleAll(names);
+    await bundleAll(names, shippedDir);
     const naive = new Map<FunctionName, string>();
     for (const name of names) naive.set(name, await bundleNaively(name, naiveDir));
     const samples = new Map<
@@ -118,7 +121,7 @@ export const runColdStart = async (args: {
     for (let run = 0; run < args.runs; run++) {
       for (const name of names) {
         const sample = samples.get(name);
-        const shipped = await probe(path.join(BUILD_DIR, name, 'index.mjs'), name);
+        const shipped = await probe(path.join(shippedDir, name, 'index.mjs'), name);
         const plain = await probe(naive.get(name) ?? '', name);
         sample?.import.push(shipped.importMs);
         sample?.ready.push(shipped.readyMs ?? Number.NaN);
@@ -132,7 +135,7 @@ export const runColdStart = async (args: {
       const sample = samples.get(name);
       functions.push({
         name,
-        bytes: (await stat(path.join(BUILD_DIR, name, 'index.mjs'))).size,
+        bytes: (await stat(path.join(shippedDir, name, 'index.mjs'))).size,
         naiveBytes: (await stat(naive.get(name) ?? '')).size,
         importMs: sample?.import ?? [],
         readyMs: sample?.ready ?? [],
@@ -142,7 +145,7 @@ export const runColdStart = async (args: {
     }
     return { runs: args.runs, functions, fullSdkImportMs };
   } finally {
-    await rm(naiveDir, { recursive: true, force: true });
+    await rm(workDir, { recursive: true, force: true });
   }
 };
 
