@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { policyFrom } from '#shared/config/adapter-builders.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { errorResponse } from '#shared/http/http-response.ts';
@@ -20,4 +21,4 @@ export const buildIngestHandler = (deps: Dependencies) =>
     })
     .handler(httpRouterHandler(ingressRoutes(deps)));
 
-export const handler = lambdaHandler(buildIngestHandler, lambdaDependencies({}));
+export const handler = lambdaHandler(buildIngestHandler, lambdaDependencies({ policy: policyFrom }));

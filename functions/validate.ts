@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { tencentFrom } from '#shared/config/adapter-builders.ts';
+import { policyFrom, tencentFrom } from '#shared/config/adapter-builders.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { intakeCloudWatchAlarm } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm-intake.ts';
@@ -51,4 +51,7 @@ export const buildValidateHandler = (deps: Dependencies) =>
       }),
     );
 
-export const handler = lambdaHandler(buildValidateHandler, lambdaDependencies({ tencent: tencentFrom }));
+export const handler = lambdaHandler(
+  buildValidateHandler,
+  lambdaDependencies({ tencent: tencentFrom, policy: policyFrom }),
+);

@@ -1,5 +1,6 @@
 import type { Secrets } from '#shared/config/dependencies.ts';
 import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
+import type { Policy } from '#shared/domain/policy.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 
@@ -32,4 +33,10 @@ export const webhooksFrom: AdapterBuilder<WebhookSender> = async (env, secrets) 
     timeoutMs: env.WEBHOOK_TIMEOUT_MS,
     allowPrivateAddresses: env.LOCAL_MODE,
   });
+};
+
+/** The policy file (POLICY_FILE); only ingest and validate read it, and only they load the YAML parser. */
+export const policyFrom = async (env: RuntimeEnvironment): Promise<Policy> => {
+  const { loadPolicy } = await import('#shared/domain/policy-loader.ts');
+  return loadPolicy(env.POLICY_FILE);
 };

@@ -1,6 +1,11 @@
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
-import { type AdapterBuilder, tencentFrom, webhooksFrom } from '#shared/config/adapter-builders.ts';
+import {
+  type AdapterBuilder,
+  policyFrom,
+  tencentFrom,
+  webhooksFrom,
+} from '#shared/config/adapter-builders.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { settingsFrom } from '#shared/config/dependencies.ts';
 import { checkExactlyOnceEnvironment, deadLetterQueuesFrom } from '#shared/config/reliability-environment.ts';
@@ -9,7 +14,7 @@ import { readRuntimeEnvironment, requireSetting } from '#shared/config/runtime-c
 import type { FunctionSecrets } from '#shared/config/secrets.ts';
 import { loadSecrets } from '#shared/config/secrets.ts';
 import { sourceDependenciesFrom } from '#shared/config/source-dependencies.ts';
-import { loadPolicy } from '#shared/domain/policy.ts';
+import type { Policy } from '#shared/domain/policy.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { alertSettingsFrom } from '#shared/ingress/alerts/alert-settings.ts';
 import { systemClock } from '#shared/ports/clock.ts';
@@ -28,7 +33,8 @@ import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
  * `ConfigError` naming them, instead of failing the cold start of a function that never calls it.
  *
  * The store and the queues (every function's) load with the handler, in Lambda's init phase; the
- * Tencent client and the webhook sender only in the functions that name them, when they are built.
+ * Tencent client, the webhook sender and the policy (with its YAML parser) only in the functions that
+ * name them, when they are built.
  */
 export const dependenciesFromEnvironment = (
   env?: RuntimeEnvironment,
@@ -39,9 +45,10 @@ export const dependenciesFromEnvironment = (
 export interface OptionalAdapters {
   readonly tencent?: AdapterBuilder<TencentPostgres>;
   readonly webhooks?: AdapterBuilder<WebhookSender>;
+  readonly policy?: (env: RuntimeEnvironment) => Promise<Policy>;
 }
 
-const EVERY_ADAPTER: OptionalAdapters = { tencent: tencentFrom, webhooks: webhooksFrom };
+const EVERY_ADAPTER: OptionalAdapters = { tencent: tencentFrom, webhooks: webhooksFrom, policy: policyFrom };
 
 /**
  * A deployed function's dependencies with only the optional adapters it names, e.g.
@@ -89,7 +96,7 @@ const buildDependencies = async (
         ? await adapters.webhooks(config, given)
         : notGiven<WebhookSender>('The webhook sender', 'WEBHOOK_SIGNING_SECRET not given'),
     clock: systemClock,
-    policy: await loadPolicy(config.POLICY_FILE),
+    policy: adapters.policy ? await adapters.policy(config) : policyNotLoaded(),
     apiKeys: loaded.apiKeys,
     settings: settingsFrom(config),
     alerts: alertSettingsFrom(config),
@@ -106,4 +113,13 @@ const notGiven = <Port extends object>(port: string, reason: string): Port =>
       method === 'then' || typeof method === 'symbol'
         ? undefined
         : () => Promise.reject(new ConfigError(`${port} is not configured in this function: ${reason}`)),
+  });
+
+/** The policy of a function that names no policy builder: reading any of it fails with a `ConfigError`. */
+const policyNotLoaded = (): Policy =>
+  new Proxy({} as Policy, {
+    get: (_target, field) => {
+      if (field === 'then' || field === 'toJSON' || typeof field === 'symbol') return undefined;
+      throw new ConfigError(`The policy is not loaded in this function (read of policy.${field})`);
+    },
   });
