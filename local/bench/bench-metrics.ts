@@ -58,11 +58,12 @@ export const BENCH_METRICS: readonly BenchMetric[] = [
   },
   {
     name: 'burst',
-    run: async (scale, runTask) => {
-      const measured = await runTask('burst', { ...scale.burst, limiter: true });
-      const baseline = await runTask('burst', { ...scale.burst, limiter: false });
-      return burstMeasurements(measured, baseline);
-    },
+    run: async (scale, runTask) =>
+      burstMeasurements({
+        limiter: await runTask('burst', { ...scale.burst, mode: 'limiter' }),
+        noLimiter: await runTask('burst', { ...scale.burst, mode: 'no-limiter' }),
+        noLimits: await runTask('burst', { ...scale.burst, mode: 'no-limits' }),
+      }),
   },
   {
     name: 'pipeline',
