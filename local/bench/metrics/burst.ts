@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { emulatorOf, NO_PROVISIONING_DELAY, startBenchStack } from '#local/bench/bench-stack.ts';
-import { atMost, type Measurement, measurement, ratioAtMost, reportOnly } from '#local/bench/measurement.ts';
+import { atMost, type Measurement, measurement, ratioAtMost } from '#local/bench/measurement.ts';
 import { submitAndWait } from '#local/bench/submit-requests.ts';
 import { DEFAULT_TENCENT_RATE_LIMITS } from '#shared/adapters/tencent/rate-limiter.ts';
 
@@ -117,11 +117,12 @@ export const burstMeasurements = ({ limiter, noLimiter, noLimits }: BurstRuns): 
       target: ratioAtMost(1.25),
     }),
     measurement({
+      // The issue's target, held as written: not met on this machine yet (docs/performance.md).
       metric: `burst.seconds-vs-ideal.n${n}`,
       value: limiter.seconds,
       unit: 's',
       baseline: ideal,
-      target: reportOnly,
+      target: ratioAtMost(1.25),
     }),
     measurement({
       metric: `burst.throttled-share-of-creates.n${n}`,
@@ -146,11 +147,12 @@ export const burstMeasurements = ({ limiter, noLimiter, noLimits }: BurstRuns): 
       target: atMost(n),
     }),
     measurement({
+      // The issue's target, held as written (300 MB): not met on this machine yet (docs/performance.md).
       metric: `memory.peak-rss-during-burst.n${n}`,
       value: limiter.peakRssBytes / MIB,
       unit: 'MiB',
       baseline: noLimiter.peakRssBytes / MIB,
-      target: reportOnly,
+      target: atMost(300_000_000 / MIB),
     }),
     measurement({
       metric: `memory.live-heap-after-burst.n${n}`,

@@ -152,10 +152,11 @@ export const runColdStart = async (args: {
 const KIB = 1024;
 
 /**
- * Import time is reported, not held to the issue's targets (≤ 0.6 × the naive bundle, ≤ 0.2 × the
- * full SDK): past what lean bundles give, import time only falls by moving SDK loading into the
- * first invocation, which makes the cold start a caller waits for slower (docs/performance.md).
- * That cold start — import, dependencies built, first store call — is what is held: ready.
+ * Import time is held to the issue's targets as written (≤ 0.6 × the naive bundle, ≤ 0.2 × the full
+ * SDK), which these bundles do not all meet yet; the cold start a caller waits for — import,
+ * dependencies built, first store call — is held too ("ready", ≤ 0.9 × the naive bundle's), because
+ * import time alone can be cut by moving SDK loading into the first invocation, which makes the real
+ * cold start slower (docs/performance.md).
  */
 export const coldStartMeasurements = (result: ColdStartResult): Measurement[] => {
   const fullSdk = median(result.fullSdkImportMs);
@@ -174,14 +175,14 @@ export const coldStartMeasurements = (result: ColdStartResult): Measurement[] =>
         value: importMs,
         unit: 'ms (median)',
         baseline: median(sample.naiveImportMs),
-        target: reportOnly,
+        target: ratioAtMost(0.6),
       }),
       measurement({
         metric: `cold-start.${sample.name}.import-ms-vs-full-sdk`,
         value: importMs,
         unit: 'ms (median)',
         baseline: fullSdk,
-        target: reportOnly,
+        target: ratioAtMost(0.2),
       }),
       measurement({
         metric: `cold-start.${sample.name}.bundle-kib`,

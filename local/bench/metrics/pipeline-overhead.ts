@@ -6,7 +6,7 @@ import {
   POSTPAID_PRIMARY,
   startBenchStack,
 } from '#local/bench/bench-stack.ts';
-import { type Measurement, measurement, reportOnly } from '#local/bench/measurement.ts';
+import { type Measurement, measurement, ratioAtLeast } from '#local/bench/measurement.ts';
 import { forEachLimited } from '#local/bench/seed-records.ts';
 import { submitAndWait } from '#local/bench/submit-requests.ts';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
@@ -84,7 +84,7 @@ export const runPipelineOverhead = async (args: { readonly requests: number }): 
 };
 
 /**
- * Reported, not held to the issue's ≥ 0.5 × bare SDK: on the local stack every hop (HTTP, dynalite,
+ * Held to the issue's ≥ 0.5 × bare SDK as written, which the local stack does not meet yet: on it every hop (HTTP, dynalite,
  * the SQS server, the emulator) shares one Node process, and a request takes some 11 round trips
  * (2 Tencent, 6 DynamoDB, 2 SQS sends plus batched receives and deletes, 1 HTTP) to the bare call's one (docs/performance.md).
  */
@@ -94,5 +94,5 @@ export const pipelineMeasurement = (result: PipelineResult): Measurement =>
     value: result.submitted === result.requests ? result.pipelinePerSecond : 0,
     unit: 'req/s',
     baseline: result.barePerSecond,
-    target: reportOnly,
+    target: ratioAtLeast(0.5),
   });
