@@ -4,7 +4,7 @@ import type { RequestStore } from '#shared/ports/request-store.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 import { sendNotification } from '#shared/use-cases/send-notification.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
-import { MemoryRequestStore } from '#test/support/memory-request-store.ts';
+import { InMemoryStore } from '#test/support/in-memory-store.ts';
 
 const HOUR = 3600_000;
 const WINDOW_MS = 24 * HOUR;
@@ -27,7 +27,7 @@ const readyRecord = (): RequestRecord => {
 
 /** Delivers the record's notify message once an hour from FIXTURE_TIME, `hours` times. */
 const deliverHourly = async (record: RequestRecord, hours: number) => {
-  const store = new MemoryRequestStore();
+  const store = new InMemoryStore();
   store.records.set(record.requestId, record);
   let now = Date.parse(FIXTURE_TIME);
   const outcomes: string[] = [];

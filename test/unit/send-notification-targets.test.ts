@@ -10,7 +10,7 @@ import type {
 import type { DeliveryResult, WebhookMessage, WebhookSender } from '#shared/ports/webhook-sender.ts';
 import { type NotifyDependencies, sendNotification } from '#shared/use-cases/send-notification.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
-import { MemoryRequestStore } from '#test/support/memory-request-store.ts';
+import { InMemoryStore } from '#test/support/in-memory-store.ts';
 
 /** A target that answers from a script of results, recording what it was asked. */
 class ScriptedTarget implements WebhookSender, SourceNotifier {
@@ -50,7 +50,7 @@ const setUp = (
   targets: { webhook?: boolean[]; slack?: boolean[] },
   notifiers = true,
 ) => {
-  const store = new MemoryRequestStore();
+  const store = new InMemoryStore();
   store.records.set(record.requestId, record);
   const webhook = new ScriptedTarget(targets.webhook ?? []);
   const slack = new ScriptedTarget(targets.slack ?? []);
@@ -154,7 +154,7 @@ describe('sendNotification to the webhook and the source', () => {
       },
       rejectTicket: async () => ({ ok: true, durationMs: 0 }),
     };
-    const store = new MemoryRequestStore();
+    const store = new InMemoryStore();
     store.records.set(record.requestId, record);
 
     const outcome = await sendNotification(

@@ -10,7 +10,7 @@ import type { RequestStore } from '#shared/ports/request-store.ts';
 import type { TicketCommenter } from '#shared/ports/source-notifier.ts';
 import { policyFixturePath } from '#test/fixtures/policies.ts';
 import { captureLogs } from '#test/support/alert-harness.ts';
-import { MemoryRequestStore } from '#test/support/memory-request-store.ts';
+import { InMemoryStore } from '#test/support/in-memory-store.ts';
 import {
   jiraSignatureHeader,
   jiraWebhook,
@@ -45,7 +45,7 @@ const statusOf = async (answer: Promise<{ statusCode?: number }>): Promise<numbe
 };
 
 const ports = (seconds: { now: number }) => {
-  const store = new MemoryRequestStore();
+  const store = new InMemoryStore();
   const sent: unknown[] = [];
   const queue = {
     send: async (_queue: string, body: unknown) => {
