@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
-import type { RequestStore } from '#shared/ports/request-store.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 import { sendNotification } from '#shared/use-cases/send-notification.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
@@ -39,7 +38,7 @@ const deliverHourly = async (record: RequestRecord, hours: number) => {
   for (let hour = 0; hour < hours; hour += 1) {
     outcomes.push(
       await sendNotification(message, {
-        store: store as unknown as RequestStore,
+        store,
         webhooks: downReceiver,
         clock: { now: () => new Date(now) },
         retryWindowMs: WINDOW_MS,

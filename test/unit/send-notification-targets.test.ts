@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
-import type { RequestStore } from '#shared/ports/request-store.ts';
 import type {
   Completion,
   SourceNotifier,
@@ -57,7 +56,7 @@ const setUp = (
   let now = new Date('2026-11-29T10:08:00.000Z');
   const sourceNotifiers: SourceNotifiers = notifiers ? { slack } : {};
   const deps: NotifyDependencies = {
-    store: store as unknown as RequestStore,
+    store,
     webhooks: webhook,
     sourceNotifiers,
     clock: { now: () => now },
@@ -160,7 +159,7 @@ describe('sendNotification to the webhook and the source', () => {
     const outcome = await sendNotification(
       { requestId: record.requestId, type: 'replica.ready', webhookId: record.notification?.webhookId ?? '' },
       {
-        store: store as unknown as RequestStore,
+        store,
         webhooks: new ScriptedTarget([]),
         sourceNotifiers: { jira },
         clock: { now: () => new Date(READY_AT) },

@@ -6,7 +6,6 @@ import { HttpError } from '#shared/http/http-error.ts';
 import { jiraRoute } from '#shared/ingress/jira/jira-route.ts';
 import { slackRoute } from '#shared/ingress/slack/slack-route.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
-import type { RequestStore } from '#shared/ports/request-store.ts';
 import type { TicketCommenter } from '#shared/ports/source-notifier.ts';
 import { policyFixturePath } from '#test/fixtures/policies.ts';
 import { captureLogs } from '#test/support/alert-harness.ts';
@@ -56,7 +55,7 @@ const ports = (seconds: { now: number }) => {
     store,
     sent,
     deps: {
-      store: store as unknown as RequestStore,
+      store,
       queue,
       clock: { now: () => new Date(seconds.now * 1000) },
       policy: loadPolicy(policyFixturePath('chatops.yaml')),
