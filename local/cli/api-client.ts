@@ -72,3 +72,9 @@ export const followRequest = async (
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
   }
 };
+
+/** One line of a request's timeline, seconds since `started` (the client's clock; never below 0). */
+export const timelineLine = (entry: { at: string; state: string; note?: string }, started: number): string =>
+  `  +${Math.max(0, (Date.parse(entry.at) - started) / 1000)
+    .toFixed(1)
+    .padStart(5)} s  ${entry.state.padEnd(12)} ${entry.note ?? ''}`;

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { apiClient, followRequest } from '#local/cli/api-client.ts';
+import { apiClient, followRequest, timelineLine } from '#local/cli/api-client.ts';
 import { startLocalStack } from '#local/stack/local-stack.ts';
 import { startWebhookReceiver } from '#local/stack/webhook-receiver.ts';
 import { SEED_EXAMPLE_1_BODY, SEED_EXAMPLE_REGION } from '#local/tencent-emulator/seed-example.ts';
@@ -33,10 +33,7 @@ export const demoCommand = async (_argv: readonly string[] = []): Promise<number
     const view = await followRequest(client, answer.requestId, {
       timeoutMs: 120_000,
       intervalMs: 250,
-      onHistory: (entry) =>
-        out(
-          `  +${((Date.parse(entry.at) - started) / 1000).toFixed(1).padStart(5)} s  ${entry.state.padEnd(12)} ${entry.note ?? ''}`,
-        ),
+      onHistory: (entry) => out(timelineLine(entry, started)),
     });
     const webhook = await receiver.waitFor(answer.requestId, 30_000);
     out(

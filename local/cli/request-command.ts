@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { apiClient, followRequest } from '#local/cli/api-client.ts';
+import { apiClient, followRequest, timelineLine } from '#local/cli/api-client.ts';
 import { parseFlags, UsageError } from '#local/cli/cli-flags.ts';
 import { readStackFile } from '#local/cli/stack-file.ts';
 
@@ -120,10 +120,7 @@ export const requestCommand = async (argv: readonly string[]): Promise<number> =
   const started = Date.now();
   const view = await followRequest(client, answer.requestId, {
     timeoutMs: flags.timeout * 1000,
-    onHistory: (entry) =>
-      process.stdout.write(
-        `  +${((Date.parse(entry.at) - started) / 1000).toFixed(1).padStart(5)} s  ${entry.state.padEnd(12)} ${entry.note ?? ''}\n`,
-      ),
+    onHistory: (entry) => process.stdout.write(`${timelineLine(entry, started)}\n`),
   });
   process.stdout.write(`${JSON.stringify(view, null, flags.json ? 0 : 2)}\n`);
   return view.state === 'READY' || view.state === 'DRY_RUN' ? 0 : 1;
