@@ -7,18 +7,9 @@ import {
   RequestThrottled,
   SQSServiceException,
 } from '@aws-sdk/client-sqs';
+import { isNetworkFailure } from '#shared/adapters/network-failure.ts';
 import { QueueError } from '#shared/adapters/queue/queue-error.ts';
 import type { QueueName } from '#shared/ports/message-queue.ts';
-
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
 
 /** Errors SQS answers with that the SDK does not model as classes; matched by the SDK-given name. */
 const INVALID_INPUT = new Set([
@@ -27,11 +18,6 @@ const INVALID_INPUT = new Set([
   'MissingParameter',
   'BatchRequestTooLong',
 ]);
-
-const isNetworkFailure = (error: unknown): boolean => {
-  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
-  return (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) || name === 'TimeoutError';
-};
 
 /** The SDK's own MD5 check of a send answer fails with a plain `Error`. */
 const isChecksumMismatch = (error: unknown): boolean =>

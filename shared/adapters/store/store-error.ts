@@ -5,6 +5,7 @@ import {
   ResourceNotFoundException,
   ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
+import { isNetworkFailure } from '#shared/adapters/network-failure.ts';
 import { ReplicaFlowError } from '#shared/errors.ts';
 
 export type StoreErrorCode =
@@ -31,22 +32,6 @@ export class StoreError extends ReplicaFlowError {
     this.retryable = options.retryable ?? false;
   }
 }
-
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
-
-/** Node socket errors carry a `code`; the SDK's request timeout is a `TimeoutError`. */
-const isNetworkFailure = (error: unknown): boolean => {
-  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
-  return (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) || name === 'TimeoutError';
-};
 
 const THROTTLING = [ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded];
 
