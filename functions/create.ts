@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { tencentFrom } from '#shared/config/adapter-builders.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
+import { tencentFrom } from '#shared/config/tencent-adapter-builder.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 import { consumeSqsBatch } from '#shared/runtime/sqs-batch.ts';

@@ -1,9 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { policyFrom, tencentFrom } from '#shared/config/adapter-builders.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
+import { policyFrom } from '#shared/config/policy-adapter-builder.ts';
+import { tencentFrom } from '#shared/config/tencent-adapter-builder.ts';
 import { intakeCloudWatchAlarm } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm-intake.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';

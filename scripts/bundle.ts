@@ -1,7 +1,11 @@
 /**
- * One minified ESM bundle per Lambda function: `.build/<function>/index.mjs` (+ `index.mjs.map`),
- * holding only what that function's handler imports (tree-shaken per entry point; no code splitting,
- * so no bundle loads another's chunk). `serverless.yml` zips each bundle with its stage's policy file.
+ * One minified ESM bundle per Lambda function in `.build/<function>/`: the entry `index.mjs` and its
+ * chunks under `chunks/` (each with a source map), holding only what that function's handler imports
+ * (tree-shaken per function; each function is bundled on its own, so no bundle loads another's
+ * chunk). Split at every `import()`: what only some invocations need (the Tencent SDK, the policy's
+ * YAML parser, the SSM client, the AWS SDK's other credential providers) sits in chunks that load
+ * when first used, so the cold start compiles only the handler's share (docs/performance.md).
+ * `serverless.yml` zips each bundle with its stage's policy file.
  *
  *   npx tsx scripts/bundle.ts            # all five functions
  *   npx tsx scripts/bundle.ts create     # only some
@@ -9,8 +13,8 @@
  * `@aws-sdk/*` is bundled, not left to the Lambda runtime's copy: the runtime's SDK version moves
  * when AWS updates the runtime, while a bundle runs exactly the version in package-lock.json that
  * the tests ran against (the store relies on recent DynamoDB behaviour such as
- * ReturnValuesOnConditionCheckFailure); one minified file also loads faster at cold start than the
- * runtime's hundreds of SDK files, and `serverless invoke local` runs the same code as Lambda.
+ * ReturnValuesOnConditionCheckFailure); a few minified files also load faster at cold start than
+ * the runtime's hundreds of SDK files, and `serverless invoke local` runs the same code as Lambda.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -114,10 +118,18 @@ const keepOwnNames: Plugin = {
 
 export interface BundleReport {
   readonly name: FunctionName;
+  /** The entry, `.build/<function>/index.mjs`. */
   readonly file: string;
+  /** Every JavaScript file of the bundle: the entry and its chunks, relative to the bundle's folder. */
+  readonly files: readonly string[];
+  /** All of the bundle's JavaScript (what the zip holds, source maps aside). */
   readonly bytes: number;
+  /** What importing the handler loads: the entry and the chunks it imports statically (a cold start's share). */
+  readonly importedBytes: number;
   /** Every package the bundle holds code from (`@scope/name` or `name`), sorted. */
   readonly packages: readonly string[];
+  /** Packages of the code loaded with the handler, sorted; the rest load only when first used. */
+  readonly importedPackages: readonly string[];
   /** Every input file, relative to the repository. */
   readonly inputs: readonly string[];
 }
@@ -127,13 +139,45 @@ const packageOf = (input: string): string | undefined => {
   return match?.[1];
 };
 
+const packagesOf = (inputs: readonly string[]): string[] =>
+  [...new Set(inputs.map(packageOf).filter((name) => name !== undefined))].sort();
+
+/** The outputs that importing `entry` loads: itself and every chunk reached through static imports. */
+const staticClosure = (metafile: Metafile, entry: string): string[] => {
+  const seen = new Set<string>();
+  const visit = (output: string) => {
+    if (seen.has(output)) return;
+    seen.add(output);
+    for (const imported of metafile.outputs[output]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    }
+  };
+  visit(entry);
+  return [...seen];
+};
+
 const reportOf = (name: FunctionName, metafile: Metafile, buildDir: string): BundleReport => {
-  const file = path.join(buildDir, name, 'index.mjs');
-  const output = metafile.outputs[path.relative(ROOT, file)];
-  if (!output) throw new Error(`esbuild wrote no ${file}`);
-  const inputs = Object.keys(output.inputs).sort();
-  const packages = [...new Set(inputs.map(packageOf).filter((name) => name !== undefined))].sort();
-  return { name, file, bytes: output.bytes, packages, inputs };
+  const outdir = path.join(buildDir, name);
+  const file = path.join(outdir, 'index.mjs');
+  const entry = path.relative(ROOT, file);
+  if (!metafile.outputs[entry]) throw new Error(`esbuild wrote no ${file}`);
+  const scripts = Object.keys(metafile.outputs).filter((output) => output.endsWith('.mjs'));
+  const bytesOf = (outputs: readonly string[]) =>
+    outputs.reduce((sum, output) => sum + (metafile.outputs[output]?.bytes ?? 0), 0);
+  const inputsOf = (outputs: readonly string[]) =>
+    [...new Set(outputs.flatMap((output) => Object.keys(metafile.outputs[output]?.inputs ?? {})))].sort();
+  const imported = staticClosure(metafile, entry);
+  const inputs = inputsOf(scripts);
+  return {
+    name,
+    file,
+    files: scripts.map((output) => path.relative(outdir, path.join(ROOT, output))).sort(),
+    bytes: bytesOf(scripts),
+    importedBytes: bytesOf(imported),
+    packages: packagesOf(inputs),
+    importedPackages: packagesOf(inputsOf(imported)),
+    inputs,
+  };
 };
 
 /** `buildDir` other than `.build` (the bench's) leaves the bundles that packaging uses alone. */
@@ -144,7 +188,11 @@ export const bundleFunction = async (name: FunctionName, buildDir = BUILD_DIR): 
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: [path.join(ROOT, 'functions', `${name}.ts`)],
-    outfile: path.join(outdir, 'index.mjs'),
+    outdir,
+    entryNames: 'index',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
     bundle: true,
     platform: 'node',
     // Lambda runs nodejs22.x; `serverless invoke local` and CI run Node 20, so the bundle targets both.
@@ -189,7 +237,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const reports = await bundleAll(parseNames(process.argv.slice(2)));
   for (const report of reports) {
     console.log(
-      `${report.name.padEnd(8)} ${kib(report.bytes).padStart(9)}  ${path.relative(ROOT, report.file)}` +
+      `${report.name.padEnd(8)} ${kib(report.bytes).padStart(9)} in ${report.files.length} files, ` +
+        `${kib(report.importedBytes).padStart(8)} loaded with the handler  ${path.relative(ROOT, report.file)}` +
         `  (${report.packages.length} packages)`,
     );
   }

@@ -37,7 +37,7 @@ import {
   DEFAULT_TENCENT_LISTING_DELAY_SECONDS,
 } from '#shared/config/exactly-once-timings.ts';
 import { DEFAULT_NOTIFY_MAX_RECEIVE_COUNT } from '#shared/config/reliability-environment.ts';
-import { loadPolicy } from '#shared/domain/policy.ts';
+import { loadPolicy } from '#shared/domain/policy-loader.ts';
 import { parseApiKeys } from '#shared/http/api-keys.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
 import { logger } from '#shared/logger.ts';

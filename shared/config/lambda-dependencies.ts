@@ -1,11 +1,6 @@
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
-import {
-  type AdapterBuilder,
-  policyFrom,
-  tencentFrom,
-  webhooksFrom,
-} from '#shared/config/adapter-builders.ts';
+import type { AdapterBuilder } from '#shared/config/adapter-builder.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { settingsFrom } from '#shared/config/dependencies.ts';
 import { checkExactlyOnceEnvironment, deadLetterQueuesFrom } from '#shared/config/reliability-environment.ts';
@@ -21,6 +16,13 @@ import { systemClock } from '#shared/ports/clock.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 
+/** The adapters only some functions use; a function given none of a port's builder gets a port that fails. */
+export interface OptionalAdapters {
+  readonly tencent?: AdapterBuilder<TencentPostgres>;
+  readonly webhooks?: AdapterBuilder<WebhookSender>;
+  readonly policy?: (env: RuntimeEnvironment) => Promise<Policy>;
+}
+
 /**
  * The dependencies of a deployed function, built once per cold start (`lambdaHandler` keeps them).
  * Secrets come from SSM Parameter Store where `<VARIABLE>_PARAMETER` names them, otherwise from the
@@ -35,22 +37,7 @@ import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
  * The store and the queues (every function's) load with the handler, in Lambda's init phase; the
  * Tencent client, the webhook sender and the policy (with its YAML parser) only in the functions that
  * name them, when they are built.
- */
-export const dependenciesFromEnvironment = (
-  env?: RuntimeEnvironment,
-  secrets?: FunctionSecrets,
-): Promise<Dependencies> => buildDependencies(EVERY_ADAPTER, env, secrets);
-
-/** The adapters only some functions use; a function given none of a port's builder gets a port that fails. */
-export interface OptionalAdapters {
-  readonly tencent?: AdapterBuilder<TencentPostgres>;
-  readonly webhooks?: AdapterBuilder<WebhookSender>;
-  readonly policy?: (env: RuntimeEnvironment) => Promise<Policy>;
-}
-
-const EVERY_ADAPTER: OptionalAdapters = { tencent: tencentFrom, webhooks: webhooksFrom, policy: policyFrom };
-
-/**
+ *
  * A deployed function's dependencies with only the optional adapters it names, e.g.
  * `lambdaHandler(build, lambdaDependencies({ tencent: tencentFrom }))`: the bundle of a function that
  * names no Tencent builder holds no Tencent SDK.

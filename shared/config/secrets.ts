@@ -1,4 +1,4 @@
-import { GetParametersCommand, type GetParametersCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
+import type { GetParametersCommand, GetParametersCommandOutput } from '@aws-sdk/client-ssm';
 import type { Secrets } from '#shared/config/dependencies.ts';
 import { ConfigError } from '#shared/errors.ts';
 import type { ApiKey } from '#shared/http/api-keys.ts';
@@ -116,10 +116,17 @@ interface StoredParameter {
   readonly value: string | undefined;
 }
 
+/**
+ * The SSM client is imported here, when a function is first given a parameter name, not with the
+ * handler: a function whose secrets all come from the environment (the local stack, `invoke local`)
+ * never loads it, and in Lambda it loads beside its first call, in a chunk of its own (~80 KiB).
+ */
 const readParameters = async (
   names: readonly string[],
-  client: ParameterClient = new SSMClient({}),
+  given?: ParameterClient,
 ): Promise<ReadonlyMap<string, StoredParameter>> => {
+  const { GetParametersCommand, SSMClient } = await import('@aws-sdk/client-ssm');
+  const client = given ?? new SSMClient({});
   const stored = new Map<string, StoredParameter>();
   for (const batch of chunk(names, MAX_NAMES_PER_CALL)) {
     let output: GetParametersCommandOutput;

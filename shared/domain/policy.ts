@@ -1,7 +1,9 @@
 /**
  * The policy: what replicas may be created, within which limits, with which per-primary defaults.
  * Schema in `policy-schema.ts`, rules in `policy-evaluation.ts`, `resolvePlan` in
- * `policy-resolution.ts`, file loading in `policy-loader.ts`; this module is the one to import.
+ * `policy-resolution.ts`; this module is the one to import for them. File loading (with the YAML
+ * parser) is `policy-loader.ts`, imported on its own so that a bundle that reads no policy file —
+ * or reads it only when its adapter is built — does not load the parser with its handler.
  */
 export {
   checkPolicyRules,
@@ -14,7 +16,6 @@ export {
   rulesFor,
 } from '#shared/domain/policy-evaluation.ts';
 export { isGlob, matchesAny, matchesGlob } from '#shared/domain/policy-glob.ts';
-export { loadPolicy, type PolicyFormat, parsePolicy, policyFormatOf } from '#shared/domain/policy-loader.ts';
 export { type PlanResolution, type ResolveOptions, resolvePlan } from '#shared/domain/policy-resolution.ts';
 export {
   type LimitOverrides,

@@ -39,6 +39,27 @@ describe('function bundles', () => {
     for (const name of ['create', 'poll', 'notify'] as const) expect(packagesOf(name)).not.toContain('yaml');
   });
 
+  it('loads with the handler only what every invocation needs; the rest loads when first used', () => {
+    for (const name of reports.keys()) {
+      const imported = reports.get(name)?.importedPackages ?? [];
+      expect(imported, name).toContain('@aws-sdk/client-dynamodb');
+      // The Tencent SDK and the policy's YAML parser load when their adapter is built, the SSM client
+      // when a secret parameter is read, other credential providers than the environment's never in Lambda.
+      for (const deferred of [
+        'tencentcloud-sdk-nodejs',
+        'yaml',
+        '@aws-sdk/client-ssm',
+        '@aws-sdk/credential-provider-sso',
+        '@aws-sdk/credential-provider-ini',
+        '@aws-sdk/nested-clients',
+      ]) {
+        expect(imported, `${name}: ${deferred}`).not.toContain(deferred);
+      }
+      const report = reports.get(name);
+      expect(report?.importedBytes).toBeLessThan((report?.bytes ?? 0) * 0.6);
+    }
+  });
+
   it('leaves out what can never run: multipart, proxy and URL helpers of the Tencent SDK', () => {
     for (const name of reports.keys()) {
       for (const unreachable of [

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, ScheduledEvent, SQSEvent } from 'aws-lambd
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { requestIdFor } from '#shared/domain/idempotency.ts';
-import { loadPolicy } from '#shared/domain/policy.ts';
+import { loadPolicy } from '#shared/domain/policy-loader.ts';
 import { parseReplicaRequest } from '#shared/domain/replica-request.ts';
 import { authenticateBearer, parseApiKeys } from '#shared/http/api-keys.ts';
 import { readCloudWatchAlarm } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm.ts';

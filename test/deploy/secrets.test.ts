@@ -5,13 +5,13 @@ import {
   type Parameter as SsmParameter,
 } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
-import { dependenciesFromEnvironment } from '#shared/config/lambda-dependencies.ts';
 import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { loadSecrets, type ParameterClient, SECRET_VARIABLES } from '#shared/config/secrets.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { authenticateBearer } from '#shared/http/api-keys.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 import { lambdaContext } from '#test/fixtures/lambda-context.ts';
+import { dependenciesFromEnvironment } from '#test/support/every-adapter-dependencies.ts';
 
 /** A fake of the one SSM call the loader makes (GetParameters), recording every call. */
 class FakeParameterStore implements ParameterClient {

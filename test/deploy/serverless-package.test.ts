@@ -2,7 +2,6 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTableInput, TABLE } from '#shared/adapters/store/table-definition.ts';
-import { dependenciesFromEnvironment } from '#shared/config/lambda-dependencies.ts';
 import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { loadSecrets, parameterVariableOf, SECRET_VARIABLES } from '#shared/config/secrets.ts';
 import { ingressRoutes } from '#shared/ingress/routes.ts';
@@ -18,8 +17,15 @@ import {
   type Template,
   zipEntryNames,
 } from '#test/deploy/cloudformation-template.ts';
-import { BUILD_DIR, FUNCTIONS, type FunctionName } from '../../scripts/bundle.ts';
+import { dependenciesFromEnvironment } from '#test/support/every-adapter-dependencies.ts';
+import { BUILD_DIR, type BundleReport, FUNCTIONS, type FunctionName, ROOT } from '../../scripts/bundle.ts';
 import { type PackageResult, packageService } from '../../scripts/package.ts';
+
+/** Every script of a packaged function's bundle (its entry and chunks), as `meta.json` lists them. */
+const bundleScriptsOf = (name: FunctionName): string[] => {
+  const report = JSON.parse(readFileSync(path.join(BUILD_DIR, name, 'meta.json'), 'utf8')) as BundleReport;
+  return report.files.map((file) => path.join(BUILD_DIR, name, file));
+};
 
 const STAGE = 'ci';
 const KMS_KEY = 'arn:aws:kms:ap-southeast-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -464,7 +470,9 @@ describe('secrets', () => {
       'cloudformation-template-create-stack.json',
       'serverless-state.json',
     ].map((file) => readFileSync(path.join(PACKAGE_DIR, file), 'utf8'));
-    const bundles = FUNCTIONS.map((name) => readFileSync(path.join(BUILD_DIR, name, 'index.mjs'), 'utf8'));
+    const bundles = FUNCTIONS.flatMap((name) =>
+      bundleScriptsOf(name).map((file) => readFileSync(file, 'utf8')),
+    );
     for (const text of [...shipped, ...bundles]) {
       for (const value of Object.values(PLANTED)) expect(text.includes(value)).toBe(false);
     }
@@ -473,13 +481,13 @@ describe('secrets', () => {
 
 describe('bundles', () => {
   it.each(FUNCTIONS)(
-    'zips the %s bundle with its source map and the policy file, and nothing else',
+    'zips the %s bundle (entry and chunks) with its source maps and the policy file, and nothing else',
     (name) => {
-      expect(zipEntryNames(path.join(PACKAGE_DIR, `${name}.zip`))).toEqual([
-        `.build/${name}/index.mjs`,
-        `.build/${name}/index.mjs.map`,
-        'policy/default.yaml',
-      ]);
+      const scripts = bundleScriptsOf(name).map((file) => path.relative(ROOT, file));
+      expect(scripts).toContain(`.build/${name}/index.mjs`);
+      expect(zipEntryNames(path.join(PACKAGE_DIR, `${name}.zip`)).sort()).toEqual(
+        [...scripts, ...scripts.map((script) => `${script}.map`), 'policy/default.yaml'].sort(),
+      );
       expect(
         (functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables.POLICY_FILE,
       ).toBe('policy/default.yaml');
@@ -489,7 +497,9 @@ describe('bundles', () => {
   it.each(FUNCTIONS)(
     'keeps class names in the minified %s bundle, so errors still name themselves',
     (name) => {
-      const bundle = readFileSync(path.join(BUILD_DIR, name, 'index.mjs'), 'utf8');
+      const bundle = bundleScriptsOf(name)
+        .map((file) => readFileSync(file, 'utf8'))
+        .join('\n');
       for (const errorClass of ['ConfigError', 'ValidationError', 'ConcurrentUpdateError']) {
         expect(bundle).toContain(`"${errorClass}"`);
       }
@@ -505,7 +515,9 @@ describe('bundles', () => {
       .filter((service) => service !== undefined);
     expect([...new Set(services)]).toEqual(['postgres']);
 
-    const bundle = readFileSync(path.join(BUILD_DIR, 'create', 'index.mjs'), 'utf8');
+    const bundle = bundleScriptsOf('create')
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
     const endpoints = new Set(bundle.match(/[a-z0-9-]+\.tencentcloudapi\.com/g));
     expect([...endpoints]).toEqual(['postgres.tencentcloudapi.com']);
   });

@@ -7,7 +7,7 @@ import {
 } from '#local/stack/local-alert-credentials.ts';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import type { Policy } from '#shared/domain/policy.ts';
-import { loadPolicy } from '#shared/domain/policy.ts';
+import { loadPolicy } from '#shared/domain/policy-loader.ts';
 import { errorResponse } from '#shared/http/http-response.ts';
 import type { AlertRouteDependencies } from '#shared/ingress/alerts/alert-route-dependencies.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';

@@ -3,13 +3,12 @@ import { describe, expect, it } from 'vitest';
 import {
   checkReplicaLimit,
   findPrimaryPolicy,
-  loadPolicy,
   matchesGlob,
   maxReplicasFor,
   type Policy,
-  parsePolicy,
   resolvePlan,
 } from '#shared/domain/policy.ts';
+import { loadPolicy, parsePolicy } from '#shared/domain/policy-loader.ts';
 import { parseReplicaRequest } from '#shared/domain/replica-request.ts';
 import { ConfigError, ValidationError } from '#shared/errors.ts';
 import { policyFixturePath, shippedPolicyPath } from '#test/fixtures/policies.ts';

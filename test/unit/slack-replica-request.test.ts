@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadPolicy } from '#shared/domain/policy.ts';
+import { loadPolicy } from '#shared/domain/policy-loader.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { authorizeSlackUser } from '#shared/ingress/slack/slack-authorization.ts';
 import { slashCommandSchema } from '#shared/ingress/slack/slack-command-form.ts';

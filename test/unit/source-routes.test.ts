@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { requestIdFor } from '#shared/domain/idempotency.ts';
-import { loadPolicy } from '#shared/domain/policy.ts';
+import { loadPolicy } from '#shared/domain/policy-loader.ts';
 import { HttpError } from '#shared/http/http-error.ts';
 import { jiraRoute } from '#shared/ingress/jira/jira-route.ts';
 import { slackRoute } from '#shared/ingress/slack/slack-route.ts';

@@ -5,7 +5,8 @@ import { buildValidateHandler } from '#functions/validate.ts';
 import { LOCAL_SETTINGS } from '#local/stack/local-stack.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { requestIdFor } from '#shared/domain/idempotency.ts';
-import { type PolicyInput, parsePolicy } from '#shared/domain/policy.ts';
+import type { PolicyInput } from '#shared/domain/policy.ts';
+import { parsePolicy } from '#shared/domain/policy-loader.ts';
 import { alertIdempotencyKey } from '#shared/ingress/alerts/alert-to-request.ts';
 import { readCloudWatchAlarm } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm.ts';
 import {
