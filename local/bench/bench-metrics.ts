@@ -2,7 +2,7 @@ import type { RunTask } from '#local/bench/bench-tasks.ts';
 import type { Measurement } from '#local/bench/measurement.ts';
 import { burstMeasurements } from '#local/bench/metrics/burst.ts';
 import { coldStartMeasurements } from '#local/bench/metrics/cold-start.ts';
-import { pipelineMeasurement } from '#local/bench/metrics/pipeline-overhead.ts';
+import { pipelineMeasurements } from '#local/bench/metrics/pipeline-overhead.ts';
 import { pollCallsMeasurement } from '#local/bench/metrics/poll-calls.ts';
 import { storeReadsMeasurement } from '#local/bench/metrics/store-reads.ts';
 import { type TimeToNotifyOptions, timeToNotifyMeasurements } from '#local/bench/metrics/time-to-notify.ts';
@@ -67,7 +67,7 @@ export const BENCH_METRICS: readonly BenchMetric[] = [
   },
   {
     name: 'pipeline',
-    run: async (scale, runTask) => [pipelineMeasurement(await runTask('pipeline', scale.pipeline))],
+    run: async (scale, runTask) => pipelineMeasurements(await runTask('pipeline', scale.pipeline)),
   },
   {
     name: 'time-to-notify',

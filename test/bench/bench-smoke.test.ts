@@ -56,4 +56,20 @@ describe('npm run bench, smoke-sized', () => {
     // One cycle over 150 in flight, 75 of them prepaid: 2 DescribeDBInstances + 1 DescribeOrders.
     expect(counted[1]).toMatchObject({ value: 3, baseline: 150 + 75 });
   });
+
+  it('holds the pipeline to its floor and reports floor and pipeline against the bare create calls', () => {
+    const pipeline = measurements.filter((measurement) => measurement.metric.startsWith('pipeline.'));
+
+    expect(pipeline.map(({ metric, unit, target }) => ({ metric, unit, target }))).toEqual([
+      { metric: 'pipeline.requests-per-second.n10', unit: 'req/s', target: '≥ 0.5 × baseline' },
+      { metric: 'pipeline.floor-vs-bare-create.n10', unit: 'req/s', target: '—' },
+      { metric: 'pipeline.requests-per-second-vs-bare-create.n10', unit: 'req/s', target: '—' },
+    ]);
+    const [held, floor, literal] = pipeline;
+    // Every request stored its DealNames (else the value is 0), and both baselines were measured.
+    expect(held?.value).toBeGreaterThan(0);
+    expect(held?.baseline).toBe(floor?.value);
+    expect(floor?.baseline).toBeGreaterThan(0);
+    expect(literal).toMatchObject({ value: held?.value, baseline: floor?.baseline, pass: true });
+  });
 });
