@@ -38,6 +38,13 @@ export const NO_PROVISIONING_DELAY = {
   initingMs: 0,
 } as const;
 
+/**
+ * Names the compiled services worker in a bench task process (`run-task-process.ts` sets it): its
+ * stack runs dynalite and the SQS server in a worker thread, as DynamoDB and SQS run beside Lambda,
+ * not on the functions' event loop. Unset (the in-process smoke test, under Vitest) they share it.
+ */
+export const SERVICES_WORKER_VARIABLE = 'REPLICA_FLOW_BENCH_SERVICES_WORKER';
+
 export interface BenchStack {
   readonly stack: LocalStack;
   readonly receiver: WebhookReceiver;
@@ -55,6 +62,9 @@ export const startBenchStack = async (options: Partial<LocalStackOptions> = {}):
     world: benchWorld(),
     policyFile: BENCH_POLICY_FILE,
     pollIntervalMs: 3_600_000,
+    ...(process.env[SERVICES_WORKER_VARIABLE]
+      ? { servicesWorker: process.env[SERVICES_WORKER_VARIABLE] }
+      : {}),
     ...options,
   });
   const receiver = await startWebhookReceiver(stack.credentials.webhookSecret);

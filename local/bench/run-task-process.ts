@@ -3,12 +3,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { SERVICES_WORKER_VARIABLE } from '#local/bench/bench-stack.ts';
 import type { RunTask } from '#local/bench/bench-tasks.ts';
 
 const TASK_ENTRY = fileURLToPath(new URL('./bench-task-process.ts', import.meta.url));
+const SERVICES_WORKER_ENTRY = fileURLToPath(new URL('../stack/services-worker.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Under the repository, so the bundle's external packages resolve from its `node_modules`. */
-const TASK_BUNDLE = path.join(ROOT, '.build', 'bench', 'bench-task-process.mjs');
+const BUNDLE_DIR = path.join(ROOT, '.build', 'bench');
+const TASK_BUNDLE = path.join(BUNDLE_DIR, 'bench-task-process.mjs');
+/** The bench stack's dynalite and SQS server run in a worker thread from this (bench-stack.ts). */
+const SERVICES_WORKER_BUNDLE = path.join(BUNDLE_DIR, 'services-worker.mjs');
 
 /** Each module keeps its own `import.meta.url` (the stack finds its files and packages relative to it). */
 const keepModuleUrls: Plugin = {
@@ -37,18 +42,28 @@ const keepModuleUrls: Plugin = {
  */
 const TASK_NODE_OPTIONS = ['--max-old-space-size=1024'];
 
-let bundled: Promise<string> | undefined;
+export interface BenchBundles {
+  /** The task runner with the local stack (`bench-task-process.ts`). */
+  readonly task: string;
+  /** The stack's services thread (`services-worker.ts`). */
+  readonly servicesWorker: string;
+}
+
+let bundled: Promise<BenchBundles> | undefined;
 
 /**
- * The task runner and the local stack compiled to one ES module (packages stay in `node_modules`),
- * once per bench run (a source map beside it, for `NODE_OPTIONS=--enable-source-maps`): a task process
- * runs plain `node`, as a deployed function does, not under tsx,
- * whose loader (a thread and a heap of its own, transforming every module) is no part of the stack.
+ * The task runner and the local stack compiled to one ES module, and the services worker to
+ * another (packages stay in `node_modules`), once per bench run (a source map beside each, for
+ * `NODE_OPTIONS=--enable-source-maps`): a task process runs plain `node`, as a deployed function
+ * does, not under tsx, whose loader (a thread and a heap of its own, transforming every module) is no
+ * part of the stack.
  */
-const taskBundle = (): Promise<string> => {
+export const benchBundles = (): Promise<BenchBundles> => {
   bundled ??= build({
-    entryPoints: [TASK_ENTRY],
-    outfile: TASK_BUNDLE,
+    entryPoints: [TASK_ENTRY, SERVICES_WORKER_ENTRY],
+    outdir: BUNDLE_DIR,
+    entryNames: '[name]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -58,7 +73,7 @@ const taskBundle = (): Promise<string> => {
     sourcemap: 'linked',
     logLevel: 'warning',
     plugins: [keepModuleUrls],
-  }).then(() => TASK_BUNDLE);
+  }).then(() => ({ task: TASK_BUNDLE, servicesWorker: SERVICES_WORKER_BUNDLE }));
   return bundled;
 };
 
@@ -67,10 +82,15 @@ const taskBundle = (): Promise<string> => {
  * it prints last. Its stderr passes through, so a failing task explains itself.
  */
 export const runTaskInChildProcess: RunTask = async (name, args) => {
-  const entry = await taskBundle();
+  const { task: entry, servicesWorker } = await benchBundles();
   return new Promise<never>((resolve, reject) => {
     const child = spawn(process.execPath, [...TASK_NODE_OPTIONS, entry, name, JSON.stringify(args)], {
-      env: { ...process.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'SILENT', NODE_NO_WARNINGS: '1' },
+      env: {
+        ...process.env,
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'SILENT',
+        NODE_NO_WARNINGS: '1',
+        [SERVICES_WORKER_VARIABLE]: servicesWorker,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';

@@ -7,13 +7,13 @@ import { buildIngestHandler } from '#functions/ingest.ts';
 import { buildNotifyHandler } from '#functions/notify.ts';
 import { buildPollHandler } from '#functions/poll.ts';
 import { buildValidateHandler } from '#functions/validate.ts';
-import { startSqsServer } from '#local/sqs-server/sqs-server.ts';
-import { LOCAL_DYNAMO_CLIENT_CONFIG, startDynalite } from '#local/stack/dynalite-server.ts';
+import { LOCAL_DYNAMO_CLIENT_CONFIG } from '#local/stack/dynalite-server.ts';
 import { startHttpGateway } from '#local/stack/http-gateway.ts';
 import { lambdaContext } from '#local/stack/lambda-context.ts';
 import { localAlertSettings } from '#local/stack/local-alert-credentials.ts';
 import { type LocalCredentials, loadOrCreateLocalCredentials } from '#local/stack/local-credentials.ts';
 import { ensureLocalQueues, type LocalQueue } from '#local/stack/local-queues.ts';
+import { startServicesHere, startServicesInWorker } from '#local/stack/local-services.ts';
 import {
   type LocalJiraOptions,
   type LocalSlackOptions,
@@ -75,6 +75,11 @@ export interface LocalStackOptions {
   readonly slack?: LocalSlackOptions;
   /** The Jira ingress and commenter (default: from JIRA_* in the environment, else off). */
   readonly jira?: LocalJiraOptions;
+  /**
+   * The compiled `services-worker.ts`: dynalite and the SQS server then run in that worker thread,
+   * on another core than the functions (the bench). Omitted: in this thread.
+   */
+  readonly servicesWorker?: string;
 }
 
 export interface LocalStack {
@@ -137,17 +142,19 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           ...(options.world ? { world: options.world } : {}),
         });
     if (emulator) stoppers.push(() => emulator.close());
-    const dynamo = await startDynalite({
-      port: options.dynamoPort ?? 0,
-      dataDir: path.join(options.dataDir, 'dynamodb'),
-      tableName: 'replica-flow',
-    });
-    stoppers.push(() => dynamo.close());
-    const sqsServer = await startSqsServer({
-      port: options.sqsPort ?? 0,
-      dataDir: path.join(options.dataDir, 'sqs'),
-    });
-    stoppers.push(() => sqsServer.close());
+    const serviceOptions = {
+      dynamo: {
+        port: options.dynamoPort ?? 0,
+        dataDir: path.join(options.dataDir, 'dynamodb'),
+        tableName: 'replica-flow',
+      },
+      sqs: { port: options.sqsPort ?? 0, dataDir: path.join(options.dataDir, 'sqs') },
+    };
+    const services = options.servicesWorker
+      ? await startServicesInWorker(serviceOptions, options.servicesWorker)
+      : await startServicesHere(serviceOptions);
+    stoppers.push(() => services.close());
+    const { dynamo, sqs: sqsServer } = services;
     const sqs = new SQSClient({ ...AWS_LOCAL, endpoint: sqsServer.url });
     stoppers.push(async () => sqs.destroy());
     const queues = await ensureLocalQueues(sqs);

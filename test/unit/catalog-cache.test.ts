@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withCatalogCache } from '#shared/adapters/tencent/catalog-cache.ts';
+import { INSTANCE_ANSWER_MS, withCatalogCache } from '#shared/adapters/tencent/catalog-cache.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 
 /** A Tencent port that counts calls and answers each zone list with the call's number. */
@@ -72,7 +72,7 @@ describe('withCatalogCache', () => {
     expect(fresh.ZoneSet?.[0]?.Zone).toBe('ap-beijing-2');
   });
 
-  it('forgets a failed answer at once, and never caches the primary or any other call', async () => {
+  it('forgets a failed answer at once', async () => {
     const fake = countingTencent();
     const cached = withCatalogCache(fake.tencent, { ttlMs: 60_000, now: () => 0 });
 
@@ -80,14 +80,40 @@ describe('withCatalogCache', () => {
     await expect(cached.describeZones('ap-beijing', {})).rejects.toThrow('throttled');
     fake.recover();
     await cached.describeZones('ap-beijing', {});
-    await cached.describeDBInstanceAttribute('ap-beijing', { DBInstanceId: 'postgres-abcdef' });
-    await cached.describeDBInstanceAttribute('ap-beijing', { DBInstanceId: 'postgres-abcdef' });
+    await cached.describeZones('ap-beijing', {});
+
+    expect(fake.calls).toEqual(['DescribeZones ap-beijing', 'DescribeZones ap-beijing']);
+  });
+
+  it('shares the answer about one primary for a second only, and passes every other call through', async () => {
+    let now = 0;
+    const fake = countingTencent();
+    const instanceCalls: string[] = [];
+    const cached = withCatalogCache(
+      {
+        ...fake.tencent,
+        describeDBInstances: async () => {
+          instanceCalls.push('DescribeDBInstances');
+          return {};
+        },
+      } as TencentPostgres,
+      { ttlMs: 60_000, now: () => now },
+    );
+    const primary = (id: string) => cached.describeDBInstanceAttribute('ap-beijing', { DBInstanceId: id });
+
+    await Promise.all([primary('postgres-abcdef'), primary('postgres-abcdef'), primary('postgres-other1')]);
+    now = INSTANCE_ANSWER_MS - 1;
+    await primary('postgres-abcdef');
+    now = INSTANCE_ANSWER_MS;
+    await primary('postgres-abcdef');
+    await cached.describeDBInstances('ap-beijing', {});
+    await cached.describeDBInstances('ap-beijing', {});
 
     expect(fake.calls).toEqual([
-      'DescribeZones ap-beijing',
-      'DescribeZones ap-beijing',
+      'DescribeDBInstanceAttribute',
       'DescribeDBInstanceAttribute',
       'DescribeDBInstanceAttribute',
     ]);
+    expect(instanceCalls).toHaveLength(2);
   });
 });

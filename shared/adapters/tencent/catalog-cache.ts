@@ -7,7 +7,15 @@ import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
  * a burst asks once); a failed call is forgotten at once. Everything else passes through. A zone or
  * spec that stops selling within the window is still caught: the create itself then fails FAILED with
  * Tencent's code.
+ *
+ * `DescribeDBInstanceAttribute` (the primary a request names) is shared the same way for
+ * `INSTANCE_ANSWER_MS` only: a burst validating 1000 requests on one primary asks about it some 15
+ * times instead of 1000. Its replica count is then up to a second old, which changes nothing: the
+ * requests validated together in one batch already saw one count, and the create call is the
+ * authority (Tencent refuses a replica over its limit; the request ends FAILED with the code).
  */
+export const INSTANCE_ANSWER_MS = 1000;
+
 export const withCatalogCache = (
   tencent: TencentPostgres,
   options: { readonly ttlMs: number; readonly now?: () => number },
@@ -15,11 +23,15 @@ export const withCatalogCache = (
   const now = options.now ?? Date.now;
   const entries = new Map<string, { readonly until: number; readonly answer: Promise<unknown> }>();
 
-  const cached = <Answer>(key: string, ask: () => Promise<Answer>): Promise<Answer> => {
+  const cached = <Answer>(
+    key: string,
+    ask: () => Promise<Answer>,
+    ttlMs = options.ttlMs,
+  ): Promise<Answer> => {
     const entry = entries.get(key);
     if (entry && entry.until > now()) return entry.answer as Promise<Answer>;
     const answer = ask();
-    entries.set(key, { until: now() + options.ttlMs, answer });
+    entries.set(key, { until: now() + ttlMs, answer });
     answer.catch(() => {
       if (entries.get(key)?.answer === answer) entries.delete(key);
     });
@@ -35,6 +47,12 @@ export const withCatalogCache = (
     describeClasses: (region, request) =>
       cached(`DescribeClasses ${region} ${JSON.stringify(request)}`, () =>
         tencent.describeClasses(region, request),
+      ),
+    describeDBInstanceAttribute: (region, request) =>
+      cached(
+        `DescribeDBInstanceAttribute ${region} ${JSON.stringify(request)}`,
+        () => tencent.describeDBInstanceAttribute(region, request),
+        Math.min(options.ttlMs, INSTANCE_ANSWER_MS),
       ),
   };
 };
