@@ -5,7 +5,6 @@ import type { Dependencies } from '#shared/config/dependencies.ts';
 import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { policyFrom } from '#shared/config/policy-adapter-builder.ts';
 import { tencentFrom } from '#shared/config/tencent-adapter-builder.ts';
-import { intakeCloudWatchAlarm } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm-intake.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 import { retryOnTransient } from '#shared/runtime/retry-on-transient.ts';
@@ -30,6 +29,10 @@ export const buildValidateHandler = (deps: Dependencies) =>
         ...(deps.deadLetters ? { deadLetters: deps.deadLetters } : {}),
         process: async (message) => {
           if (!isRequestMessage(message)) {
+            // Only stages wired to CloudWatch through EventBridge send these; loaded at the first one.
+            const { intakeCloudWatchAlarm } = await import(
+              '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm-intake.ts'
+            );
             const callbackUrl = deps.alerts?.callbackUrl;
             const receipt = await intakeCloudWatchAlarm(message, {
               ...deps,

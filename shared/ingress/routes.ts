@@ -3,8 +3,7 @@ import type { Dependencies } from '#shared/config/dependencies.ts';
 import { alertRoutes } from '#shared/ingress/alerts/alert-routes.ts';
 import { statusRoute } from '#shared/ingress/api/status-route.ts';
 import { submitRoute } from '#shared/ingress/api/submit-route.ts';
-import { jiraRoute } from '#shared/ingress/jira/jira-route.ts';
-import { slackRoute } from '#shared/ingress/slack/slack-route.ts';
+import { lazyRoute } from '#shared/ingress/lazy-route.ts';
 
 export interface Route {
   readonly method: 'GET' | 'POST';
@@ -12,14 +11,25 @@ export interface Route {
   readonly handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 }
 
-/** The ingest function's routes; each source adapter adds its own here. */
+/**
+ * The ingest function's routes; each source adapter adds its own here. The generic API's load with
+ * the handler; every other source's when its route is first called (`lazyRoute`).
+ */
 export const ingressRoutes = (deps: Dependencies): Route[] => {
   const api = { ...deps, bodyLimitBytes: deps.settings.bodyLimitBytes };
   return [
     { method: 'POST', path: '/v1/replica-requests', handler: submitRoute(api) },
     { method: 'GET', path: '/v1/replica-requests/{id}', handler: statusRoute(deps) },
     ...alertRoutes(deps),
-    { method: 'POST', path: '/v1/chatops/slack', handler: slackRoute(deps) },
-    { method: 'POST', path: '/v1/tickets/jira', handler: jiraRoute(deps) },
+    {
+      method: 'POST',
+      path: '/v1/chatops/slack',
+      handler: lazyRoute(async () => (await import('#shared/ingress/slack/slack-route.ts')).slackRoute(deps)),
+    },
+    {
+      method: 'POST',
+      path: '/v1/tickets/jira',
+      handler: lazyRoute(async () => (await import('#shared/ingress/jira/jira-route.ts')).jiraRoute(deps)),
+    },
   ];
 };
