@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import { type RunningSqsServer, startSqsServer } from '#local/sqs-server/sqs-server.ts';
 import { type DynaliteServer, startDynalite } from '#local/stack/dynalite-server.ts';
+import { startWorkerService } from '#local/stack/worker-service.ts';
 
 export interface LocalServicesOptions {
   /** Without `dataDir`, in memory. */
@@ -43,39 +43,16 @@ export const startServicesHere = async (options: LocalServicesOptions): Promise<
 
 /**
  * dynalite and the SQS server in a worker thread started from `workerFile` (`services-worker.ts`,
- * compiled: a worker runs plain JavaScript unless a loader is registered for it). They then run on
- * their own event loop, heap and garbage collector, on another core than the functions calling
- * them, as DynamoDB and SQS do: the bench's burst measured the stack's own speed, not one thread's.
+ * compiled). They then run on their own event loop, heap and garbage collector, on another core than
+ * the functions calling them, as DynamoDB and SQS do.
  */
-export const startServicesInWorker = (
+export const startServicesInWorker = async (
   options: LocalServicesOptions,
   workerFile: string,
-): Promise<LocalServices> =>
-  new Promise((resolve, reject) => {
-    const worker = new Worker(workerFile, { workerData: options });
-    const failed = (error: Error) => {
-      void worker.terminate();
-      reject(error);
-    };
-    worker.once('error', failed);
-    worker.once('exit', (code) => failed(new Error(`the local services worker exited with ${code}`)));
-    worker.once('message', (message: { dynamo?: Endpoint; sqs?: Endpoint; error?: string }) => {
-      if (!message.dynamo || !message.sqs) {
-        failed(new Error(`the local services worker could not start: ${message.error ?? 'no endpoints'}`));
-        return;
-      }
-      worker.removeAllListeners('exit');
-      worker.removeAllListeners('error');
-      worker.on('error', () => undefined);
-      resolve({
-        dynamo: message.dynamo,
-        sqs: message.sqs,
-        close: () =>
-          new Promise<void>((closed) => {
-            worker.once('message', () => void worker.terminate().then(() => closed()));
-            worker.once('exit', () => closed());
-            worker.postMessage('close');
-          }),
-      });
-    });
+): Promise<LocalServices> => {
+  const service = await startWorkerService<{ dynamo: Endpoint; sqs: Endpoint }>(workerFile, {
+    name: 'local services',
+    workerData: options,
   });
+  return { ...service.ready, close: () => service.close() };
+};
