@@ -130,6 +130,8 @@ export interface BundleReport {
   readonly packages: readonly string[];
   /** Packages of the code loaded with the handler, sorted; the rest load only when first used. */
   readonly importedPackages: readonly string[];
+  /** Input files of the code loaded with the handler, relative to the repository. */
+  readonly importedInputs: readonly string[];
   /** Every input file, relative to the repository. */
   readonly inputs: readonly string[];
 }
@@ -176,6 +178,7 @@ const reportOf = (name: FunctionName, metafile: Metafile, buildDir: string): Bun
     importedBytes: bytesOf(imported),
     packages: packagesOf(inputs),
     importedPackages: packagesOf(inputsOf(imported)),
+    importedInputs: inputsOf(imported),
     inputs,
   };
 };

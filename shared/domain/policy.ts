@@ -17,14 +17,14 @@ export {
 } from '#shared/domain/policy-evaluation.ts';
 export { isGlob, matchesAny, matchesGlob } from '#shared/domain/policy-glob.ts';
 export { type PlanResolution, type ResolveOptions, resolvePlan } from '#shared/domain/policy-resolution.ts';
-export {
-  type LimitOverrides,
-  type Policy,
-  type PolicyInput,
-  type PolicyLimits,
-  type PrimaryDefaults,
-  type PrimaryPolicy,
-  policySchema,
-  type ScaleOutPolicy,
-  type SlackAuthorization,
+// Types only: the schema itself (built when its module loads) is the loader's, in `policy-schema.ts`.
+export type {
+  LimitOverrides,
+  Policy,
+  PolicyInput,
+  PolicyLimits,
+  PrimaryDefaults,
+  PrimaryPolicy,
+  ScaleOutPolicy,
+  SlackAuthorization,
 } from '#shared/domain/policy-schema.ts';
