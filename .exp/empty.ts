@@ -1,1 +1,0 @@
-export const handler = () => 1;

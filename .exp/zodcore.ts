@@ -1,2 +1,0 @@
-import * as z from 'zod/v4/core';
-export const handler = () => z;
