@@ -1,11 +1,15 @@
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CreateReadOnlyDBInstanceRequest } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 import { type RunningEmulator, startEmulator } from '#local/tencent-emulator/server.ts';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
-import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
+import {
+  CREATE_CONNECTION_IDLE_MS,
+  createTencentPostgres,
+} from '#shared/adapters/tencent/tencent-postgres-client.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 
 const REGION = 'ap-beijing';
@@ -91,7 +95,54 @@ afterAll(async () => {
   await emulator?.close();
 });
 
+/** A TCP proxy to the emulator that counts the connections clients open through it. */
+const countingProxy = async () => {
+  let connections = 0;
+  const server = createServer((client) => {
+    connections += 1;
+    const upstream = connect(emulator.port, '127.0.0.1');
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    endpoint: `127.0.0.1:${(server.address() as { port: number }).port}`,
+    connections: () => connections,
+    close: () => {
+      server.close();
+    },
+  };
+};
+
 describe('createTencentPostgres against the Tencent emulator', () => {
+  it('reuses a create connection within a burst, and never one idle for longer than a second', async () => {
+    const proxy = await countingProxy();
+    try {
+      const client = createTencentPostgres({
+        credentials: EMULATOR_CREDENTIALS,
+        endpoint: proxy.endpoint,
+        protocol: 'http://',
+        timeoutSeconds: TIMEOUT_SECONDS,
+      });
+      for (const name of ['rf-burst-1', 'rf-burst-2', 'rf-burst-3']) {
+        await client.createReadOnlyDBInstance(REGION, replicaOfPrimary(name));
+      }
+      expect(proxy.connections()).toBe(1);
+
+      await sleep(CREATE_CONNECTION_IDLE_MS + 300);
+      await client.createReadOnlyDBInstance(REGION, replicaOfPrimary('rf-after-pause'));
+      expect(proxy.connections()).toBe(2);
+      expect(await createdReplicas('rf-after-pause')).toHaveLength(1);
+    } finally {
+      proxy.close();
+    }
+  });
+
   it('creates a replica through the real SDK and returns its DealNames', async () => {
     const response = await tencent.createReadOnlyDBInstance(REGION, replicaOfPrimary('rf-create-ok'));
 

@@ -29,7 +29,7 @@ export interface PipelineResult {
   readonly floorHopMs: Readonly<Record<FloorHop, number>>;
   /** The floor's ReceiveMessage calls that found its queue empty (expected 0). */
   readonly floorEmptyReceives: number;
-  /** Concurrency of the bare calls and the floor: the local stack's create consumers (4 pollers × 10 records). */
+  /** Concurrency of the bare calls and the floor (40; the stack's own create consumers hold up to 16 × 5 records). */
   readonly bareConcurrency: number;
   readonly submitted: number;
 }
