@@ -418,6 +418,17 @@ describe('least privilege', () => {
   });
 });
 
+describe('the create function', () => {
+  it("keeps the five create containers under Tencent's 100 creates a second together", () => {
+    const create = functionOf('create');
+    const perContainer = Number(
+      (create.Environment as { Variables: Record<string, unknown> }).Variables.TENCENT_CREATE_RATE_PER_SECOND,
+    );
+    expect(create.ReservedConcurrentExecutions).toBe(5);
+    expect(perContainer * 5).toBeLessThanOrEqual(90);
+  });
+});
+
 describe('secrets', () => {
   it('gives each function the SSM parameter names of its secrets, never a secret variable', () => {
     for (const name of FUNCTIONS) {
