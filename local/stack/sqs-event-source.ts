@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeleteMessageBatchCommand,
@@ -61,6 +62,8 @@ const batchResponseSchema = z
 export const startSqsEventSource = (options: SqsEventSourceOptions): SqsEventSource => {
   const settings = resolveSettings(options);
   const stopping = new AbortController();
+  // Every poller's receive (and pause) listens on this one signal: up to a few listeners each.
+  setMaxListeners(settings.maxConcurrency * 4, stopping.signal);
   const pollers = Array.from({ length: settings.maxConcurrency }, () => poll(settings, stopping.signal));
   const stopped = Promise.all(pollers).then(() => undefined);
   return {
