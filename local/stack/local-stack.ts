@@ -124,7 +124,8 @@ const CONSUMERS = { maxConcurrency: 4, batchSize: 10 } as const;
  * The create queue's: each record waits for its token of the Tencent rate limiter, and an invocation
  * holds its poller until its slowest record is done, so 4 × 10 records in flight could not keep the
  * limiter's 90 creates a second busy while the rest of the stack was loaded (a 1000-request burst:
- * 14.5–15.6 s); 16 × 5 do (12.7–13.0 s, against the 11.1 s that 90 a second allows).
+ * 14.5–15.6 s); 16 × 5 keep it nearer (12.7–14.4 s, against the 11.1 s that 90 a second allows; 8 × 5:
+ * 14.8–15.8 s).
  */
 const CREATE_CONSUMERS = { maxConcurrency: 16, batchSize: 5 } as const;
 
