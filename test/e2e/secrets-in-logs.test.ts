@@ -118,6 +118,13 @@ describe('log output of a full local run', () => {
       `logs-${randomUUID()}`,
     );
     await followRequest(fixture.api, undelivered.requestId, { timeoutMs: 30_000, intervalMs: 200 });
+    // READY comes first; the webhook's 2 s window runs out after it. Redrive once it has been dead-lettered
+    // (a redrive before that finds nothing, and the dead letter arriving after it would never be sent).
+    for (let tries = 0; tries < 150; tries += 1) {
+      const record = await fixture.stack.dependencies.store.get(undelivered.requestId);
+      if (record?.notification?.status === 'UNDELIVERED') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     fixture.receiver.outage(0);
     const deadLetters = fixture.stack.dependencies.deadLetters;
     if (deadLetters) await redriveDeadLetters('notify', { ...fixture.stack.dependencies, deadLetters });
