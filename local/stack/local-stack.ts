@@ -67,11 +67,10 @@ export interface LocalStackOptions {
   readonly tencentTimeoutSeconds?: number;
   /** Client-side Tencent rate limits shared by every consumer (default: the deployed defaults); `false`: none. */
   readonly tencentRateLimits?: TencentRateLimits | false;
-  /**
-   * Each queue's event source: invocations at once and records per invocation (default 4 × 10;
-   * `create` 16 × 5, see CREATE_CONSUMERS). Given here, for every queue.
-   */
-  readonly consumers?: { readonly maxConcurrency?: number; readonly batchSize?: number };
+  /** Each queue's event source: invocations at once (default 4) and records per invocation (default 10). */
+  readonly consumers?: ConsumerShape;
+  /** The create queue's alone, over `consumers` (the bench gives it BURST_CREATE_CONSUMERS). */
+  readonly createConsumers?: ConsumerShape;
   /** Overrides of the alert ingress settings (every source is on with the folder's tokens). */
   readonly alerts?: Partial<AlertIngressSettings>;
   /** The Slack ingress and notifier (default: from SLACK_* in the environment, else off). */
@@ -117,17 +116,23 @@ export const LOCAL_SETTINGS: Settings = {
 /** As deployed (TENCENT_CATALOG_CACHE_SECONDS): DescribeZones / DescribeClasses answers kept a minute. */
 const DEFAULT_CATALOG_CACHE_MS = 60_000;
 
-/** The event sources' shape: invocations at once × records per invocation. */
-const CONSUMERS = { maxConcurrency: 4, batchSize: 10 } as const;
+/** An event source's shape: invocations at once × records per invocation. */
+export interface ConsumerShape {
+  readonly maxConcurrency?: number;
+  readonly batchSize?: number;
+}
+
+const CONSUMERS = { maxConcurrency: 4, batchSize: 10 };
 
 /**
- * The create queue's: each record waits for its token of the Tencent rate limiter, and an invocation
- * holds its poller until its slowest record is done, so 4 × 10 records in flight could not keep the
- * limiter's 90 creates a second busy while the rest of the stack was loaded (a 1000-request burst:
- * 14.5–15.6 s); 16 × 5 keep it nearer (12.7–14.4 s, against the 11.1 s that 90 a second allows; 8 × 5:
- * 14.8–15.8 s).
+ * The create queue's shape for a burst: each record waits for its token of the Tencent rate limiter,
+ * and an invocation holds its poller until its slowest record is done, so 4 × 10 records in flight
+ * could not keep the limiter's 90 creates a second busy while the rest of the stack was loaded (a
+ * 1000-request burst: 14.5–15.6 s); 16 × 5 keep it nearer (12.7–14.4 s, against the 11.1 s that 90 a
+ * second allows; 8 × 5: 14.8–15.8 s). Not the default: 16 idle pollers long-polling every second in
+ * each of the tests' stacks made their machine busier than the tests' waits allow.
  */
-const CREATE_CONSUMERS = { maxConcurrency: 16, batchSize: 5 } as const;
+export const BURST_CREATE_CONSUMERS: ConsumerShape = { maxConcurrency: 16, batchSize: 5 };
 
 const AWS_LOCAL = {
   region: 'ap-southeast-1',
@@ -232,7 +237,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         queue: queues.requests,
         functionName: 'validate',
         handler: buildValidateHandler(dependencies),
-        shape: CONSUMERS,
+        shape: { ...CONSUMERS, ...options.consumers },
       },
       {
         queue: queues.create,
@@ -241,13 +246,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           dependencies,
           options.afterCreateCall ? { afterCall: options.afterCreateCall } : {},
         ),
-        shape: CREATE_CONSUMERS,
+        shape: { ...CONSUMERS, ...options.consumers, ...options.createConsumers },
       },
       {
         queue: queues.notify,
         functionName: 'notify',
         handler: buildNotifyHandler(dependencies),
-        shape: CONSUMERS,
+        shape: { ...CONSUMERS, ...options.consumers },
       },
     ];
     for (const consumer of consumers) {
@@ -258,8 +263,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         handler: consumer.handler,
         functionName: consumer.functionName,
         timeoutMs: 30_000,
-        batchSize: options.consumers?.batchSize ?? consumer.shape.batchSize,
-        maxConcurrency: options.consumers?.maxConcurrency ?? consumer.shape.maxConcurrency,
+        batchSize: consumer.shape.batchSize,
+        maxConcurrency: consumer.shape.maxConcurrency,
         waitTimeSeconds: 1,
       });
       stoppers.push(() => source.stop());

@@ -118,15 +118,15 @@ describe('log output of a full local run', () => {
       `logs-${randomUUID()}`,
     );
     await followRequest(fixture.api, undelivered.requestId, { timeoutMs: 30_000, intervalMs: 200 });
-    // READY comes first; the webhook's 2 s window runs out after it. Redrive once it has been dead-lettered
-    // (a redrive before that finds nothing, and the dead letter arriving after it would never be sent).
-    for (let tries = 0; tries < 150; tries += 1) {
-      const record = await fixture.stack.dependencies.store.get(undelivered.requestId);
-      if (record?.notification?.status === 'UNDELIVERED') break;
+    // READY comes first; the webhook's 2 s window runs out after it, and notify records UNDELIVERED before it
+    // sends the dead letter. Redrive once the dead letter is there: a redrive before finds nothing to move.
+    const deadLetters = fixture.stack.dependencies.deadLetters;
+    for (let tries = 0; deadLetters && tries < 150; tries += 1) {
+      const letters = await deadLetters.peek('notify');
+      if (letters.some((letter) => letter.requestId === undelivered.requestId)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     fixture.receiver.outage(0);
-    const deadLetters = fixture.stack.dependencies.deadLetters;
     if (deadLetters) await redriveDeadLetters('notify', { ...fixture.stack.dependencies, deadLetters });
     await fixture.receiver.waitFor(undelivered.requestId, 20_000);
 

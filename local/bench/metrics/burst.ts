@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { emulatorOf, NO_PROVISIONING_DELAY, startBenchStack } from '#local/bench/bench-stack.ts';
 import { atMost, type Measurement, measurement, ratioAtMost } from '#local/bench/measurement.ts';
 import { submitAndWait } from '#local/bench/submit-requests.ts';
+import { BURST_CREATE_CONSUMERS } from '#local/stack/local-stack.ts';
 import { DEFAULT_TENCENT_RATE_LIMITS } from '#shared/adapters/tencent/rate-limiter.ts';
 
 /**
@@ -56,6 +57,7 @@ export const runBurst = async (options: BurstOptions): Promise<BurstResult> => {
     // the poller and notify run in their own functions and never slow the creates down, while here
     // they would share this machine's two cores with them (time-to-notify measures them).
     pollIntervalMs: 60_000,
+    createConsumers: BURST_CREATE_CONSUMERS,
   });
   try {
     const emulator = emulatorOf(bench.stack);
