@@ -315,7 +315,7 @@ describe('least privilege', () => {
   const EXPECTED: Record<FunctionName, string[]> = {
     ingest: [
       ...logs('ingest'),
-      ...item('GetItem', 'PutItem'),
+      ...item('GetItem', 'BatchGetItem', 'PutItem'),
       ...send('RequestsQueue'),
       ...secrets('api-keys', 'slack/signing-secret', 'jira/webhook-secret', 'alertmanager/token'),
       ...secrets('tencent-monitor/basic-password', 'tencent-monitor/path-token', 'cloudwatch/api-key'),
@@ -325,7 +325,7 @@ describe('least privilege', () => {
     validate: [
       ...logs('validate'),
       `dynamodb:Query ${INFLIGHT_INDEX}`,
-      ...item('GetItem', 'PutItem', 'UpdateItem'),
+      ...item('GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'),
       ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue', 'RequestsDeadLetterQueue'),
       ...consume('RequestsQueue'),
       ...tencent,
@@ -333,7 +333,7 @@ describe('least privilege', () => {
     ],
     create: [
       ...logs('create'),
-      ...item('GetItem', 'UpdateItem'),
+      ...item('GetItem', 'BatchGetItem', 'UpdateItem'),
       ...send('NotifyQueue', 'CreateDeadLetterQueue'),
       ...consume('CreateQueue'),
       ...tencent,
@@ -342,7 +342,7 @@ describe('least privilege', () => {
     poll: [
       ...logs('poll'),
       `dynamodb:Query ${INFLIGHT_INDEX}`,
-      ...item('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
+      ...item('GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
       ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue'),
       ...['RequestsDeadLetterQueue', 'CreateDeadLetterQueue', 'NotifyDeadLetterQueue'].flatMap((queue) =>
         ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'].map(
@@ -354,7 +354,7 @@ describe('least privilege', () => {
     ],
     notify: [
       ...logs('notify'),
-      ...item('GetItem', 'UpdateItem'),
+      ...item('GetItem', 'BatchGetItem', 'UpdateItem'),
       ...send('NotifyDeadLetterQueue'),
       ...consume('NotifyQueue'),
       ...secrets('webhook/signing-secret', 'slack/bot-token', 'slack/webhook-url', 'jira/api-token'),

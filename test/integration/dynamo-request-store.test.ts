@@ -116,6 +116,63 @@ describe('DynamoRequestStore', () => {
     });
   });
 
+  describe('get', () => {
+    it('sends the reads asked for together as one strongly consistent BatchGetItem', async () => {
+      // Prepare: a client of its own that records the commands it sends
+      const commands: string[] = [];
+      const counting = new DynamoDBClient({ ...LOCAL_DYNAMO_CLIENT_CONFIG, endpoint: dynalite.url });
+      counting.middlewareStack.add(
+        (next, context) => (args) => {
+          commands.push(
+            `${context.commandName}:${JSON.stringify(args.input).includes('"ConsistentRead":true')}`,
+          );
+          return next(args);
+        },
+        { step: 'initialize', name: 'recordCommands' },
+      );
+      const { tableName } = await freshStore();
+      const store = new DynamoRequestStore({ client: counting, tableName });
+      const first = requestRecord({ requestId: 'r-first' });
+      const second = requestRecord({ requestId: 'r-second' });
+      await store.putNew(first);
+      await store.putNew(second);
+      commands.length = 0;
+
+      // Act: a found, a missing and a repeated id in one turn, then a lone read
+      const together = await Promise.all(
+        ['r-first', 'r-missing', 'r-second', 'r-first'].map((id) => store.get(id)),
+      );
+      const alone = await store.get('r-second');
+      counting.destroy();
+
+      // Assess
+      expect(together).toEqual([first, undefined, second, first]);
+      expect(alone).toEqual(second);
+      expect(commands).toEqual(['BatchGetItemCommand:true', 'GetItemCommand:true']);
+    });
+
+    it('fails each read of a batch that could not be sent, as retryable', async () => {
+      const unreachable = new DynamoRequestStore({
+        client: new DynamoDBClient({
+          ...LOCAL_DYNAMO_CLIENT_CONFIG,
+          endpoint: 'http://127.0.0.1:9',
+          maxAttempts: 1,
+        }),
+        tableName: 'requests',
+      });
+
+      const settled = await Promise.allSettled([unreachable.get('r-1'), unreachable.get('r-2')]);
+
+      expect(settled).toHaveLength(2);
+      for (const outcome of settled) {
+        expect(outcome).toMatchObject({
+          status: 'rejected',
+          reason: { code: 'STORE_UNAVAILABLE', retryable: true },
+        });
+      }
+    });
+  });
+
   describe('transition', () => {
     it('changes the state, bumps the version, appends history and applies set and remove', async () => {
       // Prepare

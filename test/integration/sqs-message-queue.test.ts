@@ -113,6 +113,55 @@ describe('SqsMessageQueue', () => {
     expect(Attributes?.ApproximateNumberOfMessagesDelayed).toBe('1');
   });
 
+  it('sends the messages sent together as one SendMessageBatch, each with its own delay', async () => {
+    // Prepare
+    const queueUrls = await createQueues();
+    const { client, calls } = instrumentedClient();
+    const queue = new SqsMessageQueue({ client, queueUrls });
+
+    // Act: 12 sends in one turn, then a lone one
+    await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        queue.send('create', { index }, index === 0 ? { delaySeconds: 5 } : {}),
+      ),
+    );
+    await queue.send('create', { index: 12 });
+
+    // Assess: 10 + 2 in two batch calls; the lone send made a plain SendMessage
+    expect(calls).toEqual([10, 2]);
+    const received = (await drain(queueUrls.create)).map(
+      (body) => (JSON.parse(body) as { index: number }).index,
+    );
+    expect(received.sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, index) => index + 1));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrls.create,
+        AttributeNames: ['ApproximateNumberOfMessagesDelayed'],
+      }),
+    );
+    expect(Attributes?.ApproximateNumberOfMessagesDelayed).toBe('1');
+  });
+
+  it('fails only the message SQS refused when messages are sent together', async () => {
+    // Prepare: SQS refuses entry 1 of the batch call
+    const queueUrls = await createQueues();
+    const { client } = instrumentedClient((input) => {
+      const entry = input.Entries?.[1];
+      if (entry) entry.MessageBody = '\u0000';
+    });
+    const queue = new SqsMessageQueue({ client, queueUrls });
+
+    // Act
+    const settled = await Promise.allSettled([0, 1, 2].map((index) => queue.send('notify', { index })));
+
+    // Assess
+    expect(settled.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(settled[1]).toMatchObject({
+      reason: { code: 'QUEUE_MESSAGE_INVALID', queue: 'notify', retryable: false },
+    });
+    expect(await drain(queueUrls.notify)).toEqual(['{"index":0}', '{"index":2}']);
+  });
+
   it('sends a batch in calls of at most 10 entries', async () => {
     // Prepare
     const queueUrls = await createQueues();

@@ -6,6 +6,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { coalescer, type ItemOutcome } from '#shared/adapters/call-coalescer.ts';
 import { QueueBatchSendError, QueueError, type UnsentEntry } from '#shared/adapters/queue/queue-error.ts';
 import { sqsErrorName, toQueueError } from '#shared/adapters/queue/translate-sqs-error.ts';
 import { ConfigError } from '#shared/errors.ts';
@@ -27,12 +28,20 @@ const MAX_VISIBILITY_SECONDS = 43_200;
 interface PendingEntry {
   readonly index: number;
   readonly body: string;
+  readonly delaySeconds?: number;
+}
+
+interface OneMessage {
+  readonly body: string;
+  readonly delaySeconds: number | undefined;
 }
 
 /** `MessageQueue` on Amazon SQS (or the local SQS-compatible server) through the AWS SDK v3. */
 export class SqsMessageQueue implements MessageQueue {
   readonly #client: SQSClient;
   readonly #queueUrls: Readonly<Record<QueueName, string>>;
+  /** Per queue, sends made in the same turn go out as one SendMessageBatch (`call-coalescer.ts`). */
+  readonly #senders = new Map<QueueName, (message: OneMessage) => Promise<void>>();
 
   constructor(options: SqsMessageQueueOptions) {
     for (const [queue, url] of Object.entries(options.queueUrls)) {
@@ -48,17 +57,67 @@ export class SqsMessageQueue implements MessageQueue {
       throw new QueueError('QUEUE_MESSAGE_INVALID', queue, `delaySeconds must be an integer from 0 to 900`);
     }
     const messageBody = serialise(queue, body);
+    await this.#senderFor(queue)({ body: messageBody, delaySeconds });
+  }
+
+  #senderFor(queue: QueueName): (message: OneMessage) => Promise<void> {
+    let sender = this.#senders.get(queue);
+    if (!sender) {
+      sender = coalescer<OneMessage, void>({
+        maxItems: MAX_BATCH_ENTRIES,
+        one: (message) => this.#sendOne(queue, message),
+        many: (messages) => this.#sendMany(queue, messages),
+      });
+      this.#senders.set(queue, sender);
+    }
+    return sender;
+  }
+
+  async #sendOne(queue: QueueName, message: OneMessage): Promise<void> {
     try {
       await this.#client.send(
         new SendMessageCommand({
           QueueUrl: this.#queueUrls[queue],
-          MessageBody: messageBody,
-          DelaySeconds: delaySeconds,
+          MessageBody: message.body,
+          DelaySeconds: message.delaySeconds,
         }),
       );
     } catch (error) {
       throw toQueueError(error, queue, 'SendMessage');
     }
+  }
+
+  /** Coalesced sends: each fails alone, with the error SQS gave its entry or its call. */
+  async #sendMany(queue: QueueName, messages: readonly OneMessage[]): Promise<ItemOutcome<void>[]> {
+    const outcomes: ItemOutcome<void>[] = messages.map(() => ({ ok: true, value: undefined }));
+    const chunks = chunkEntries(
+      messages.map((message, index) => ({ index, body: message.body, delaySeconds: message.delaySeconds })),
+    );
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        try {
+          const result = await this.#client.send(
+            new SendMessageBatchCommand({
+              QueueUrl: this.#queueUrls[queue],
+              Entries: chunk.map(toBatchEntry),
+            }),
+          );
+          for (const failure of result.Failed ?? []) {
+            const error = new QueueError(
+              failure.SenderFault === true ? 'QUEUE_MESSAGE_INVALID' : 'QUEUE_UNAVAILABLE',
+              queue,
+              `SQS did not take the message (${failure.Code ?? 'Unknown'}: ${failure.Message ?? ''})`,
+              { retryable: failure.SenderFault !== true },
+            );
+            outcomes[Number(failure.Id)] = { ok: false, error };
+          }
+        } catch (error) {
+          const failure = toQueueError(error, queue, 'SendMessageBatch');
+          for (const entry of chunk) outcomes[entry.index] = { ok: false, error: failure };
+        }
+      }),
+    );
+    return outcomes;
   }
 
   /**
@@ -152,6 +211,7 @@ const incomplete = (
 const toBatchEntry = (entry: PendingEntry): SendMessageBatchRequestEntry => ({
   Id: String(entry.index),
   MessageBody: entry.body,
+  ...(entry.delaySeconds === undefined ? {} : { DelaySeconds: entry.delaySeconds }),
 });
 
 /** Splits entries into SendMessageBatch calls within SQS's count and size limits. */

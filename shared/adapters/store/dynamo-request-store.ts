@@ -1,5 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -8,6 +10,7 @@ import {
   UpdateCommand as UpdateItemCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { coalescer, type ItemOutcome } from '#shared/adapters/call-coalescer.ts';
 import { ExpressionBuilder } from '#shared/adapters/store/expression-builder.ts';
 import { decodeCursor, encodeCursor, type InFlightPosition } from '#shared/adapters/store/inflight-cursor.ts';
 import {
@@ -56,6 +59,8 @@ export interface DynamoRequestStoreOptions {
 
 export const DEFAULT_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 export const DEFAULT_IN_FLIGHT_PAGE_SIZE = 100;
+/** DynamoDB's limit of keys in one BatchGetItem call. */
+const MAX_BATCH_GET_KEYS = 100;
 
 /**
  * The request store on one DynamoDB table (see `table-definition.ts`). Every write is a single
@@ -66,6 +71,12 @@ export class DynamoRequestStore implements RequestStore, MarkerStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly itemOptions: ItemOptions;
+  /** Reads asked for in the same turn go out as one BatchGetItem (`call-coalescer.ts`). */
+  private readonly getItem = coalescer<string, Record<string, unknown> | undefined>({
+    maxItems: MAX_BATCH_GET_KEYS,
+    one: (requestId) => this.getOne(requestId),
+    many: (requestIds) => this.getMany(requestIds),
+  });
 
   constructor(options: DynamoRequestStoreOptions) {
     if (!options.tableName) throw new ConfigError('DynamoRequestStore needs a tableName');
@@ -116,14 +127,55 @@ export class DynamoRequestStore implements RequestStore, MarkerStore {
   }
 
   async get(requestId: string): Promise<RequestRecord | undefined> {
+    const item = await this.getItem(requestId);
+    return item === undefined ? undefined : toRecord(item);
+  }
+
+  private async getOne(requestId: string): Promise<Record<string, unknown> | undefined> {
     try {
       const { Item } = await this.doc.send(
         new GetCommand({ TableName: this.tableName, Key: requestKey(requestId), ConsistentRead: true }),
       );
-      return Item === undefined ? undefined : toRecord(Item);
+      return Item;
     } catch (error) {
       throw toStoreError(error, `get of request ${requestId}`);
     }
+  }
+
+  /**
+   * One strongly consistent BatchGetItem for up to 100 reads (a key asked for twice is read once).
+   * Keys DynamoDB leaves unprocessed (it throttled part of the call) are read one by one.
+   */
+  private async getMany(
+    requestIds: readonly string[],
+  ): Promise<ItemOutcome<Record<string, unknown> | undefined>[]> {
+    const distinct = [...new Set(requestIds)];
+    let answer: BatchGetCommandOutput;
+    try {
+      answer = await this.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: distinct.map(requestKey), ConsistentRead: true } },
+        }),
+      );
+    } catch (error) {
+      throw toStoreError(error, `get of ${distinct.length} requests`);
+    }
+    const found = new Map<unknown, Record<string, unknown>>();
+    for (const item of answer.Responses?.[this.tableName] ?? []) found.set(item[TABLE.partitionKey], item);
+    const unprocessed = new Set(
+      (answer.UnprocessedKeys?.[this.tableName]?.Keys ?? []).map((key) => key[TABLE.partitionKey]),
+    );
+    return Promise.all(
+      requestIds.map(async (requestId): Promise<ItemOutcome<Record<string, unknown> | undefined>> => {
+        const pk = requestKey(requestId)[TABLE.partitionKey];
+        if (!unprocessed.has(pk)) return { ok: true, value: found.get(pk) };
+        try {
+          return { ok: true, value: await this.getOne(requestId) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
   }
 
   async transition(command: TransitionCommand): Promise<RequestRecord> {
