@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import { SqsDeadLetterQueues } from '#shared/adapters/queue/sqs-dead-letter-queues.ts';
 import {
   assertExactlyOnceTimings,
   DEFAULT_TENCENT_LISTING_DELAY_SECONDS,
 } from '#shared/config/exactly-once-timings.ts';
 import type { DeadLetterQueues } from '#shared/ports/dead-letter-queues.ts';
+import * as z from '#shared/util/zod-mini.ts';
 
 /**
  * The notify queue's maxReceiveCount (serverless.yml and the local stack's queues): the notify
@@ -15,25 +15,22 @@ export const DEFAULT_NOTIFY_MAX_RECEIVE_COUNT = 100;
 /** Environment variables of the reliability features: dead-letter queues and the exactly-once timings. */
 export const reliabilityEnvironmentShape = {
   /** Each work queue's dead-letter queue. With all three, consumers dead-letter at once and the poller marks stuck requests. */
-  REQUESTS_DLQ_URL: z.url().optional(),
-  CREATE_DLQ_URL: z.url().optional(),
-  NOTIFY_DLQ_URL: z.url().optional(),
+  REQUESTS_DLQ_URL: z.optional(z.url()),
+  CREATE_DLQ_URL: z.optional(z.url()),
+  NOTIFY_DLQ_URL: z.optional(z.url()),
   /** Must equal the notify queue's redrive policy maxReceiveCount. */
-  NOTIFY_MAX_RECEIVE_COUNT: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .default(DEFAULT_NOTIFY_MAX_RECEIVE_COUNT),
+  NOTIFY_MAX_RECEIVE_COUNT: z._default(
+    z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)),
+    DEFAULT_NOTIFY_MAX_RECEIVE_COUNT,
+  ),
   /** The longest Tencent takes to list a new instance; VISIBILITY_GRACE_SECONDS must exceed 1.5 × it. */
-  TENCENT_LISTING_DELAY_SECONDS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(DEFAULT_TENCENT_LISTING_DELAY_SECONDS),
+  TENCENT_LISTING_DELAY_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.positive()),
+    DEFAULT_TENCENT_LISTING_DELAY_SECONDS,
+  ),
 };
 
-type ReliabilityEnvironment = z.infer<z.ZodObject<typeof reliabilityEnvironmentShape>>;
+type ReliabilityEnvironment = z.infer<z.ZodMiniObject<typeof reliabilityEnvironmentShape>>;
 
 interface QueueUrls {
   readonly REQUESTS_QUEUE_URL?: string | undefined;

@@ -1,53 +1,51 @@
-import * as z from 'zod';
 import { DEFAULT_TENCENT_RATE_LIMITS } from '#shared/adapters/tencent/rate-limiter.ts';
 import { reliabilityEnvironmentShape } from '#shared/config/reliability-environment.ts';
 import { sourceEnvironmentShape } from '#shared/config/source-environment.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { alertEnvironmentShape } from '#shared/ingress/alerts/alert-environment.ts';
+import * as z from '#shared/util/zod-mini.ts';
 
-const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const flag = z
-  .enum(['true', 'false', '1', '0', ''])
-  .default('false')
-  .transform((value) => value === 'true' || value === '1');
-const list = z
-  .string()
-  .default('')
-  .transform((value) =>
+const seconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+const flag = z.pipe(
+  z._default(z.enum(['true', 'false', '1', '0', '']), 'false'),
+  z.transform((value) => value === 'true' || value === '1'),
+);
+const list = z.pipe(
+  z._default(z.string(), ''),
+  z.transform((value) =>
     value
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean),
-  );
+  ),
+);
+/** A non-empty string, `fallback` when unset. */
+const text = (fallback: string) => z._default(z.string().check(z.minLength(1)), fallback);
+/** Calls a second, `fallback` when unset. */
+const rate = (fallback: number) => z._default(z.coerce.number().check(z.positive()), fallback);
 
 /**
  * Every environment variable replica-flow reads (the README lists them). Secrets may instead come
  * from SSM Parameter Store in AWS (see `secrets.ts`); here they are optional and checked where used.
  */
 export const runtimeEnvironmentSchema = z.object({
-  TABLE_NAME: z.string().min(1).default('replica-flow'),
-  REQUESTS_QUEUE_URL: z.url().optional(),
-  CREATE_QUEUE_URL: z.url().optional(),
-  NOTIFY_QUEUE_URL: z.url().optional(),
-  TENCENT_ENDPOINT: z.string().min(1).default('postgres.tencentcloudapi.com'),
-  TENCENT_PROTOCOL: z.enum(['https://', 'http://']).default('https://'),
+  TABLE_NAME: text('replica-flow'),
+  REQUESTS_QUEUE_URL: z.optional(z.url()),
+  CREATE_QUEUE_URL: z.optional(z.url()),
+  NOTIFY_QUEUE_URL: z.optional(z.url()),
+  TENCENT_ENDPOINT: text('postgres.tencentcloudapi.com'),
+  TENCENT_PROTOCOL: z._default(z.enum(['https://', 'http://']), 'https://'),
   TENCENT_TIMEOUT_SECONDS: seconds(10),
   /** Client-side limits per action (calls a second), below Tencent's 100 (create) and 1000 (each Describe). */
-  TENCENT_CREATE_RATE_PER_SECOND: z.coerce
-    .number()
-    .positive()
-    .default(DEFAULT_TENCENT_RATE_LIMITS.createPerSecond),
-  TENCENT_DESCRIBE_RATE_PER_SECOND: z.coerce
-    .number()
-    .positive()
-    .default(DEFAULT_TENCENT_RATE_LIMITS.describePerSecond),
+  TENCENT_CREATE_RATE_PER_SECOND: rate(DEFAULT_TENCENT_RATE_LIMITS.createPerSecond),
+  TENCENT_DESCRIBE_RATE_PER_SECOND: rate(DEFAULT_TENCENT_RATE_LIMITS.describePerSecond),
   /** How long DescribeZones / DescribeClasses answers are kept (0: not at all). */
-  TENCENT_CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
-  TENCENTCLOUD_SECRET_ID: z.string().optional(),
-  TENCENTCLOUD_SECRET_KEY: z.string().optional(),
-  WEBHOOK_SIGNING_SECRET: z.string().optional(),
-  REPLICA_FLOW_API_KEYS: z.string().optional(),
-  POLICY_FILE: z.string().min(1).default('policy/default.yaml'),
+  TENCENT_CATALOG_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
+  TENCENTCLOUD_SECRET_ID: z.optional(z.string()),
+  TENCENTCLOUD_SECRET_KEY: z.optional(z.string()),
+  WEBHOOK_SIGNING_SECRET: z.optional(z.string()),
+  REPLICA_FLOW_API_KEYS: z.optional(z.string()),
+  POLICY_FILE: text('policy/default.yaml'),
   LOCAL_MODE: flag,
   CALLBACK_ALLOWED_HOSTS: list,
   PROVISIONING_TIMEOUT_SECONDS: seconds(3600),

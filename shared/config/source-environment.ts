@@ -1,20 +1,24 @@
-import * as z from 'zod';
+import * as z from '#shared/util/zod-mini.ts';
 
 /** Empty means unset (a blank `KEY=` line in an env file, or an unset CloudFormation parameter). */
 const unsetIfEmpty = (value: unknown): unknown => (value === '' ? undefined : value);
-const optionalText = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
+/** `schema`, reading an empty string as unset (what `z.preprocess(unsetIfEmpty, schema)` builds). */
+const unsetWhenEmpty = <T extends z.ZodMiniType>(schema: T) => z.pipe(z.transform(unsetIfEmpty), schema);
+const optionalText = unsetWhenEmpty(z.optional(z.string().check(z.minLength(1))));
 /** A secret: the message never repeats the value. */
 const secret = (min: number) =>
-  z.preprocess(unsetIfEmpty, z.string().min(min, `must be at least ${min} characters`).optional());
-const list = z
-  .string()
-  .default('')
-  .transform((value) =>
+  unsetWhenEmpty(z.optional(z.string().check(z.minLength(min, `must be at least ${min} characters`))));
+/** An http(s) URL (unlike `z.httpUrl()`, any host). */
+const webUrl = () => z.url({ protocol: /^https?$/ });
+const list = z.pipe(
+  z._default(z.string(), ''),
+  z.transform((value) =>
     value
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean),
-  );
+  ),
+);
 
 /**
  * The Slack and Jira ingresses' environment variables, merged into the runtime schema
@@ -26,22 +30,18 @@ export const sourceEnvironmentShape = {
   /** The Slack app's signing secret (Basic Information → App Credentials). */
   SLACK_SIGNING_SECRET: secret(16),
   /** `xoxb-…`: completions go to the command's channel with `chat.postMessage`. */
-  SLACK_BOT_TOKEN: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .regex(/^xox[a-z]-[A-Za-z0-9-]+$/, 'must be a Slack token like xoxb-…')
-      .optional(),
+  SLACK_BOT_TOKEN: unsetWhenEmpty(
+    z.optional(z.string().check(z.regex(/^xox[a-z]-[A-Za-z0-9-]+$/, 'must be a Slack token like xoxb-…'))),
   ),
   /** An incoming webhook URL (one fixed channel), used when there is no bot token. A secret too. */
-  SLACK_WEBHOOK_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^https?$/ }).optional()),
-  SLACK_API_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^https?$/ }).default('https://slack.com/api')),
+  SLACK_WEBHOOK_URL: unsetWhenEmpty(z.optional(webUrl())),
+  SLACK_API_URL: unsetWhenEmpty(z._default(webUrl(), 'https://slack.com/api')),
   /** How far Slack's signed `X-Slack-Request-Timestamp` may be from now. */
-  SLACK_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  SLACK_REPLAY_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(3600)), 300),
   /** The secret of the Jira admin webhook (`X-Hub-Signature: sha256=…`). */
   JIRA_WEBHOOK_SECRET: secret(16),
   /** `https://your-site.atlassian.net`: where completion comments go (never taken from a payload). */
-  JIRA_BASE_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^https?$/ }).optional()),
+  JIRA_BASE_URL: unsetWhenEmpty(z.optional(webUrl())),
   /** Jira Cloud: the e-mail of the API token's account (Basic auth). Without it the token is a Bearer PAT. */
   JIRA_EMAIL: optionalText,
   JIRA_API_TOKEN: secret(1),
@@ -52,7 +52,7 @@ export const sourceEnvironmentShape = {
   /** A ticket becomes a request when created in, or moved into, this status; unset: when created. */
   JIRA_TRIGGER_STATUS: optionalText,
   /** JSON: request field → Jira field id, e.g. `{"MasterDBInstanceId":"customfield_10050"}`. */
-  JIRA_FIELD_MAP: z.preprocess(unsetIfEmpty, z.string().default('{}')),
+  JIRA_FIELD_MAP: unsetWhenEmpty(z._default(z.string(), '{}')),
 };
 
 export const sourceEnvironmentSchema = z.object(sourceEnvironmentShape);

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { matchesAny } from '#shared/domain/policy-glob.ts';
+import * as z from '#shared/util/zod-mini.ts';
 
 /**
  * `primaries.<id>.cloudwatch`: which CloudWatch alarms speak for this Tencent primary (an AWS alarm
@@ -9,18 +9,23 @@ import { matchesAny } from '#shared/domain/policy-glob.ts';
  * criterion is required, and only an exact primary id (not a glob key) may carry a mapping.
  */
 const nonEmptyRecord = z
-  .record(z.string().min(1).max(255), z.string().min(1).max(1024))
-  .refine((record) => Object.keys(record).length > 0, { error: 'must name at least one key' });
+  .record(
+    z.string().check(z.minLength(1), z.maxLength(255)),
+    z.string().check(z.minLength(1), z.maxLength(1024)),
+  )
+  .check(z.refine((record) => Object.keys(record).length > 0, { error: 'must name at least one key' }));
 
 export const cloudwatchMappingSchema = z
   .strictObject({
-    alarmNames: z.array(z.string().min(1).max(255)).min(1).optional(),
-    dimensions: nonEmptyRecord.optional(),
-    tags: nonEmptyRecord.optional(),
+    alarmNames: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(255))).check(z.minLength(1))),
+    dimensions: z.optional(nonEmptyRecord),
+    tags: z.optional(nonEmptyRecord),
   })
-  .refine((mapping) => mapping.alarmNames || mapping.dimensions || mapping.tags, {
-    error: 'must give alarmNames, dimensions or tags',
-  });
+  .check(
+    z.refine((mapping) => mapping.alarmNames || mapping.dimensions || mapping.tags, {
+      error: 'must give alarmNames, dimensions or tags',
+    }),
+  );
 export type CloudWatchMapping = z.infer<typeof cloudwatchMappingSchema>;
 
 /** What an alarm offers to be matched on. */

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { describeValue } from '#shared/domain/replica-request-issues.ts';
+import * as z from '#shared/util/zod-mini.ts';
 
 /**
  * One zod schema per `CreateReadOnlyDBInstance` input parameter (seed page §2), named as Tencent
@@ -69,12 +69,12 @@ const got = (issue: { readonly input?: unknown }): string => `(got ${describeVal
 
 /** A Tencent resource id: `<prefix>-` then lowercase letters and digits. */
 const resourceId = (prefix: string) =>
-  z
-    .string()
-    .max(64)
-    .regex(new RegExp(`^${prefix}-[a-z0-9]+$`), {
+  z.string().check(
+    z.maxLength(64),
+    z.regex(new RegExp(`^${prefix}-[a-z0-9]+$`), {
       error: (issue) => `must look like ${prefix}-xxxxxxxx ${got(issue)}`,
-    });
+    }),
+  );
 
 const flag = z.literal([0, 1]);
 
@@ -84,67 +84,69 @@ export const tencentFields = {
   Region: z.enum(SUPPORTED_REGIONS, {
     error: (issue) => `must be a region CreateReadOnlyDBInstance supports, like ap-beijing ${got(issue)}`,
   }),
-  Zone: z
-    .string()
-    .max(64)
-    .refine((zone) => SUPPORTED_REGION_SET.has(regionOfZone(zone) ?? ''), {
+  Zone: z.string().check(
+    z.maxLength(64),
+    z.refine((zone) => SUPPORTED_REGION_SET.has(regionOfZone(zone) ?? ''), {
       error: (issue) => `must be a zone of a supported region, like ap-beijing-4 ${got(issue)}`,
     }),
+  ),
   MasterDBInstanceId: resourceId('postgres'),
-  SpecCode: z
-    .string()
-    .max(64)
-    .regex(/^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/, {
+  SpecCode: z.string().check(
+    z.maxLength(64),
+    z.regex(/^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/, {
       error: (issue) => `must be a spec code like pg.it.small2 ${got(issue)}`,
     }),
-  Storage: z.int().positive().multipleOf(STORAGE_STEP_GB),
-  InstanceCount: z.int().min(1).max(MAX_INSTANCE_COUNT),
-  Period: z.int().refine((period) => PERIODS_BY_CHARGE_TYPE.PREPAID.includes(period), {
-    error: (issue) => `must be 1–12, 24 or 36 months ${got(issue)}`,
-  }),
+  ),
+  Storage: z.int().check(z.positive(), z.multipleOf(STORAGE_STEP_GB)),
+  InstanceCount: z.int().check(z.gte(1), z.lte(MAX_INSTANCE_COUNT)),
+  Period: z.int().check(
+    z.refine((period) => PERIODS_BY_CHARGE_TYPE.PREPAID.includes(period), {
+      error: (issue) => `must be 1–12, 24 or 36 months ${got(issue)}`,
+    }),
+  ),
   VpcId: resourceId('vpc'),
   SubnetId: resourceId('subnet'),
   InstanceChargeType: z.enum(CHARGE_TYPES),
   AutoVoucher: flag,
-  VoucherIds: z
-    .array(z.string().min(1).max(64))
-    // A refinement, not `.max(1)`: zod stops every later check on an oversized array.
-    .refine((ids) => ids.length <= 1, {
+  VoucherIds: z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(
+    // A refinement, not `z.maxLength(1)`: zod stops every later check on an oversized array.
+    z.refine((ids) => ids.length <= 1, {
       error: (issue) => `only one voucher can be specified (got ${(issue.input as unknown[]).length})`,
     }),
+  ),
   AutoRenewFlag: flag,
-  ProjectId: z.int().min(0),
-  ActivityId: z.int().min(0),
+  ProjectId: z.int().check(z.gte(0)),
+  ActivityId: z.int().check(z.gte(0)),
   /** `""` means "no group": Tencent puts the replica in a new one. */
-  ReadOnlyGroupId: z
-    .string()
-    .max(64)
-    .regex(/^(?:pgrogrp-[a-z0-9]+)?$/, {
+  ReadOnlyGroupId: z.string().check(
+    z.maxLength(64),
+    z.regex(/^(?:pgrogrp-[a-z0-9]+)?$/, {
       error: (issue) => `must be "" or look like pgrogrp-xxxxxxxx ${got(issue)}`,
     }),
+  ),
   TagList: z.strictObject({
-    TagKey: z.string().min(1).max(127),
-    TagValue: z.string().max(255),
+    TagKey: z.string().check(z.minLength(1), z.maxLength(127)),
+    TagValue: z.string().check(z.maxLength(255)),
   }),
   SecurityGroupIds: z.array(resourceId('sg')),
   NeedSupportIpv6: flag,
-  Name: z
-    .string()
-    .min(1)
-    .regex(HAN_LETTERS_DIGITS, {
+  Name: z.string().check(
+    z.minLength(1),
+    z.regex(HAN_LETTERS_DIGITS, {
       error: (issue) => `may contain only Chinese characters, letters, digits, "_" and "-" ${got(issue)}`,
-    })
-    .refine((name) => [...name].length < NAME_LENGTH_LIMIT, {
+    }),
+    z.refine((name) => [...name].length < NAME_LENGTH_LIMIT, {
       error: (issue) => `must be shorter than ${NAME_LENGTH_LIMIT} characters ${got(issue)}`,
     }),
+  ),
   /** Deprecated by Tencent (the kernel version follows the primary): accepted, never sent. */
-  DBVersion: z.string().max(32),
-  DedicatedClusterId: z
-    .string()
-    .max(64)
-    .regex(/^[A-Za-z0-9_-]+$/, {
+  DBVersion: z.string().check(z.maxLength(32)),
+  DedicatedClusterId: z.string().check(
+    z.maxLength(64),
+    z.regex(/^[A-Za-z0-9_-]+$/, {
       error: (issue) => `may contain only letters, digits, "_" and "-" ${got(issue)}`,
     }),
+  ),
   DeletionProtection: z.boolean(),
 } as const;
 

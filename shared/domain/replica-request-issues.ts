@@ -1,5 +1,5 @@
-import type * as z from 'zod';
 import type { FieldIssue } from '#shared/errors.ts';
+import type * as z from '#shared/util/zod-mini.ts';
 
 /**
  * Turns zod issues into the project's `FieldIssue`s: a dotted path (`requester.source`,
@@ -14,7 +14,7 @@ export const ROOT_FIELD = '(root)';
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * For free-form records (`z.preprocess(refuseForbiddenKeys, z.record(…))`): zod drops a
+ * For free-form records (`preprocess(refuseForbiddenKeys, z.record(…))`, `zod-preprocess.ts`): zod drops a
  * `__proto__` key from a record without a word, so look at the raw keys and refuse the dangerous
  * ones by name instead of silently losing them. (Strict objects already report them as unknown.)
  */

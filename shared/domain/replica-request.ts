@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { checkCrossFieldRules, tencentFields } from '#shared/domain/replica-request-fields.ts';
 import {
   fieldErrorMap,
@@ -7,6 +6,8 @@ import {
   toFieldIssues,
 } from '#shared/domain/replica-request-issues.ts';
 import { ValidationError } from '#shared/errors.ts';
+import * as z from '#shared/util/zod-mini.ts';
+import { preprocess } from '#shared/util/zod-preprocess.ts';
 
 /**
  * A request for a read-only replica, as every source (API, Slack, alerts, Jira) hands it to the
@@ -30,82 +31,86 @@ export type RequesterSource = (typeof REQUESTER_SOURCES)[number];
 
 const MAX_CONTEXT_ENTRIES = 32;
 
-const requesterContextSchema = z.preprocess(
+const requesterContextSchema = preprocess(
   refuseForbiddenKeys,
-  z
-    .record(z.string().min(1).max(64), z.string().max(2048))
-    .refine((context) => Object.keys(context).length <= MAX_CONTEXT_ENTRIES, {
+  z.record(z.string().check(z.minLength(1), z.maxLength(64)), z.string().check(z.maxLength(2048))).check(
+    z.refine((context) => Object.keys(context).length <= MAX_CONTEXT_ENTRIES, {
       error: `must have at most ${MAX_CONTEXT_ENTRIES} entries`,
     }),
+  ),
 );
 
 export const requesterSchema = z.strictObject({
   source: z.enum(REQUESTER_SOURCES),
   /** Stable id of the caller in its source: Slack user id, Jira account id, alert receiver, IAM ARN… */
-  identity: z.string().min(1).max(256),
-  displayName: z.string().min(1).max(256).optional(),
+  identity: z.string().check(z.minLength(1), z.maxLength(256)),
+  displayName: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   /** Where to answer and what it is about: Slack channel/team/response_url, Jira issue key, alert name. */
-  context: requesterContextSchema.optional(),
+  context: z.optional(requesterContextSchema),
 });
 export type Requester = z.infer<typeof requesterSchema>;
 
 /** Where the completion webhook goes. Whether it must be https or allowlisted is decided by the sender. */
 export const callbackSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2048),
+  url: z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).check(z.maxLength(2048)),
 });
 export type Callback = z.infer<typeof callbackSchema>;
 
 /** 1–255 printable ASCII characters (IETF Idempotency-Key draft; Stripe allows 255). */
 export const idempotencyKeySchema = z
   .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x20-\x7e]*$/, { error: 'must contain only printable ASCII characters' });
+  .check(
+    z.minLength(1),
+    z.maxLength(255),
+    z.regex(/^[\x20-\x7e]*$/, { error: 'must contain only printable ASCII characters' }),
+  );
 
 const f = tencentFields;
 
 const requestShape = {
-  Region: f.Region.optional(),
-  Zone: f.Zone.optional(),
+  Region: z.optional(f.Region),
+  Zone: z.optional(f.Zone),
   MasterDBInstanceId: f.MasterDBInstanceId,
-  SpecCode: f.SpecCode.optional(),
-  Storage: f.Storage.optional(),
-  InstanceCount: f.InstanceCount.optional(),
-  Period: f.Period.optional(),
-  VpcId: f.VpcId.optional(),
-  SubnetId: f.SubnetId.optional(),
-  InstanceChargeType: f.InstanceChargeType.optional(),
-  AutoVoucher: f.AutoVoucher.optional(),
-  VoucherIds: f.VoucherIds.optional(),
-  AutoRenewFlag: f.AutoRenewFlag.optional(),
-  ProjectId: f.ProjectId.optional(),
-  ActivityId: f.ActivityId.optional(),
-  ReadOnlyGroupId: f.ReadOnlyGroupId.optional(),
-  TagList: f.TagList.optional(),
-  SecurityGroupIds: f.SecurityGroupIds.optional(),
-  NeedSupportIpv6: f.NeedSupportIpv6.optional(),
-  Name: f.Name.optional(),
-  DBVersion: f.DBVersion.optional(),
-  DedicatedClusterId: f.DedicatedClusterId.optional(),
-  DeletionProtection: f.DeletionProtection.optional(),
-  requester: requesterSchema.optional(),
-  callback: callbackSchema.optional(),
-  idempotencyKey: idempotencyKeySchema.optional(),
+  SpecCode: z.optional(f.SpecCode),
+  Storage: z.optional(f.Storage),
+  InstanceCount: z.optional(f.InstanceCount),
+  Period: z.optional(f.Period),
+  VpcId: z.optional(f.VpcId),
+  SubnetId: z.optional(f.SubnetId),
+  InstanceChargeType: z.optional(f.InstanceChargeType),
+  AutoVoucher: z.optional(f.AutoVoucher),
+  VoucherIds: z.optional(f.VoucherIds),
+  AutoRenewFlag: z.optional(f.AutoRenewFlag),
+  ProjectId: z.optional(f.ProjectId),
+  ActivityId: z.optional(f.ActivityId),
+  ReadOnlyGroupId: z.optional(f.ReadOnlyGroupId),
+  TagList: z.optional(f.TagList),
+  SecurityGroupIds: z.optional(f.SecurityGroupIds),
+  NeedSupportIpv6: z.optional(f.NeedSupportIpv6),
+  Name: z.optional(f.Name),
+  DBVersion: z.optional(f.DBVersion),
+  DedicatedClusterId: z.optional(f.DedicatedClusterId),
+  DeletionProtection: z.optional(f.DeletionProtection),
+  requester: z.optional(requesterSchema),
+  callback: z.optional(callbackSchema),
+  idempotencyKey: z.optional(idempotencyKeySchema),
   /** Resolve and record the plan, tell the requester, create nothing. */
-  dryRun: z.boolean().optional(),
+  dryRun: z.optional(z.boolean()),
 };
 
 const alwaysRun = { when: () => true } as const;
 
 /** The body a source sends (ingress fills `idempotencyKey` and `requester` when absent). */
-export const replicaRequestSchema = z.strictObject(requestShape).superRefine(checkCrossFieldRules, alwaysRun);
+export const replicaRequestSchema = z
+  .strictObject(requestShape)
+  .check(z.superRefine(checkCrossFieldRules, alwaysRun));
 export type ReplicaRequest = z.infer<typeof replicaRequestSchema>;
 export type ReplicaRequestInput = z.input<typeof replicaRequestSchema>;
 
 /** A request as stored and queued: the ingress has filled in its idempotency key and requester. */
 export const storedRequestSchema = z
   .strictObject({ ...requestShape, requester: requesterSchema, idempotencyKey: idempotencyKeySchema })
-  .superRefine(checkCrossFieldRules, alwaysRun);
+  .check(z.superRefine(checkCrossFieldRules, alwaysRun));
 export type StoredReplicaRequest = z.infer<typeof storedRequestSchema>;
 
 /**
@@ -125,24 +130,24 @@ export const replicaPlanSchema = z
     InstanceChargeType: f.InstanceChargeType,
     VpcId: f.VpcId,
     SubnetId: f.SubnetId,
-    SecurityGroupIds: f.SecurityGroupIds.readonly().optional(),
-    ReadOnlyGroupId: f.ReadOnlyGroupId.optional(),
-    AutoVoucher: f.AutoVoucher.optional(),
-    VoucherIds: f.VoucherIds.readonly().optional(),
-    AutoRenewFlag: f.AutoRenewFlag.optional(),
-    ProjectId: f.ProjectId.optional(),
-    ActivityId: f.ActivityId.optional(),
-    NeedSupportIpv6: f.NeedSupportIpv6.optional(),
-    DedicatedClusterId: f.DedicatedClusterId.optional(),
-    DeletionProtection: f.DeletionProtection.optional(),
-    Name: f.Name.optional(),
-    TagList: f.TagList.readonly().optional(),
+    SecurityGroupIds: z.optional(z.readonly(f.SecurityGroupIds)),
+    ReadOnlyGroupId: z.optional(f.ReadOnlyGroupId),
+    AutoVoucher: z.optional(f.AutoVoucher),
+    VoucherIds: z.optional(z.readonly(f.VoucherIds)),
+    AutoRenewFlag: z.optional(f.AutoRenewFlag),
+    ProjectId: z.optional(f.ProjectId),
+    ActivityId: z.optional(f.ActivityId),
+    NeedSupportIpv6: z.optional(f.NeedSupportIpv6),
+    DedicatedClusterId: z.optional(f.DedicatedClusterId),
+    DeletionProtection: z.optional(f.DeletionProtection),
+    Name: z.optional(f.Name),
+    TagList: z.optional(z.readonly(f.TagList)),
   })
-  .superRefine(checkCrossFieldRules, alwaysRun)
-  .readonly();
+  .check(z.superRefine(checkCrossFieldRules, alwaysRun))
+  .apply(z.readonly);
 export type ReplicaPlan = z.infer<typeof replicaPlanSchema>;
 
-const parseWith = <T>(schema: z.ZodType<T>, what: string, input: unknown): T => {
+const parseWith = <T>(schema: z.ZodMiniType<T>, what: string, input: unknown): T => {
   const result = schema.safeParse(input, { error: fieldErrorMap });
   if (result.success) return result.data;
   const issues = toFieldIssues(result.error.issues);

@@ -1,11 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type * as z from 'zod';
 import { ReplicaFlowError, ValidationError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { DeadLetterQueues } from '#shared/ports/dead-letter-queues.ts';
 import type { MessageQueue, QueueName } from '#shared/ports/message-queue.ts';
 import { backoffSeconds } from '#shared/util/backoff.ts';
+import type * as z from '#shared/util/zod-mini.ts';
 
 /** Thrown for a record that must come back later; its visibility was already extended. */
 export class RetryLaterError extends ReplicaFlowError {
@@ -34,7 +34,7 @@ export const deadLetter = (reason: string): DeadLetterVerdict => ({ deadLetter: 
 
 export interface SqsConsumer<Message> {
   readonly queueName: QueueName;
-  readonly schema: z.ZodType<Message>;
+  readonly schema: z.ZodMiniType<Message>;
   readonly queue: MessageQueue;
   readonly backoff: { readonly baseSeconds: number; readonly maxSeconds: number };
   /** Where messages that retrying cannot help go at once; without it they fail until SQS moves them. */
@@ -46,7 +46,7 @@ export interface SqsConsumer<Message> {
 }
 
 /** Parses a queue body with its schema; a bad body throws a ValidationError naming the field. */
-export const parseQueueBody = <Message>(schema: z.ZodType<Message>, record: SQSRecord): Message => {
+export const parseQueueBody = <Message>(schema: z.ZodMiniType<Message>, record: SQSRecord): Message => {
   let json: unknown;
   try {
     json = JSON.parse(record.body);

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import {
   type CloudWatchAlarmEvent,
   cloudwatchAlarmEventSchema,
 } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm-event.ts';
 import { type RequestMessage, requestMessageSchema } from '#shared/use-cases/queue-messages.ts';
+import * as z from '#shared/util/zod-mini.ts';
 
 /**
  * What the requests queue carries: our own `{requestId}` (from ingest, the poller's requeue) or the

@@ -83,4 +83,11 @@ describe('function bundles', () => {
       );
     }
   });
+
+  it('holds zod/mini only, never the full zod build (every schema under shared/ is written with zod-mini.ts)', () => {
+    for (const name of reports.keys()) {
+      expect(inputsOf(name).filter((input) => input.includes('zod/v4/classic/'))).toEqual([]);
+      expect(inputsOf(name).some((input) => input.includes('zod/v4/mini/'))).toBe(true);
+    }
+  });
 });

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
 import { requestIdFor } from '#shared/domain/idempotency.ts';
 import { loadPolicy } from '#shared/domain/policy-loader.ts';
 import { parseReplicaRequest } from '#shared/domain/replica-request.ts';
@@ -14,6 +13,7 @@ import {
   notifyMessageSchema,
   requestMessageSchema,
 } from '#shared/use-cases/queue-messages.ts';
+import type * as z from '#shared/util/zod-mini.ts';
 import { SAMPLE_EVENTS_API_KEY } from '../../scripts/invoke-local.ts';
 
 /** The events in events/ are what `serverless invoke local -p` feeds the functions: real shapes, valid bodies. */
@@ -23,7 +23,7 @@ const event = <T>(file: string): T =>
 const post = event<APIGatewayProxyEventV2>('ingest-post-replica-request.json');
 const requestId = requestIdFor(post.headers['idempotency-key'] ?? '');
 
-const expectSqsRecord = <T>(file: string, schema: z.ZodType<T>): T => {
+const expectSqsRecord = <T>(file: string, schema: z.ZodMiniType<T>): T => {
   const { Records } = event<SQSEvent>(file);
   expect(Records).toHaveLength(1);
   const [record] = Records;

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import { buildCreateHandler } from '#functions/create.ts';
 import { buildNotifyHandler } from '#functions/notify.ts';
 import { buildValidateHandler } from '#functions/validate.ts';
@@ -13,6 +12,7 @@ import type { DeadLetterQueues } from '#shared/ports/dead-letter-queues.ts';
 import type { QueueName } from '#shared/ports/message-queue.ts';
 import { createMessageSchema, notifyMessageSchema } from '#shared/use-cases/queue-messages.ts';
 import { requestsQueueMessageSchema } from '#shared/use-cases/requests-queue-message.ts';
+import type * as z from '#shared/util/zod-mini.ts';
 import { hostileJson, mutatedObject, oddString } from '#test/property/hostile-arbitraries.ts';
 import { recordingQueue } from '#test/property/recording-ports.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
@@ -60,7 +60,7 @@ const sqsEvent = (bodies: readonly string[], arn: string): SQSEvent => ({
   })),
 });
 
-const passes = (schema: z.ZodType, body: string): boolean => {
+const passes = (schema: z.ZodMiniType, body: string): boolean => {
   try {
     return schema.safeParse(JSON.parse(body)).success;
   } catch {
@@ -95,7 +95,7 @@ describe('every queue-message parser under hostile bodies', () => {
 
   const consumers: {
     queue: QueueName;
-    schema: z.ZodType;
+    schema: z.ZodMiniType;
     valid: unknown;
     build: (
       deps: Dependencies,

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { StoreError } from '#shared/adapters/store/store-error.ts';
+import * as z from '#shared/util/zod-mini.ts';
 
 /** Where a `listInFlight` page stopped: the index shard, and the key to resume after within it. */
 export interface InFlightPosition {
@@ -8,8 +8,8 @@ export interface InFlightPosition {
 }
 
 const CursorSchema = z.object({
-  shard: z.number().int().min(0),
-  lastKey: z.record(z.string(), z.string()).optional(),
+  shard: z.int().check(z.gte(0)),
+  lastKey: z.optional(z.record(z.string(), z.string())),
 });
 
 /** Opaque to callers: base64url of the position JSON. */

@@ -1,11 +1,11 @@
-import type * as z from 'zod';
 import { badRequest } from '#shared/http/http-error.ts';
+import * as z from '#shared/util/zod-mini.ts';
 
 /**
  * Parses an alert body that was already authenticated: UTF-8, JSON, then the source's schema.
  * Every failure is a 400 naming the field (never the body), so the source does not retry it.
  */
-export const parseAlertBody = <T>(bytes: Buffer, schema: z.ZodType<T>, what: string): T => {
+export const parseAlertBody = <T>(bytes: Buffer, schema: z.core.$ZodType<T>, what: string): T => {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -18,7 +18,7 @@ export const parseAlertBody = <T>(bytes: Buffer, schema: z.ZodType<T>, what: str
   } catch (error) {
     throw badRequest(`${what}: body is not valid JSON (${(error as Error).message})`);
   }
-  const parsed = schema.safeParse(json);
+  const parsed = z.safeParse(schema, json);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.slice(0, 20).map((issue) => ({
     field: issue.path.join('.') || '(root)',

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { ConfigError } from '#shared/errors.ts';
+import * as z from '#shared/util/zod-mini.ts';
 
 /** Request fields a ticket can give, by custom field (`JIRA_FIELD_MAP`) or `key: value` description line. */
 export const TICKET_FIELDS = [
@@ -19,7 +19,9 @@ export const jiraFieldMapSchema = z.partialRecord(
   z.enum(TICKET_FIELDS),
   z
     .string()
-    .regex(/^(?:customfield_\d+|[a-z][A-Za-z0-9_]*)$/, 'must be a Jira field id like customfield_10050'),
+    .check(
+      z.regex(/^(?:customfield_\d+|[a-z][A-Za-z0-9_]*)$/, 'must be a Jira field id like customfield_10050'),
+    ),
 );
 export type JiraFieldMap = z.infer<typeof jiraFieldMapSchema>;
 

@@ -1,59 +1,62 @@
-import * as z from 'zod';
 import { badRequest } from '#shared/http/http-error.ts';
+import * as z from '#shared/util/zod-mini.ts';
+import { preprocess } from '#shared/util/zod-preprocess.ts';
+
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 
 /** A Jira user: Cloud sends `accountId` (`name`/`key` are gone); Data Center sends `name`/`key`. */
 const jiraUserSchema = z.object({
-  accountId: z.string().min(1).max(128).optional(),
-  name: z.string().min(1).max(255).optional(),
-  key: z.string().min(1).max(255).optional(),
-  displayName: z.string().max(255).optional(),
+  accountId: z.optional(text(1, 128)),
+  name: z.optional(text(1, 255)),
+  key: z.optional(text(1, 255)),
+  displayName: z.optional(z.string().check(z.maxLength(255))),
 });
 export type JiraUser = z.infer<typeof jiraUserSchema>;
 
-const named = z.object({ name: z.string().min(1) });
+const named = z.object({ name: z.string().check(z.minLength(1)) });
+
+/** A missing `toString` would be read from Object.prototype (a function): make it an own null first. */
+const ownToString = (item: unknown): unknown =>
+  item && typeof item === 'object' && !Object.hasOwn(item, 'toString') ? { ...item, toString: null } : item;
 
 /**
  * The parts of a Jira issue webhook (REST API v2 representations) replica-flow reads. Other fields,
  * custom fields among them, are kept as they are (`fields` is loose) and read through `JIRA_FIELD_MAP`.
  */
 export const jiraIssueSchema = z.object({
-  id: z.string().min(1).max(32),
-  key: z.string().regex(/^[A-Z][A-Z0-9_]*-\d+$/, 'must be an issue key like OPS-123'),
+  id: text(1, 32),
+  key: z.string().check(z.regex(/^[A-Z][A-Z0-9_]*-\d+$/, 'must be an issue key like OPS-123')),
   fields: z.looseObject({
-    summary: z.string().nullish(),
+    summary: z.nullish(z.string()),
     /** Wiki-markup text in v2 payloads; an Atlassian Document (object) is read for its text too. */
-    description: z.unknown().optional(),
-    project: z.object({ key: z.string().min(1).max(64) }),
-    issuetype: named.nullish(),
-    status: named.nullish(),
-    reporter: jiraUserSchema.nullish(),
+    description: z.optional(z.unknown()),
+    project: z.object({ key: text(1, 64) }),
+    issuetype: z.nullish(named),
+    status: z.nullish(named),
+    reporter: z.nullish(jiraUserSchema),
   }),
 });
 export type JiraIssue = z.infer<typeof jiraIssueSchema>;
 
 export const jiraWebhookSchema = z.object({
-  timestamp: z.number().optional(),
-  webhookEvent: z.string().min(1).max(128),
-  user: jiraUserSchema.nullish(),
-  issue: jiraIssueSchema.optional(),
-  changelog: z
-    .object({
+  timestamp: z.optional(z.number()),
+  webhookEvent: text(1, 128),
+  user: z.nullish(jiraUserSchema),
+  issue: z.optional(jiraIssueSchema),
+  changelog: z.nullish(
+    z.object({
       items: z.array(
-        // A missing `toString` would be read from Object.prototype (a function): make it an own null first.
-        z.preprocess(
-          (item) =>
-            item && typeof item === 'object' && !Object.hasOwn(item, 'toString')
-              ? { ...item, toString: null }
-              : item,
+        preprocess(
+          ownToString,
           z.object({
             field: z.string(),
-            fieldId: z.string().optional(),
-            toString: z.string().nullish(),
+            fieldId: z.optional(z.string()),
+            toString: z.nullish(z.string()),
           }),
         ),
       ),
-    })
-    .nullish(),
+    }),
+  ),
 });
 export type JiraWebhook = z.infer<typeof jiraWebhookSchema>;
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { badRequest, unsupportedMediaType } from '#shared/http/http-error.ts';
+import * as z from '#shared/util/zod-mini.ts';
 
 /**
  * A slash command as Slack posts it (`application/x-www-form-urlencoded`; field names and shapes
@@ -7,22 +7,19 @@ import { badRequest, unsupportedMediaType } from '#shared/http/http-error.ts';
  * field Slack adds tomorrow is no error.
  */
 export const slashCommandSchema = z.object({
-  team_id: z.string().regex(/^[TE][A-Z0-9]{2,31}$/, 'must be a Slack team id like T0123ABCD'),
-  team_domain: z.string().max(255).optional(),
-  enterprise_id: z.string().max(64).optional(),
-  channel_id: z.string().regex(/^[CGD][A-Z0-9]{2,31}$/, 'must be a Slack channel id like C0123ABCD'),
-  channel_name: z.string().max(255).optional(),
-  user_id: z.string().regex(/^[UW][A-Z0-9]{2,31}$/, 'must be a Slack user id like U0123ABCD'),
-  user_name: z.string().max(255).optional(),
-  command: z.string().regex(/^\/[\w-]{1,31}$/, 'must be a slash command like /replica'),
-  text: z.string().max(4000).default(''),
-  response_url: z
-    .url({ protocol: /^https?$/ })
-    .max(2048)
-    .optional(),
+  team_id: z.string().check(z.regex(/^[TE][A-Z0-9]{2,31}$/, 'must be a Slack team id like T0123ABCD')),
+  team_domain: z.optional(z.string().check(z.maxLength(255))),
+  enterprise_id: z.optional(z.string().check(z.maxLength(64))),
+  channel_id: z.string().check(z.regex(/^[CGD][A-Z0-9]{2,31}$/, 'must be a Slack channel id like C0123ABCD')),
+  channel_name: z.optional(z.string().check(z.maxLength(255))),
+  user_id: z.string().check(z.regex(/^[UW][A-Z0-9]{2,31}$/, 'must be a Slack user id like U0123ABCD')),
+  user_name: z.optional(z.string().check(z.maxLength(255))),
+  command: z.string().check(z.regex(/^\/[\w-]{1,31}$/, 'must be a slash command like /replica')),
+  text: z._default(z.string().check(z.maxLength(4000)), ''),
+  response_url: z.optional(z.url({ protocol: /^https?$/ }).check(z.maxLength(2048))),
   /** Printable ASCII; with the team it makes the idempotency key, which must stay under 255 characters. */
-  trigger_id: z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be a Slack trigger id'),
-  api_app_id: z.string().max(64).optional(),
+  trigger_id: z.string().check(z.regex(/^[\x21-\x7e]{1,200}$/, 'must be a Slack trigger id')),
+  api_app_id: z.optional(z.string().check(z.maxLength(64))),
 });
 export type SlashCommand = z.infer<typeof slashCommandSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/util/zod-mini.ts';
 
 /**
  * The EventBridge envelope of a CloudWatch alarm state change (`source: aws.cloudwatch`,
@@ -6,50 +6,53 @@ import * as z from 'zod';
  * queue and as an API destination POSTs it. Metric-math and composite alarms have no
  * `metricStat`; `alarmTags` is present when tag propagation is on. Unknown fields are ignored.
  */
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const optionalText = () => z.optional(z.string());
+
 const stateSchema = z.object({
   value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
-  reason: z.string().optional(),
-  reasonData: z.string().optional(),
-  timestamp: z.string().min(1).max(64),
+  reason: optionalText(),
+  reasonData: optionalText(),
+  timestamp: text(1, 64),
 });
 
 const metricSchema = z.object({
-  id: z.string().optional(),
-  metricStat: z
-    .object({
+  id: optionalText(),
+  metricStat: z.optional(
+    z.object({
       metric: z.object({
-        namespace: z.string().optional(),
-        name: z.string().optional(),
-        dimensions: z.record(z.string(), z.string()).optional(),
+        namespace: optionalText(),
+        name: optionalText(),
+        dimensions: z.optional(z.record(z.string(), z.string())),
       }),
-      period: z.number().optional(),
-      stat: z.string().optional(),
-    })
-    .optional(),
-  expression: z.string().optional(),
-  returnData: z.boolean().optional(),
+      period: z.optional(z.number()),
+      stat: optionalText(),
+    }),
+  ),
+  expression: optionalText(),
+  returnData: z.optional(z.boolean()),
 });
 
 export const cloudwatchAlarmEventSchema = z.object({
   version: z.string(),
-  id: z.string().min(1).max(256),
+  id: text(1, 256),
   'detail-type': z.literal('CloudWatch Alarm State Change'),
   source: z.literal('aws.cloudwatch'),
-  account: z.string().max(32),
+  account: z.string().check(z.maxLength(32)),
   time: z.string(),
-  region: z.string().max(64),
-  resources: z.array(z.string().max(2048)).max(10),
+  region: z.string().check(z.maxLength(64)),
+  resources: z.array(z.string().check(z.maxLength(2048))).check(z.maxLength(10)),
   detail: z.object({
-    alarmName: z.string().min(1).max(255),
+    alarmName: text(1, 255),
     state: stateSchema,
-    previousState: stateSchema.partial().optional(),
-    configuration: z
-      .object({
-        description: z.string().optional(),
-        metrics: z.array(metricSchema).max(100).optional(),
-      })
-      .optional(),
-    alarmTags: z.record(z.string(), z.string()).optional(),
+    previousState: z.optional(z.partial(stateSchema)),
+    configuration: z.optional(
+      z.object({
+        description: optionalText(),
+        metrics: z.optional(z.array(metricSchema).check(z.maxLength(100))),
+      }),
+    ),
+    alarmTags: z.optional(z.record(z.string(), z.string())),
   }),
 });
 export type CloudWatchAlarmEvent = z.infer<typeof cloudwatchAlarmEventSchema>;

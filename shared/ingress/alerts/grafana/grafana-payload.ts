@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/util/zod-mini.ts';
 
 /**
  * Grafana's webhook contact point body (`receivers/webhook/v1`, `version: "1"`): Alertmanager's
@@ -10,32 +10,32 @@ const labels = z.record(z.string(), z.string());
 export const grafanaAlertSchema = z.object({
   status: z.enum(['firing', 'resolved']),
   labels,
-  annotations: labels.optional(),
+  annotations: z.optional(labels),
   startsAt: z.iso.datetime({ offset: true }),
   endsAt: z.string(),
-  generatorURL: z.string().optional(),
-  fingerprint: z.string().regex(/^[0-9a-f]{1,64}$/, 'must be the hex fingerprint Grafana sends'),
-  silenceURL: z.string().optional(),
-  dashboardURL: z.string().optional(),
-  panelURL: z.string().optional(),
-  values: z.record(z.string(), z.number()).nullable().optional(),
-  valueString: z.string().optional(),
+  generatorURL: z.optional(z.string()),
+  fingerprint: z.string().check(z.regex(/^[0-9a-f]{1,64}$/, 'must be the hex fingerprint Grafana sends')),
+  silenceURL: z.optional(z.string()),
+  dashboardURL: z.optional(z.string()),
+  panelURL: z.optional(z.string()),
+  values: z.optional(z.nullable(z.record(z.string(), z.number()))),
+  valueString: z.optional(z.string()),
 });
 
 export const grafanaPayloadSchema = z.object({
   receiver: z.string(),
   status: z.enum(['firing', 'resolved']),
-  alerts: z.array(grafanaAlertSchema).max(1000),
-  groupLabels: labels.optional(),
-  commonLabels: labels.optional(),
-  commonAnnotations: labels.optional(),
-  externalURL: z.string().optional(),
-  version: z.string().optional(),
-  groupKey: z.string().optional(),
-  truncatedAlerts: z.int().min(0).optional(),
-  orgId: z.int().optional(),
-  title: z.string().optional(),
-  state: z.string().optional(),
-  message: z.string().optional(),
+  alerts: z.array(grafanaAlertSchema).check(z.maxLength(1000)),
+  groupLabels: z.optional(labels),
+  commonLabels: z.optional(labels),
+  commonAnnotations: z.optional(labels),
+  externalURL: z.optional(z.string()),
+  version: z.optional(z.string()),
+  groupKey: z.optional(z.string()),
+  truncatedAlerts: z.optional(z.int().check(z.gte(0))),
+  orgId: z.optional(z.int()),
+  title: z.optional(z.string()),
+  state: z.optional(z.string()),
+  message: z.optional(z.string()),
 });
 export type GrafanaPayload = z.infer<typeof grafanaPayloadSchema>;

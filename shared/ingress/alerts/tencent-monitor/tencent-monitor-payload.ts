@@ -1,52 +1,58 @@
-import * as z from 'zod';
+import * as z from '#shared/util/zod-mini.ts';
 
 /**
  * A Tencent Cloud Observability (Cloud Monitor) alarm callback (告警回调, doc 248/38209). The doc
  * and real captures disagree on types: `alarmStatus`, `durationTime`, `recoverTime` and the
  * condition values arrive as strings or numbers, so both are accepted. Unknown fields are ignored.
  */
-const stringOrNumber = z.union([z.string(), z.number()]).transform((value) => String(value).trim());
+const stringOrNumber = z.pipe(
+  z.union([z.string(), z.number()]),
+  z.transform((value) => String(value).trim()),
+);
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const optionalText = () => z.optional(z.string());
 
 export const tencentMonitorPayloadSchema = z.object({
-  sessionId: z.string().min(1).max(256),
+  sessionId: text(1, 256),
   /** "1" (or 1) alarming, "0" (or 0) recovered. */
-  alarmStatus: stringOrNumber.pipe(
+  alarmStatus: z.pipe(
+    stringOrNumber,
     z.enum(['0', '1'], { error: 'must be "1" (alarm) or "0" (recovered), as a string or a number' }),
   ),
-  alarmType: z.string().optional(),
+  alarmType: optionalText(),
   alarmObjInfo: z.object({
     /** A short code (`gz`, `hk`…), mapped to `ap-…`. */
-    region: z.string().max(64).optional(),
-    namespace: z.string().optional(),
-    appId: stringOrNumber.optional(),
-    uin: stringOrNumber.optional(),
+    region: z.optional(z.string().check(z.maxLength(64))),
+    namespace: optionalText(),
+    appId: z.optional(stringOrNumber),
+    uin: z.optional(stringOrNumber),
     /** Product-specific; for PostgreSQL `objName` is `ID:postgres-…|Instance Name:…|Ip Port:…`. */
-    dimensions: z.record(z.string(), z.unknown()).optional(),
+    dimensions: z.optional(z.record(z.string(), z.unknown())),
   }),
   alarmPolicyInfo: z.object({
-    policyId: z.string().max(128).optional(),
-    policyType: z.string().optional(),
-    policyName: z.string().max(256).optional(),
-    policyTypeCName: z.string().optional(),
-    policyTypeEname: z.string().optional(),
-    conditions: z
-      .object({
-        metricName: z.string().optional(),
-        metricShowName: z.string().optional(),
-        calcType: z.string().optional(),
-        calcValue: stringOrNumber.optional(),
-        calcUnit: z.string().optional(),
-        currentValue: stringOrNumber.optional(),
-        productName: z.string().optional(),
-        eventName: z.string().optional(),
-        eventShowName: z.string().optional(),
-      })
-      .optional(),
+    policyId: z.optional(z.string().check(z.maxLength(128))),
+    policyType: optionalText(),
+    policyName: z.optional(z.string().check(z.maxLength(256))),
+    policyTypeCName: optionalText(),
+    policyTypeEname: optionalText(),
+    conditions: z.optional(
+      z.object({
+        metricName: optionalText(),
+        metricShowName: optionalText(),
+        calcType: optionalText(),
+        calcValue: z.optional(stringOrNumber),
+        calcUnit: optionalText(),
+        currentValue: z.optional(stringOrNumber),
+        productName: optionalText(),
+        eventName: optionalText(),
+        eventShowName: optionalText(),
+      }),
+    ),
   }),
   /** `YYYY-MM-DD HH:MM:SS`, no time zone (kept as sent: it is only a dedupe value). */
-  firstOccurTime: z.string().min(1).max(64),
-  durationTime: stringOrNumber.optional(),
+  firstOccurTime: text(1, 64),
+  durationTime: z.optional(stringOrNumber),
   /** "0" or 0 while the alarm is unresolved. */
-  recoverTime: stringOrNumber.optional(),
+  recoverTime: z.optional(stringOrNumber),
 });
 export type TencentMonitorPayload = z.infer<typeof tencentMonitorPayloadSchema>;
