@@ -10,8 +10,9 @@ import { DEFAULT_RETENTION_SECONDS } from '#shared/adapters/store/dynamo-request
 import { toItem } from '#shared/adapters/store/request-item.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
 import { instanceNameFor, requestIdFor } from '#shared/domain/idempotency.ts';
-import { parseReplicaPlan, parseStoredRequest } from '#shared/domain/replica-request.ts';
+import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
+import { parseStoredRequest } from '#shared/domain/stored-request.ts';
 import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
 import { chunk } from '#shared/util/chunk.ts';
 

@@ -6,7 +6,8 @@ import {
   rulesFor,
 } from '#shared/domain/policy-evaluation.ts';
 import type { Policy } from '#shared/domain/policy-schema.ts';
-import { type ReplicaPlan, type ReplicaRequest, replicaPlanSchema } from '#shared/domain/replica-request.ts';
+import { type ReplicaPlan, replicaPlanSchema } from '#shared/domain/replica-plan.ts';
+import type { ReplicaRequest } from '#shared/domain/replica-request.ts';
 import {
   DEFAULT_CHARGE_TYPE,
   DEFAULTABLE_FIELDS,

@@ -2,6 +2,7 @@ import { cloudwatchMappingSchema } from '#shared/domain/policy-cloudwatch.ts';
 import { checkPolicyRules, rulesFor } from '#shared/domain/policy-evaluation.ts';
 import { isGlob } from '#shared/domain/policy-glob.ts';
 import {
+  alwaysRun,
   checkCrossFieldRules,
   MAX_INSTANCE_COUNT,
   tencentFields,
@@ -55,8 +56,6 @@ export const limitOverridesSchema = z.strictObject({
   prepaidAllowed: z.optional(z.boolean()),
 });
 export type LimitOverrides = z.infer<typeof limitOverridesSchema>;
-
-const alwaysRun = { when: () => true } as const;
 
 /** Values a request for this primary gets when it does not say otherwise (request values win). */
 export const primaryDefaultsSchema = z

@@ -169,6 +169,9 @@ export type DefaultableField = (typeof DEFAULTABLE_FIELDS)[number];
  * Cross-field rules (Period by charge type, Zone in Region) for any object holding some of the
  * fields. Runs even when other fields failed (`when: () => true`), so it reads its input warily.
  */
+/** How `checkCrossFieldRules` is attached: it runs even when a field failed, so every problem is reported at once. */
+export const alwaysRun = { when: () => true } as const;
+
 export const checkCrossFieldRules = (value: unknown, ctx: z.core.$RefinementCtx<unknown>): void => {
   if (typeof value !== 'object' || value === null) return;
   const { Period, InstanceChargeType, Zone, Region } = value as Record<string, unknown>;

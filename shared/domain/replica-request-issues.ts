@@ -1,4 +1,4 @@
-import type { FieldIssue } from '#shared/errors.ts';
+import { type FieldIssue, ValidationError } from '#shared/errors.ts';
 import type * as z from '#shared/util/zod-mini.ts';
 
 /**
@@ -115,3 +115,14 @@ export const formatIssues = (issues: readonly FieldIssue[]): string =>
   issues
     .map((issue) => (issue.field === ROOT_FIELD ? issue.message : `${issue.field}: ${issue.message}`))
     .join('; ');
+
+/**
+ * Parses `input` with a request-family schema (fields named as Tencent names them); throws a
+ * `ValidationError` naming every bad or unknown field, e.g. "Invalid replica plan: Zone: …".
+ */
+export const parseFields = <T>(schema: z.ZodMiniType<T>, what: string, input: unknown): T => {
+  const result = schema.safeParse(input, { error: fieldErrorMap });
+  if (result.success) return result.data;
+  const issues = toFieldIssues(result.error.issues);
+  throw new ValidationError(`Invalid ${what}: ${formatIssues(issues)}`, issues, { cause: result.error });
+};

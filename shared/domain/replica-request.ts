@@ -1,11 +1,5 @@
-import { checkCrossFieldRules, tencentFields } from '#shared/domain/replica-request-fields.ts';
-import {
-  fieldErrorMap,
-  formatIssues,
-  refuseForbiddenKeys,
-  toFieldIssues,
-} from '#shared/domain/replica-request-issues.ts';
-import { ValidationError } from '#shared/errors.ts';
+import { alwaysRun, checkCrossFieldRules, tencentFields } from '#shared/domain/replica-request-fields.ts';
+import { parseFields, refuseForbiddenKeys } from '#shared/domain/replica-request-issues.ts';
 import * as z from '#shared/util/zod-mini.ts';
 import { preprocess } from '#shared/util/zod-preprocess.ts';
 
@@ -67,7 +61,8 @@ export const idempotencyKeySchema = z
 
 const f = tencentFields;
 
-const requestShape = {
+/** The request's fields; the stored request (`stored-request.ts`) requires two of them. */
+export const requestShape = {
   Region: z.optional(f.Region),
   Zone: z.optional(f.Zone),
   MasterDBInstanceId: f.MasterDBInstanceId,
@@ -98,8 +93,6 @@ const requestShape = {
   dryRun: z.optional(z.boolean()),
 };
 
-const alwaysRun = { when: () => true } as const;
-
 /** The body a source sends (ingress fills `idempotencyKey` and `requester` when absent). */
 export const replicaRequestSchema = z
   .strictObject(requestShape)
@@ -107,61 +100,6 @@ export const replicaRequestSchema = z
 export type ReplicaRequest = z.infer<typeof replicaRequestSchema>;
 export type ReplicaRequestInput = z.input<typeof replicaRequestSchema>;
 
-/** A request as stored and queued: the ingress has filled in its idempotency key and requester. */
-export const storedRequestSchema = z
-  .strictObject({ ...requestShape, requester: requesterSchema, idempotencyKey: idempotencyKeySchema })
-  .check(z.superRefine(checkCrossFieldRules, alwaysRun));
-export type StoredReplicaRequest = z.infer<typeof storedRequestSchema>;
-
-/**
- * The exact `CreateReadOnlyDBInstance` parameters (plus `Region`) after policy defaults: what
- * Tencent requires is required here. `VpcId`/`SubnetId` are required too (the API refuses classic
- * networks). `Name` and `TagList` are carried from the request; the create step adds its own.
- */
-export const replicaPlanSchema = z
-  .strictObject({
-    Region: f.Region,
-    Zone: f.Zone,
-    MasterDBInstanceId: f.MasterDBInstanceId,
-    SpecCode: f.SpecCode,
-    Storage: f.Storage,
-    InstanceCount: f.InstanceCount,
-    Period: f.Period,
-    InstanceChargeType: f.InstanceChargeType,
-    VpcId: f.VpcId,
-    SubnetId: f.SubnetId,
-    SecurityGroupIds: z.optional(z.readonly(f.SecurityGroupIds)),
-    ReadOnlyGroupId: z.optional(f.ReadOnlyGroupId),
-    AutoVoucher: z.optional(f.AutoVoucher),
-    VoucherIds: z.optional(z.readonly(f.VoucherIds)),
-    AutoRenewFlag: z.optional(f.AutoRenewFlag),
-    ProjectId: z.optional(f.ProjectId),
-    ActivityId: z.optional(f.ActivityId),
-    NeedSupportIpv6: z.optional(f.NeedSupportIpv6),
-    DedicatedClusterId: z.optional(f.DedicatedClusterId),
-    DeletionProtection: z.optional(f.DeletionProtection),
-    Name: z.optional(f.Name),
-    TagList: z.optional(z.readonly(f.TagList)),
-  })
-  .check(z.superRefine(checkCrossFieldRules, alwaysRun))
-  .apply(z.readonly);
-export type ReplicaPlan = z.infer<typeof replicaPlanSchema>;
-
-const parseWith = <T>(schema: z.ZodMiniType<T>, what: string, input: unknown): T => {
-  const result = schema.safeParse(input, { error: fieldErrorMap });
-  if (result.success) return result.data;
-  const issues = toFieldIssues(result.error.issues);
-  throw new ValidationError(`Invalid ${what}: ${formatIssues(issues)}`, issues, { cause: result.error });
-};
-
 /** Parses a source's request body; throws `ValidationError` naming every bad or unknown field. */
 export const parseReplicaRequest = (input: unknown): ReplicaRequest =>
-  parseWith(replicaRequestSchema, 'replica request', input);
-
-/** Parses a stored or queued request, which must carry `idempotencyKey` and `requester`. */
-export const parseStoredRequest = (input: unknown): StoredReplicaRequest =>
-  parseWith(storedRequestSchema, 'stored replica request', input);
-
-/** Parses a plan (e.g. read back from the store); throws `ValidationError`. */
-export const parseReplicaPlan = (input: unknown): ReplicaPlan =>
-  parseWith(replicaPlanSchema, 'replica plan', input);
+  parseFields(replicaRequestSchema, 'replica request', input);

@@ -1,8 +1,9 @@
-import type { ReplicaPlan, ReplicaRequest, Requester } from '#shared/domain/replica-request.ts';
+import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
+import type { ReplicaRequest, Requester } from '#shared/domain/replica-request.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
 
-/** The exact CreateReadOnlyDBInstance parameters replica-flow will send, after policy defaults (schema in replica-request.ts). */
-export type { ReplicaPlan } from '#shared/domain/replica-request.ts';
+/** The exact CreateReadOnlyDBInstance parameters replica-flow will send, after policy defaults (schema in replica-plan.ts). */
+export type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 
 /** One line of a request's history: every state change is appended, never rewritten. */
 export interface HistoryEntry {

@@ -1,4 +1,5 @@
-import type { ReplicaPlan, Requester } from '#shared/domain/replica-request.ts';
+import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
+import type { Requester } from '#shared/domain/replica-request.ts';
 import type { Failure, ReplicaInstance, RuleViolation, WebhookType } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
 import type { FieldIssue } from '#shared/errors.ts';

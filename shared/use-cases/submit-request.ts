@@ -1,6 +1,6 @@
 import { checkReplay, payloadHash, requestIdFor } from '#shared/domain/idempotency.ts';
-import type { StoredReplicaRequest } from '#shared/domain/replica-request.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
+import type { StoredReplicaRequest } from '#shared/domain/stored-request.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';

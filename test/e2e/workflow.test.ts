@@ -6,7 +6,8 @@ import { followRequest } from '#local/cli/api-client.ts';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
 import { lambdaContext } from '#local/stack/lambda-context.ts';
 import { REQUEST_TAG_KEY, requestIdFor } from '#shared/domain/idempotency.ts';
-import { parseReplicaPlan, parseStoredRequest } from '#shared/domain/replica-request.ts';
+import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
+import { parseStoredRequest } from '#shared/domain/stored-request.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
 
 const seedRequest = (callback: string) => ({ ...SEED_EXAMPLE_REQUEST, callback: { url: callback } });

@@ -10,8 +10,8 @@ import {
   REQUEST_TAG_KEY,
   requestIdFor,
 } from '#shared/domain/idempotency.ts';
-import { parseStoredRequest } from '#shared/domain/replica-request.ts';
 import { tencentFields } from '#shared/domain/replica-request-fields.ts';
+import { parseStoredRequest } from '#shared/domain/stored-request.ts';
 import { ConfigError, IdempotencyConflictError, ValidationError } from '#shared/errors.ts';
 import { seedRequest, slackRequester } from '#test/fixtures/replica-requests.ts';
 

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatIssues,
-  parseReplicaPlan,
-  parseReplicaRequest,
-  parseStoredRequest,
-  REQUESTER_SOURCES,
-} from '#shared/domain/replica-request.ts';
+import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
+import { formatIssues, parseReplicaRequest, REQUESTER_SOURCES } from '#shared/domain/replica-request.ts';
 import { SUPPORTED_REGIONS } from '#shared/domain/replica-request-fields.ts';
+import { parseStoredRequest } from '#shared/domain/stored-request.ts';
 import { type FieldIssue, ValidationError } from '#shared/errors.ts';
 import { seedExample1, seedRequest, slackRequester } from '#test/fixtures/replica-requests.ts';
 

@@ -20,7 +20,7 @@ import { LOCAL_DYNAMO_CLIENT_CONFIG } from '#local/stack/dynalite-server.ts';
 import type { RunningEmulator } from '#local/tencent-emulator/server.ts';
 import { TABLE } from '#shared/adapters/store/table-definition.ts';
 import { instanceNameFor } from '#shared/domain/idempotency.ts';
-import type { ReplicaPlan } from '#shared/domain/replica-request.ts';
+import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
 
 const TABLE_NAME = 'replica-flow';

@@ -14,7 +14,7 @@ import { forEachLimited } from '#local/bench/seed-records.ts';
 import { submitAndWait } from '#local/bench/submit-requests.ts';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
 import { instanceNameFor } from '#shared/domain/idempotency.ts';
-import { parseReplicaPlan } from '#shared/domain/replica-request.ts';
+import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
 import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
 
 export interface PipelineResult {

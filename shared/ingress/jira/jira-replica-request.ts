@@ -1,9 +1,6 @@
-import {
-  parseStoredRequest,
-  type Requester,
-  type StoredReplicaRequest,
-} from '#shared/domain/replica-request.ts';
+import type { Requester } from '#shared/domain/replica-request.ts';
 import { regionOfZone } from '#shared/domain/replica-request-fields.ts';
+import { parseStoredRequest, type StoredReplicaRequest } from '#shared/domain/stored-request.ts';
 import { type FieldIssue, ValidationError } from '#shared/errors.ts';
 import type { JiraFieldMap, TicketField } from '#shared/ingress/jira/jira-settings.ts';
 import { type TicketValues, ticketValues } from '#shared/ingress/jira/jira-ticket-fields.ts';

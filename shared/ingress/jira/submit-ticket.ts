@@ -1,6 +1,6 @@
-import type { StoredReplicaRequest } from '#shared/domain/replica-request.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
+import type { StoredReplicaRequest } from '#shared/domain/stored-request.ts';
 import { IdempotencyConflictError } from '#shared/errors.ts';
 import { type SubmitDependencies, submitRequest } from '#shared/use-cases/submit-request.ts';
 

@@ -1,4 +1,4 @@
-import { parseStoredRequest, type StoredReplicaRequest } from '#shared/domain/replica-request.ts';
+import { parseStoredRequest, type StoredReplicaRequest } from '#shared/domain/stored-request.ts';
 import { ValidationError } from '#shared/errors.ts';
 import type { SlashCommand } from '#shared/ingress/slack/slack-command-form.ts';
 import { OPTION_FIELDS, type SlackCommand } from '#shared/ingress/slack/slack-command-grammar.ts';
