@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchStack } from '#local/bench/bench-stack.ts';
 import { emulatorOf } from '#local/bench/bench-stack.ts';
+import { requestPoster } from '#local/bench/request-poster.ts';
 import { forEachLimited } from '#local/bench/seed-records.ts';
-import { apiClient } from '#local/cli/api-client.ts';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 
@@ -50,7 +50,8 @@ export const submitAndWait = async (
 ): Promise<SubmissionOutcome> => {
   const { stack } = bench;
   const emulator = emulatorOf(stack);
-  const api = apiClient(stack.ingressUrl, stack.credentials.apiKey);
+  const concurrency = options.concurrency ?? 64;
+  const poster = requestPoster(stack.ingressUrl, stack.credentials.apiKey, concurrency);
   const runId = randomUUID().slice(0, 8);
   const replicasBefore = emulator.instances().length;
   const requestIds: string[] = [];
@@ -59,11 +60,11 @@ export const submitAndWait = async (
   const deadline = startedAt + options.deadlineMs;
   await forEachLimited(
     Array.from({ length: options.count }, (_, index) => index),
-    options.concurrency ?? 64,
+    concurrency,
     async (index) => {
       if (options.spacingMs) await sleep(Math.max(0, startedAt + index * options.spacingMs - Date.now()));
       try {
-        const answer = await api.submit(
+        const answer = await poster.post(
           { ...seedFields, ...(options.callbackUrl ? { callback: { url: options.callbackUrl } } : {}) },
           `bench-${runId}-${index}`,
         );
@@ -73,8 +74,10 @@ export const submitAndWait = async (
       }
     },
   );
+  poster.close();
   const created = () => emulator.instances().length - replicasBefore;
-  while (created() < requestIds.length && Date.now() < deadline) await sleep(50);
+  // Each look lists every replica on the stack's thread; the times come from the records, not from here.
+  while (created() < requestIds.length && Date.now() < deadline) await sleep(250);
   let records: (RequestRecord | undefined)[] = [];
   do {
     records = await readRecords(bench, requestIds);
