@@ -215,9 +215,11 @@ const checkGroupAndLimits = (
       `The read-only group ${groupId} does not exist for the primary instance ${primary.id}.`,
     );
   }
-  const existing = env.state
-    .replicasOf(primary.id)
-    .filter((r) => replicaStatus(r, now) !== 'isolated').length;
+  // Counted in place: a burst asks this once per create, over every replica of the primary.
+  let existing = 0;
+  for (const replica of env.state.replicasOf(primary.id)) {
+    if (replica.outcome !== 'isolated' || replicaStatus(replica, now) !== 'isolated') existing += 1;
+  }
   check(
     existing + p.InstanceCount <= limits.maxReadOnlyPerPrimary,
     'OperationDenied.RoInstanceCountExeedError',
