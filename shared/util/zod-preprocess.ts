@@ -3,7 +3,9 @@ import * as z from '#shared/util/zod-mini.ts';
 /**
  * Full zod's `z.preprocess(fn, schema)`, which zod/mini lacks, built the way full zod builds it: a
  * transform piped into `schema`, whose `fn` gets a context with the same `addIssue`. An issue `fn`
- * raises stops the pipe, so `schema` never sees that input.
+ * raises stops the pipe, so `schema` never sees that input. Issues are made as zod's `util.issue`
+ * makes them, written out: the `z.util` namespace would put all of zod's utilities in the chunk every
+ * handler loads.
  */
 export const preprocess = <B extends z.core.$ZodType>(
   fn: (input: unknown, ctx: z.core.$RefinementCtx<unknown>) => unknown,
@@ -12,7 +14,9 @@ export const preprocess = <B extends z.core.$ZodType>(
   const step = z.transform((input: unknown, payload: z.core.ParsePayload) => {
     const addIssue = (issue: string | z.core.$ZodSuperRefineIssue): void => {
       if (typeof issue === 'string') {
-        payload.issues.push(z.util.issue(issue, payload.value, step._zod.def));
+        // Full zod passes the transform's definition as the issue's `inst` here; so does this.
+        const inst = step._zod.def as unknown as z.core.$ZodType;
+        payload.issues.push({ message: issue, code: 'custom', input: payload.value, inst });
         return;
       }
       // Completed in place, field by field, as full zod's `ZodTransform` does (zod/v4/classic/schemas.js).
@@ -21,7 +25,7 @@ export const preprocess = <B extends z.core.$ZodType>(
       raw.code ??= 'custom';
       if (!('input' in raw)) raw.input = payload.value;
       raw.inst ??= step;
-      payload.issues.push(z.util.issue(raw as z.core.$ZodRawIssue));
+      payload.issues.push({ ...(raw as z.core.$ZodRawIssue) });
     };
     return fn(input, Object.assign(payload, { addIssue }));
   });
