@@ -27,18 +27,15 @@ export const buildValidateHandler = (deps: Dependencies) =>
         queue: deps.queue,
         backoff: deps.settings.retryBackoff,
         ...(deps.deadLetters ? { deadLetters: deps.deadLetters } : {}),
-        process: async (message) => {
+        process: async (message, record) => {
           if (!isRequestMessage(message)) {
-            // Only stages wired to CloudWatch through EventBridge send these; loaded at the first one.
-            const { intakeCloudWatchAlarm } = await import(
-              '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm-intake.ts'
+            // Only stages wired to CloudWatch through EventBridge send these; read in full and recorded
+            // by a module loaded at the first one.
+            const { intakeQueuedCloudWatchAlarm } = await import(
+              '#shared/ingress/alerts/cloudwatch/queued-cloudwatch-alarm.ts'
             );
             const callbackUrl = deps.alerts?.callbackUrl;
-            const receipt = await intakeCloudWatchAlarm(message, {
-              ...deps,
-              ...(callbackUrl ? { callbackUrl } : {}),
-            });
-            return receipt.accepted.length > 0 ? 'recorded' : 'ignored';
+            return intakeQueuedCloudWatchAlarm(record, { ...deps, ...(callbackUrl ? { callbackUrl } : {}) });
           }
           return retryOnTransient(() =>
             validateRequest(message.requestId, {
