@@ -1,9 +1,6 @@
 import * as z from '#shared/util/zod-mini.ts';
+import { unsetWhenEmpty } from '#shared/util/zod-preprocess.ts';
 
-/** Empty means unset (a blank `KEY=` line in an env file, or an unset CloudFormation parameter). */
-const unsetIfEmpty = (value: unknown): unknown => (value === '' ? undefined : value);
-/** `schema`, reading an empty string as unset (what `z.preprocess(unsetIfEmpty, schema)` builds). */
-const unsetWhenEmpty = <T extends z.ZodMiniType>(schema: T) => z.pipe(z.transform(unsetIfEmpty), schema);
 const optionalText = unsetWhenEmpty(z.optional(z.string().check(z.minLength(1))));
 /** A secret: the message never repeats the value. */
 const secret = (min: number) =>

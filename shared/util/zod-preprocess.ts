@@ -31,3 +31,10 @@ export const preprocess = <B extends z.core.$ZodType>(
   });
   return z.pipe(step, schema);
 };
+
+/** Empty means unset (a blank `KEY=` line in an env file, or an unset CloudFormation parameter). */
+const unsetIfEmpty = (value: unknown): unknown => (value === '' ? undefined : value);
+
+/** `schema`, reading an empty string as unset (what `z.preprocess(unsetIfEmpty, schema)` builds). */
+export const unsetWhenEmpty = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(z.transform(unsetIfEmpty), schema);

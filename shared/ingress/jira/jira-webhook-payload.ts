@@ -1,8 +1,7 @@
 import { badRequest } from '#shared/http/http-error.ts';
 import * as z from '#shared/util/zod-mini.ts';
 import { preprocess } from '#shared/util/zod-preprocess.ts';
-
-const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+import { text } from '#shared/util/zod-text.ts';
 
 /** A Jira user: Cloud sends `accountId` (`name`/`key` are gone); Data Center sends `name`/`key`. */
 const jiraUserSchema = z.object({

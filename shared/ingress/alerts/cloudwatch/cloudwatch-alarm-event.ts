@@ -1,4 +1,5 @@
 import * as z from '#shared/util/zod-mini.ts';
+import { optionalText, text } from '#shared/util/zod-text.ts';
 
 /**
  * The EventBridge envelope of a CloudWatch alarm state change (`source: aws.cloudwatch`,
@@ -6,9 +7,6 @@ import * as z from '#shared/util/zod-mini.ts';
  * queue and as an API destination POSTs it. Metric-math and composite alarms have no
  * `metricStat`; `alarmTags` is present when tag propagation is on. Unknown fields are ignored.
  */
-const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
-const optionalText = () => z.optional(z.string());
-
 const stateSchema = z.object({
   value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
   reason: optionalText(),

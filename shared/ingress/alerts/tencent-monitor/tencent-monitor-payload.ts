@@ -1,4 +1,5 @@
 import * as z from '#shared/util/zod-mini.ts';
+import { optionalText, text } from '#shared/util/zod-text.ts';
 
 /**
  * A Tencent Cloud Observability (Cloud Monitor) alarm callback (告警回调, doc 248/38209). The doc
@@ -9,8 +10,6 @@ const stringOrNumber = z.pipe(
   z.union([z.string(), z.number()]),
   z.transform((value) => String(value).trim()),
 );
-const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
-const optionalText = () => z.optional(z.string());
 
 export const tencentMonitorPayloadSchema = z.object({
   sessionId: text(1, 256),
