@@ -69,6 +69,17 @@ const inFlightIds = async (store: DynamoRequestStore) => {
   return ids.sort();
 };
 
+/** A store on a closed port that gives up after one attempt. */
+const unreachableStore = () =>
+  new DynamoRequestStore({
+    client: new DynamoDBClient({
+      ...LOCAL_DYNAMO_CLIENT_CONFIG,
+      endpoint: 'http://127.0.0.1:9',
+      maxAttempts: 1,
+    }),
+    tableName: 'requests',
+  });
+
 /** A record already in `state` (as if it had travelled there), version 1. */
 const recordIn = (state: RequestState, overrides: Partial<RequestRecord> = {}) =>
   requestRecord({ state, history: [{ state, at: FIXTURE_TIME }], ...overrides });
@@ -152,14 +163,7 @@ describe('DynamoRequestStore', () => {
     });
 
     it('fails each read of a batch that could not be sent, as retryable', async () => {
-      const unreachable = new DynamoRequestStore({
-        client: new DynamoDBClient({
-          ...LOCAL_DYNAMO_CLIENT_CONFIG,
-          endpoint: 'http://127.0.0.1:9',
-          maxAttempts: 1,
-        }),
-        tableName: 'requests',
-      });
+      const unreachable = unreachableStore();
 
       const settled = await Promise.allSettled([unreachable.get('r-1'), unreachable.get('r-2')]);
 
@@ -638,14 +642,7 @@ describe('DynamoRequestStore', () => {
 
   describe('failures', () => {
     it('translates an unreachable endpoint into a retryable StoreError', async () => {
-      const unreachable = new DynamoRequestStore({
-        client: new DynamoDBClient({
-          ...LOCAL_DYNAMO_CLIENT_CONFIG,
-          endpoint: 'http://127.0.0.1:9',
-          maxAttempts: 1,
-        }),
-        tableName: 'requests',
-      });
+      const unreachable = unreachableStore();
 
       const read = unreachable.get('r-1');
 
