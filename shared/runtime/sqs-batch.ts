@@ -32,6 +32,10 @@ export interface DeadLetterVerdict {
 
 export const deadLetter = (reason: string): DeadLetterVerdict => ({ deadLetter: reason });
 
+/** The dead-letter reason of a body that failed its schema (`parseQueueBody`'s error). */
+export const malformedReason = (error: unknown): string =>
+  `malformed message: ${error instanceof Error ? error.message : String(error)}`;
+
 export interface SqsConsumer<Message> {
   readonly queueName: QueueName;
   readonly schema: z.ZodMiniType<Message>;
@@ -95,11 +99,7 @@ export const consumeSqsBatch = async <Message>(
           messageId: record.messageId,
           error: error instanceof Error ? error.message : String(error),
         });
-        return toDeadLetterQueue(
-          consumer,
-          record,
-          `malformed message: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        return toDeadLetterQueue(consumer, record, malformedReason(error));
       }
       const outcome = await consumer.process(message, record);
       if (typeof outcome !== 'string') return toDeadLetterQueue(consumer, record, outcome.deadLetter);

@@ -5,7 +5,12 @@ import {
   cloudwatchAlarmEventSchema,
 } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm-event.ts';
 import { intakeCloudWatchAlarm } from '#shared/ingress/alerts/cloudwatch/cloudwatch-alarm-intake.ts';
-import { type DeadLetterVerdict, deadLetter, parseQueueBody } from '#shared/runtime/sqs-batch.ts';
+import {
+  type DeadLetterVerdict,
+  deadLetter,
+  malformedReason,
+  parseQueueBody,
+} from '#shared/runtime/sqs-batch.ts';
 
 /**
  * A CloudWatch alarm envelope from the requests queue (the EventBridge rule's target), which the
@@ -20,7 +25,7 @@ export const intakeQueuedCloudWatchAlarm = async (
   try {
     alarm = parseQueueBody(cloudwatchAlarmEventSchema, record);
   } catch (error) {
-    return deadLetter(`malformed message: ${error instanceof Error ? error.message : String(error)}`);
+    return deadLetter(malformedReason(error));
   }
   const receipt = await intakeCloudWatchAlarm(alarm, deps);
   return receipt.accepted.length > 0 ? 'recorded' : 'ignored';
