@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { callbackRulesOf } from '#shared/config/callback-rules.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { webhooksFrom } from '#shared/config/webhook-adapter-builder.ts';
@@ -39,7 +40,11 @@ export const buildNotifyHandler = (deps: Dependencies) =>
           }),
         process: async (message) => {
           const windowMs = deps.settings.webhookRetryWindowMs;
-          const outcome = await sendNotification(message, { ...deps, retryWindowMs: windowMs });
+          const outcome = await sendNotification(message, {
+            ...deps,
+            callbackRules: callbackRulesOf(deps.settings),
+            retryWindowMs: windowMs,
+          });
           return outcome === 'undelivered'
             ? deadLetter(`not delivered within the ${Math.round(windowMs / 60_000)} min retry window`)
             : outcome;

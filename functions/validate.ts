@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { callbackRulesOf } from '#shared/config/callback-rules.ts';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { policyFrom } from '#shared/config/policy-adapter-builder.ts';
@@ -41,10 +42,7 @@ export const buildValidateHandler = (deps: Dependencies) =>
             validateRequest(message.requestId, {
               ...deps,
               markers: deps.store,
-              callbackRules: {
-                localMode: deps.settings.localMode,
-                allowedHosts: deps.settings.allowedCallbackHosts,
-              },
+              callbackRules: callbackRulesOf(deps.settings),
               provisioningTimeoutMs: deps.settings.provisioningTimeoutMs,
             }),
           );

@@ -31,6 +31,7 @@ import {
 } from '#shared/adapters/tencent/rate-limiter.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
 import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-webhook-sender.ts';
+import { callbackRulesOf } from '#shared/config/callback-rules.ts';
 import type { Dependencies, Settings } from '#shared/config/dependencies.ts';
 import {
   assertExactlyOnceTimings,
@@ -222,7 +223,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       }),
       webhooks: createStandardWebhookSender({
         secret: credentials.webhookSecret,
-        allowPrivateAddresses: settings.localMode,
+        rules: callbackRulesOf(settings),
       }),
       clock: systemClock,
       policy: await loadPolicy(options.policyFile ?? 'policy/default.yaml'),

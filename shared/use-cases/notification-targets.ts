@@ -1,3 +1,4 @@
+import { type CallbackUrlRules, checkCallbackUrl } from '#shared/domain/callback-url.ts';
 import type { DeliveryAttempt, Notification, RequestRecord } from '#shared/domain/request-record.ts';
 import type { SourceNotifier, SourceNotifiers } from '#shared/ports/source-notifier.ts';
 import type { DeliveryResult, WebhookSender } from '#shared/ports/webhook-sender.ts';
@@ -7,11 +8,24 @@ import { webhookPayload } from '#shared/use-cases/webhook-payload.ts';
 export type NotificationTarget = DeliveryAttempt['target'];
 
 /**
- * Who must be told of a request's end: the signed webhook when the request has a callback URL, and
- * the source it came from when that source answers in place (a Slack channel, a Jira issue).
+ * Why the request's callback URL is no webhook target: it has none, or it breaks the callback rules
+ * (the same rules validate applies). Such a URL is never posted to, in any state: a request refused
+ * for its callback URL is REJECTED, and its `replica.rejected` webhook must not go to that URL.
  */
-export const targetsOf = (record: RequestRecord): NotificationTarget[] => [
-  ...(record.request.callback?.url ? (['webhook'] as const) : []),
+export const webhookRefusal = (record: RequestRecord, rules: CallbackUrlRules): string | undefined => {
+  const url = record.request.callback?.url;
+  if (!url) return 'the request has no callback URL';
+  const verdict = checkCallbackUrl(url, rules);
+  return verdict.ok ? undefined : verdict.reason;
+};
+
+/**
+ * Who must be told of a request's end: the signed webhook when the request has a callback URL that
+ * keeps the callback rules, and the source it came from when that source answers in place (a Slack
+ * channel, a Jira issue).
+ */
+export const targetsOf = (record: RequestRecord, rules: CallbackUrlRules): NotificationTarget[] => [
+  ...(webhookRefusal(record, rules) === undefined ? (['webhook'] as const) : []),
   ...(record.requester.source === 'slack' ? (['slack'] as const) : []),
   ...(record.requester.source === 'jira' ? (['jira'] as const) : []),
 ];

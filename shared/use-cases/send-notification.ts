@@ -1,3 +1,4 @@
+import type { CallbackUrlRules } from '#shared/domain/callback-url.ts';
 import type { Notification, RequestRecord } from '#shared/domain/request-record.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
@@ -5,7 +6,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';
 import type { SourceNotifiers } from '#shared/ports/source-notifier.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
-import { deliverTo, targetsOf } from '#shared/use-cases/notification-targets.ts';
+import { deliverTo, targetsOf, webhookRefusal } from '#shared/use-cases/notification-targets.ts';
 import type { NotifyMessage } from '#shared/use-cases/queue-messages.ts';
 
 export interface NotifyDependencies {
@@ -14,6 +15,8 @@ export interface NotifyDependencies {
   /** Where requests from Slack and Jira are also told; a target without one fails and is retried. */
   readonly sourceNotifiers?: SourceNotifiers;
   readonly clock: Clock;
+  /** The callback rules validate applies: a callback URL that breaks them is never a webhook target. */
+  readonly callbackRules: CallbackUrlRules;
   /** Retries stop after this long from the first attempt; the notification is then UNDELIVERED. */
   readonly retryWindowMs: number;
   /** Attempts kept on the record (the newest ones). */
@@ -48,7 +51,10 @@ export const sendNotification = async (
   // Every copy of an undelivered notification's message goes to the dead-letter queue (a redrive resets it).
   if (notification.status === 'UNDELIVERED') return 'undelivered';
   const now = deps.clock.now();
-  const targets = targetsOf(record);
+  const targets = targetsOf(record, deps.callbackRules);
+  const refusal = record.request.callback?.url ? webhookRefusal(record, deps.callbackRules) : undefined;
+  if (refusal)
+    logger.warn('notify: callback URL refused; no webhook sent', { requestId: record.requestId, refusal });
   const pending = targets.filter((target) => !notification.deliveredTargets?.includes(target));
   if (pending.length === 0) {
     await save(record, { ...notification, status: 'DELIVERED', deliveredAt: now.toISOString() }, deps);

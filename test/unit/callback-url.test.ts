@@ -3,7 +3,7 @@ import { type CallbackUrlRules, checkCallbackUrl } from '#shared/domain/callback
 
 const cloud: CallbackUrlRules = {
   localMode: false,
-  allowedHosts: ['hooks.example.com', '*.ops.example.net', '203.0.113.10'],
+  allowedHosts: ['hooks.example.com', '*.ops.example.net', '203.0.113.10', 'alt.example.com:8443'],
 };
 const local: CallbackUrlRules = { ...cloud, localMode: true };
 
@@ -16,9 +16,9 @@ describe('checkCallbackUrl', () => {
   describe('outside local mode', () => {
     it.each([
       'https://hooks.example.com/replica-ready',
-      'https://hooks.example.com:8443/replica-ready?team=db',
+      'https://hooks.example.com:443/replica-ready?team=db',
       'https://HOOKS.Example.com/x',
-      'https://hooks.example.com./x',
+      'https://alt.example.com:8443/x',
       'https://a.ops.example.net/x',
       'https://deep.a.ops.example.net/x',
       'https://203.0.113.10/x',
@@ -46,6 +46,29 @@ describe('checkCallbackUrl', () => {
       ['the metadata address', 'https://169.254.169.254/latest/meta-data/'],
     ])('refuses %s, naming the allowlist rule', (_, url) => {
       expect(reasonOf(url, cloud)).toMatch(/^callback host .+ is not on the allowed hosts list$/);
+    });
+
+    it.each([
+      [
+        'a port its entry does not name',
+        'https://hooks.example.com:8443/x',
+        '8443',
+        'hooks.example.com',
+        '443',
+      ],
+      ['ssh on an allowlisted host', 'https://hooks.example.com:22/x', '22', 'hooks.example.com', '443'],
+      ['a wildcard host off 443', 'https://a.ops.example.net:8080/x', '8080', 'a.ops.example.net', '443'],
+      ['443 where the entry names 8443', 'https://alt.example.com/x', '443', 'alt.example.com', '8443'],
+    ])('refuses %s, naming the allowed port', (_, url, port, host, allowed) => {
+      expect(reasonOf(url, cloud)).toBe(
+        `callback port ${port} is not allowed for ${host} (allowed: ${allowed})`,
+      );
+    });
+
+    it('reads an allowlisted IPv6 literal with its port', () => {
+      const rules = { localMode: false, allowedHosts: ['[2001:db8::1]:8443'] };
+      expect(checkCallbackUrl('https://[2001:db8::1]:8443/x', rules)).toEqual({ ok: true });
+      expect(reasonOf('https://[2001:db8::1]/x', rules)).toMatch(/port 443 is not allowed/);
     });
 
     it('refuses every host when the allowlist is empty', () => {
@@ -95,6 +118,23 @@ describe('checkCallbackUrl', () => {
     ])('refuses userinfo in %s', (url) => {
       expect(reasonOf(url, local)).toBe('callback URL must not contain userinfo (user:password@)');
       expect(reasonOf(url, cloud)).toBe('callback URL must not contain userinfo (user:password@)');
+    });
+
+    it.each([
+      ['http://localhost.:4000/x', 'localhost'],
+      ['https://hooks.example.com./x', 'hooks.example.com'],
+      ['https://hooks.example.com../x', 'hooks.example.com'],
+    ])(
+      'refuses the trailing-dot host of %s, which could not be delivered, naming the host to write',
+      (url, bare) => {
+        const reason = `callback host ${new URL(url).hostname} must not end with a dot (write ${bare})`;
+        expect(reasonOf(url, local)).toBe(reason);
+        expect(reasonOf(url, cloud)).toBe(reason);
+      },
+    );
+
+    it('reads 127.0.0.1. as the address 127.0.0.1, as the URL parser does', () => {
+      expect(checkCallbackUrl('http://127.0.0.1.:4000/x', local)).toEqual({ ok: true });
     });
 
     it('accepts an @ in the path or query, which is not userinfo', () => {

@@ -41,6 +41,7 @@ const deliverHourly = async (record: RequestRecord, hours: number) => {
         store,
         webhooks: downReceiver,
         clock: { now: () => new Date(now) },
+        callbackRules: { localMode: false, allowedHosts: ['hooks.example.com'] },
         retryWindowMs: WINDOW_MS,
       }),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPrivateAddress } from '#shared/adapters/webhook/private-address.ts';
+import { isLoopbackAddress, isPrivateAddress } from '#shared/adapters/webhook/private-address.ts';
 
 describe('isPrivateAddress', () => {
   it.each([
@@ -33,6 +33,36 @@ describe('isPrivateAddress', () => {
   });
 
   it.each([
+    ['6to4 of the metadata address', '2002:a9fe:a9fe::1'],
+    ['6to4 of loopback', '2002:7f00:1::'],
+    ['6to4 of RFC 1918', '2002:a00:1:1::1'],
+    ['site-local (deprecated)', 'fec0::1'],
+    ['site-local, top of the range', 'feff:ffff::1'],
+    ['NAT64 local-use prefix', '64:ff9b:1::a9fe:a9fe'],
+    ['NAT64 local-use prefix, public IPv4', '64:ff9b:1::808:808'],
+    ['NAT64 of loopback, dotted', '64:ff9b::127.0.0.1'],
+    ['NAT64 of "this network"', '64:ff9b::1'],
+    ['IPv4-compatible metadata address', '::a9fe:a9fe'],
+    ['IPv4-compatible, dotted', '::169.254.169.254'],
+    ['IPv4-mapped metadata address, dotted', '::ffff:169.254.169.254'],
+    ['IPv4-mapped CGNAT', '::ffff:100.64.0.1'],
+    ['IPv4-translated metadata address', '::ffff:0:a9fe:a9fe'],
+    ['Teredo with the metadata address as client', '2001:0:4136:e378:8000:63bf:5601:5601'],
+    ['Teredo with a private server', '2001:0:a00:1::f7f7:f7f7'],
+    ['ULA, bottom of fc00::/7', 'fc00::'],
+    ['ULA, top of fc00::/7', 'fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+    ['the discard-only prefix', '100::1'],
+    ['IPv6 documentation', '2001:db8::1'],
+    ['"this network", top', '0.255.255.255'],
+    ['CGNAT, top', '100.127.255.255'],
+    ['IETF protocol assignments', '192.0.0.8'],
+    ['IPv4 documentation', '198.51.100.7'],
+    ['upper-case hex', 'FE80::1'],
+  ])('blocks %s (%s)', (_, address) => {
+    expect(isPrivateAddress(address)).toBe(true);
+  });
+
+  it.each([
     '8.8.8.8',
     '93.184.216.34',
     '100.63.255.255',
@@ -43,11 +73,38 @@ describe('isPrivateAddress', () => {
     '2606:2800:220:1:248:1893:25c8:1946',
     '::ffff:8.8.8.8',
     '64:ff9b::808:808',
+    '64:ff9b::8.8.8.8',
+    '2002:808:808::1',
+    '2001:0:4136:e378:8000:63bf:f7f7:f7f7',
+    '2a05:d014::1',
   ])('lets public %s through', (address) => {
     expect(isPrivateAddress(address)).toBe(false);
   });
 
   it.each(['example.com', '', 'not-an-ip'])('blocks %j, which is not an IP address at all', (value) => {
     expect(isPrivateAddress(value)).toBe(true);
+  });
+});
+
+describe('isLoopbackAddress', () => {
+  it.each(['127.0.0.1', '127.255.255.254', '::1', '[::1]', '0:0:0:0:0:0:0:1'])(
+    '%s is loopback',
+    (address) => {
+      expect(isLoopbackAddress(address)).toBe(true);
+    },
+  );
+
+  it.each([
+    '169.254.169.254',
+    '10.0.0.1',
+    '0.0.0.0',
+    '::',
+    '::ffff:127.0.0.1',
+    '64:ff9b::127.0.0.1',
+    '2002:7f00:1::',
+    'localhost',
+    '8.8.8.8',
+  ])('%s is not loopback', (address) => {
+    expect(isLoopbackAddress(address)).toBe(false);
   });
 });

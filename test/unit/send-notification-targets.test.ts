@@ -31,6 +31,7 @@ class ScriptedTarget implements WebhookSender, SourceNotifier {
 }
 
 const READY_AT = '2026-11-29T10:07:30.000Z';
+const CALLBACK_RULES = { localMode: false, allowedHosts: ['hooks.example.com'] };
 
 const readySlackRecord = (callback?: string): RequestRecord => {
   const base = requestRecord({ createdAt: FIXTURE_TIME });
@@ -60,6 +61,7 @@ const setUp = (
     webhooks: webhook,
     sourceNotifiers,
     clock: { now: () => now },
+    callbackRules: CALLBACK_RULES,
     retryWindowMs: 3_600_000,
   };
   const message = {
@@ -163,6 +165,7 @@ describe('sendNotification to the webhook and the source', () => {
         webhooks: new ScriptedTarget([]),
         sourceNotifiers: { jira },
         clock: { now: () => new Date(READY_AT) },
+        callbackRules: CALLBACK_RULES,
         retryWindowMs: 60_000,
       },
     );

@@ -1,7 +1,10 @@
 import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Webhook } from 'standardwebhooks';
-import { isPrivateAddress } from '#shared/adapters/webhook/private-address.ts';
+import { createPinnedPost, type PinnedPost } from '#shared/adapters/webhook/pinned-post.ts';
+import { isLoopbackAddress, isPrivateAddress } from '#shared/adapters/webhook/private-address.ts';
+import { type CallbackUrlRules, checkCallbackUrl } from '#shared/domain/callback-url.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { type Clock, systemClock } from '#shared/ports/clock.ts';
 import type { DeliveryResult, WebhookMessage, WebhookSender } from '#shared/ports/webhook-sender.ts';
@@ -12,11 +15,15 @@ export interface StandardWebhookSenderOptions {
   readonly secret: string;
   /** Whole attempt, host resolution included; default 10 s. */
   readonly timeoutMs?: number;
-  readonly fetch?: typeof fetch;
-  /** Every address the host resolves to; default `dns.lookup(host, { all: true })`. */
+  /**
+   * The callback rules validate applies (`checkCallbackUrl`), checked again before every attempt.
+   * In local mode a host may also resolve to loopback (127.0.0.0/8, ::1), and to nothing else private.
+   */
+  readonly rules: CallbackUrlRules;
+  /** Every address the host resolves to; default `dns.lookup(host, { all: true })`. Asked once per attempt. */
   readonly resolveHost?: (host: string) => Promise<string[]>;
-  /** Local mode only: skip the private-address check so callbacks can reach 127.0.0.1. */
-  readonly allowPrivateAddresses?: boolean;
+  /** Sends the POST to the checked addresses only; default node:http(s) pinned to them (`pinned-post.ts`). */
+  readonly post?: PinnedPost;
   readonly clock?: Clock;
 }
 
@@ -35,9 +42,12 @@ const untilAborted = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> =>
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 
-/** `fetch failed: connect ECONNREFUSED 127.0.0.1:1`: undici hides the socket error in `cause`. */
+/** `connect ECONNREFUSED 127.0.0.1:1`; every address's error when a connection tried several. */
 const describeError = (error: unknown): string => {
   if (!(error instanceof Error)) return String(error);
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return error.errors.map(describeError).join('; ');
+  }
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${cause}`;
 };
@@ -49,9 +59,10 @@ const describeError = (error: unknown): string => {
  * delivery. Redirects are never followed (a 3xx is a failure), so an allowed host cannot bounce the
  * signed body elsewhere.
  *
- * Unless `allowPrivateAddresses`, the host must resolve only to public addresses. fetch resolves the
- * name again when it connects, so a DNS answer that changes between the two lookups is not caught
- * here; the callback-URL allowlist (`checkCallbackUrl`) is the first line of defence.
+ * Every attempt checks the URL against the callback rules again, resolves the host once, refuses it
+ * unless every answer is public (loopback too in local mode), and then connects only to those
+ * checked addresses, with the URL's host as Host header and TLS server name: a DNS answer that
+ * changes after the check (rebinding) is never asked for.
  */
 export const createStandardWebhookSender = (options: StandardWebhookSenderOptions): WebhookSender => {
   let webhook: Webhook;
@@ -63,8 +74,11 @@ export const createStandardWebhookSender = (options: StandardWebhookSenderOption
   // The key is the part after `whsec_`; redacting it also redacts the whole secret.
   const secretKey = options.secret.replace(/^whsec_/, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const { rules } = options;
+  const post = options.post ?? createPinnedPost();
   const resolveHost = options.resolveHost ?? resolveAllAddresses;
+  const refusedAddress = (address: string): boolean =>
+    !(rules.localMode && isLoopbackAddress(address)) && isPrivateAddress(address);
   const clock = options.clock ?? systemClock;
   const redact = (text: string): string => (secretKey ? text.split(secretKey).join('[redacted]') : text);
 
@@ -72,27 +86,20 @@ export const createStandardWebhookSender = (options: StandardWebhookSenderOption
     message: WebhookMessage,
     signal: AbortSignal,
   ): Promise<Omit<DeliveryResult, 'durationMs'>> => {
-    let url: URL;
-    try {
-      url = new URL(message.url);
-    } catch {
-      return { ok: false, error: 'callback URL is not a valid absolute URL' };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      return { ok: false, error: `callback URL scheme ${url.protocol} is not http(s)` };
-    }
-    if (!options.allowPrivateAddresses) {
-      const host = url.hostname.replace(/^\[|\]$/g, '');
-      const addresses = await untilAborted(resolveHost(host), signal);
-      if (addresses.length === 0) return { ok: false, error: 'callback host resolves to no address' };
-      if (addresses.some(isPrivateAddress)) {
-        return { ok: false, error: 'callback host resolves to a private address' };
-      }
+    const verdict = checkCallbackUrl(message.url, rules);
+    if (!verdict.ok) return { ok: false, error: `callback URL refused: ${verdict.reason}` };
+    const url = new URL(message.url);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    // An address literal is its own only answer; a name is resolved once, here, and never again.
+    const addresses = isIP(host) ? [host] : await untilAborted(resolveHost(host), signal);
+    if (addresses.length === 0) return { ok: false, error: 'callback host resolves to no address' };
+    if (addresses.some(refusedAddress)) {
+      return { ok: false, error: 'callback host resolves to a private address' };
     }
     const timestamp = clock.now();
-    const response = await fetchImpl(url, {
-      method: 'POST',
-      redirect: 'manual',
+    const response = await post({
+      url,
+      addresses,
       signal,
       body: message.body,
       headers: {
@@ -103,7 +110,6 @@ export const createStandardWebhookSender = (options: StandardWebhookSenderOption
         'webhook-signature': webhook.sign(message.id, timestamp, message.body),
       },
     });
-    await response.body?.cancel().catch(() => undefined);
     const { status } = response;
     if (status >= 200 && status < 300) return { ok: true, status };
     if (status >= 300 && status < 400)
