@@ -354,6 +354,20 @@ describe('standard webhook sender', () => {
       expect(seen).toHaveLength(1);
     });
 
+    it('falls back to the next checked address when the first refuses the connection', async () => {
+      answerWith(204);
+      const port = new URL(baseUrl).port;
+      // The receiver listens on 127.0.0.1 only: ::1 refuses, and the connection moves on to 127.0.0.1.
+      const resolveHost = vi.fn(async () => ['::1', '127.0.0.1']);
+      const sender = createStandardWebhookSender({ secret, rules: LOCAL, resolveHost });
+
+      const result = await sender.send({ url: `http://localhost:${port}/hooks/replica`, id: 'msg_1', body });
+
+      expect(result).toMatchObject({ ok: true, status: 204 });
+      expect(resolveHost).toHaveBeenCalledTimes(1);
+      expect(received.map((request) => request.headers.host)).toEqual([`localhost:${port}`]);
+    });
+
     it('hands the transport exactly the addresses it checked', async () => {
       const transport = recordingPost(200);
       const sender = createStandardWebhookSender({
