@@ -1,3 +1,6 @@
+import { isIP } from 'node:net';
+import { isPrivateAddress } from '#shared/domain/private-address.ts';
+
 export interface CallbackUrlRules {
   /** The embedded local stack: plain `http:` to this machine's loopback is allowed too. */
   readonly localMode: boolean;
@@ -39,7 +42,8 @@ const refuse = (reason: string): CallbackUrlVerdict => ({ ok: false, reason });
 /**
  * Where a completion webhook may be sent. Pure; validate refuses a request whose URL breaks these
  * rules, notify never chooses such a URL as a target, and the webhook sender checks them again and
- * connects only to addresses it checked (`standard-webhook-sender.ts`).
+ * connects only to addresses it checked (`standard-webhook-sender.ts`). A URL that passes can be
+ * delivered as far as the URL alone can tell: what a host name resolves to is checked when sending.
  */
 export const checkCallbackUrl = (url: string, rules: CallbackUrlRules): CallbackUrlVerdict => {
   let parsed: URL;
@@ -77,6 +81,11 @@ export const checkCallbackUrl = (url: string, rules: CallbackUrlRules): Callback
     return refuse(
       `callback port ${port} is not allowed for ${host} (allowed: ${[...new Set(allowed.map((entry) => entry.port))].join(', ')})`,
     );
+  }
+  // An address literal is its own only answer: one the sender would refuse is refused here already.
+  const literal = host.replace(/^\[|\]$/g, '');
+  if (isIP(literal) && isPrivateAddress(literal)) {
+    return refuse(`callback host ${host} is a private, loopback or reserved address`);
   }
   return { ok: true };
 };

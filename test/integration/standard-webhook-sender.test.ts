@@ -457,7 +457,7 @@ describe('standard webhook sender', () => {
       expect(transport.requests[0]?.addresses).toEqual(['127.0.0.1', '::1']);
     });
 
-    it('outside local mode, refuses loopback with the real resolver too', async () => {
+    it('outside local mode, refuses loopback even when it is allowlisted, by address and through the real resolver', async () => {
       answerWith(200);
       const port = new URL(baseUrl).port;
       const sender = createStandardWebhookSender({
@@ -468,7 +468,9 @@ describe('standard webhook sender', () => {
       const byAddress = await sender.send({ url: `https://127.0.0.1:${port}/x`, id: 'msg_1', body });
       const byName = await sender.send({ url: `https://localhost:${port}/x`, id: 'msg_1', body });
 
-      expect(byAddress.error).toBe('callback host resolves to a private address');
+      expect(byAddress.error).toBe(
+        'callback URL refused: callback host 127.0.0.1 is a private, loopback or reserved address',
+      );
       expect(byName.error).toBe('callback host resolves to a private address');
       expect(received).toHaveLength(0);
     });

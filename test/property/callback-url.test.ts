@@ -2,9 +2,9 @@ import { isIP, isIPv4 } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PinnedRequest } from '#shared/adapters/webhook/pinned-post.ts';
-import { isLoopbackAddress, isPrivateAddress } from '#shared/adapters/webhook/private-address.ts';
 import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-webhook-sender.ts';
 import { type CallbackUrlRules, checkCallbackUrl } from '#shared/domain/callback-url.ts';
+import { isLoopbackAddress, isPrivateAddress } from '#shared/domain/private-address.ts';
 import { oddString } from '#test/property/hostile-arbitraries.ts';
 
 const SECRET = `whsec_${Buffer.from('property-test-signing-key-32byte').toString('base64')}`;

@@ -3,7 +3,14 @@ import { type CallbackUrlRules, checkCallbackUrl } from '#shared/domain/callback
 
 const cloud: CallbackUrlRules = {
   localMode: false,
-  allowedHosts: ['hooks.example.com', '*.ops.example.net', '203.0.113.10', 'alt.example.com:8443'],
+  allowedHosts: [
+    'hooks.example.com',
+    '*.ops.example.net',
+    '93.184.216.34',
+    'alt.example.com:8443',
+    '10.0.0.5',
+    '[fd00:ec2::254]',
+  ],
 };
 const local: CallbackUrlRules = { ...cloud, localMode: true };
 
@@ -21,7 +28,7 @@ describe('checkCallbackUrl', () => {
       'https://alt.example.com:8443/x',
       'https://a.ops.example.net/x',
       'https://deep.a.ops.example.net/x',
-      'https://203.0.113.10/x',
+      'https://93.184.216.34/x',
     ])('accepts %s', (url) => {
       expect(checkCallbackUrl(url, cloud)).toEqual({ ok: true });
     });
@@ -65,10 +72,20 @@ describe('checkCallbackUrl', () => {
       );
     });
 
+    it.each([
+      ['https://10.0.0.5/x', '10.0.0.5'],
+      ['https://[fd00:ec2::254]/x', '[fd00:ec2::254]'],
+    ])(
+      'refuses the private address literal %s even when it is allowlisted, as the sender would',
+      (url, host) => {
+        expect(reasonOf(url, cloud)).toBe(`callback host ${host} is a private, loopback or reserved address`);
+      },
+    );
+
     it('reads an allowlisted IPv6 literal with its port', () => {
-      const rules = { localMode: false, allowedHosts: ['[2001:db8::1]:8443'] };
-      expect(checkCallbackUrl('https://[2001:db8::1]:8443/x', rules)).toEqual({ ok: true });
-      expect(reasonOf('https://[2001:db8::1]/x', rules)).toMatch(/port 443 is not allowed/);
+      const rules = { localMode: false, allowedHosts: ['[2606:2800:220:1::1]:8443'] };
+      expect(checkCallbackUrl('https://[2606:2800:220:1::1]:8443/x', rules)).toEqual({ ok: true });
+      expect(reasonOf('https://[2606:2800:220:1::1]/x', rules)).toMatch(/port 443 is not allowed/);
     });
 
     it('refuses every host when the allowlist is empty', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackAddress, isPrivateAddress } from '#shared/adapters/webhook/private-address.ts';
+import { isLoopbackAddress, isPrivateAddress } from '#shared/domain/private-address.ts';
 
 describe('isPrivateAddress', () => {
   it.each([
