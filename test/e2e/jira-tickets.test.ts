@@ -127,15 +127,17 @@ describe('Jira tickets, end to end through the local stack', () => {
     const claimed = (await claim.json()) as { requestId: string };
 
     const accepted = await deliver(approved);
-    const requestId = requestIdFor(JIRA_SCOPE, key);
-    const view = await followRequest(fixture.api, requestId, { timeoutMs: 30_000, intervalMs: 200 });
+    const answer = (await accepted.json()) as { requestId: string };
 
     expect(claim.status).toBe(202);
     expect(accepted.status).toBe(202);
-    expect(await accepted.json()).toEqual({ requestId, state: 'RECEIVED', replayed: false });
-    expect(claimed.requestId).not.toBe(requestId);
-    expect(view).toMatchObject({ state: 'READY', requester: { source: 'jira' } });
-    expect(replicasTagged(requestId)).toHaveLength(1);
+    expect(answer).toMatchObject({ state: 'RECEIVED', replayed: false });
+    expect(answer.requestId).not.toBe(claimed.requestId);
+    const view = await followRequest(fixture.api, answer.requestId, { timeoutMs: 30_000, intervalMs: 200 });
+    // The ticket's first request, under its own key (not a `#2` revision around the API caller's).
+    expect(view).toMatchObject({ idempotencyKey: key, state: 'READY', requester: { source: 'jira' } });
+    expect(answer.requestId).toBe(requestIdFor(JIRA_SCOPE, key));
+    expect(replicasTagged(answer.requestId)).toHaveLength(1);
   });
 
   it('makes one replica for a ticket however often Jira delivers it: retries, new events, an edited copy', async () => {
