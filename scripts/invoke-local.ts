@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { localApiKeysSetting } from '#local/stack/local-credentials.ts';
 import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,7 +54,7 @@ export const localStackEnvironment = async (dataDir: string): Promise<NodeJS.Pro
     TENCENTCLOUD_SECRET_ID: EMULATOR_CREDENTIALS.secretId,
     TENCENTCLOUD_SECRET_KEY: EMULATOR_CREDENTIALS.secretKey,
     WEBHOOK_SIGNING_SECRET: webhookSecret,
-    REPLICA_FLOW_API_KEYS: `local-dev:${stack.apiKey},events:${SAMPLE_EVENTS_API_KEY}`,
+    REPLICA_FLOW_API_KEYS: `${localApiKeysSetting(stack)},events:${SAMPLE_EVENTS_API_KEY}`,
   };
 };
 

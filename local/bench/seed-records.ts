@@ -33,7 +33,7 @@ const recordBase = (key: string, at: string) => {
     requester: { source: 'api', identity: 'bench' },
   });
   return {
-    requestId: requestIdFor(key),
+    requestId: requestIdFor('api:bench', key),
     idempotencyKey: key,
     payloadHash: 'bench',
     version: 1,

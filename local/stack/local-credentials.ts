@@ -23,6 +23,16 @@ const credentialsSchema = z.strictObject({
   alerts: localAlertCredentialsSchema.optional(),
 });
 
+/** The name the development API key is recorded under (requester identity, idempotency scope `api:local-dev`). */
+export const LOCAL_API_KEY_NAME = 'local-dev';
+
+/**
+ * `REPLICA_FLOW_API_KEYS` of the local stack: the development key as `admin`, so the CLI's `request`
+ * and `status` (and `status` of a Slack-, Jira- or alert-made request) keep working as they did.
+ */
+export const localApiKeysSetting = (credentials: Pick<LocalCredentials, 'apiKey'>): string =>
+  `${LOCAL_API_KEY_NAME}:${credentials.apiKey}:admin`;
+
 /**
  * Generated once per data folder and kept there (mode 0600), so a restart keeps the same key.
  * `REPLICA_FLOW_API_KEY` and `WEBHOOK_SIGNING_SECRET` override them.

@@ -11,7 +11,11 @@ import { LOCAL_DYNAMO_CLIENT_CONFIG } from '#local/stack/dynalite-server.ts';
 import { startHttpGateway } from '#local/stack/http-gateway.ts';
 import { lambdaContext } from '#local/stack/lambda-context.ts';
 import { localAlertSettings } from '#local/stack/local-alert-credentials.ts';
-import { type LocalCredentials, loadOrCreateLocalCredentials } from '#local/stack/local-credentials.ts';
+import {
+  type LocalCredentials,
+  loadOrCreateLocalCredentials,
+  localApiKeysSetting,
+} from '#local/stack/local-credentials.ts';
 import { ensureLocalQueues, type LocalQueue } from '#local/stack/local-queues.ts';
 import { startServicesHere, startServicesInWorker } from '#local/stack/local-services.ts';
 import {
@@ -227,7 +231,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       }),
       clock: systemClock,
       policy: await loadPolicy(options.policyFile ?? 'policy/default.yaml'),
-      apiKeys: parseApiKeys(`local-dev:${credentials.apiKey}`),
+      apiKeys: parseApiKeys(localApiKeysSetting(credentials)),
       alerts: localAlertSettings(credentials.alerts, options.alerts),
       ...localSourceDependencies(options),
       settings,

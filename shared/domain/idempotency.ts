@@ -6,8 +6,14 @@ import { ConfigError, IdempotencyConflictError, ValidationError } from '#shared/
  * reconciliation find a replica created for a request (DESIGN.md, "Exactly-once creation").
  */
 
+/**
+ * Tag keys starting with this are replica-flow's own (`REQUEST_TAG_KEY` and any it adds later): a
+ * request may not carry one (`TagList`), so no caller can make reconciliation misattribute a replica.
+ */
+export const RESERVED_TAG_PREFIX = 'replica-flow-';
+
 /** Tag key on every replica replica-flow creates; its value is the request id. */
-export const REQUEST_TAG_KEY = 'replica-flow-request-id';
+export const REQUEST_TAG_KEY = `${RESERVED_TAG_PREFIX}request-id`;
 
 /** How long terminal records (and so their idempotency keys) are kept: 30 days. */
 export const DEFAULT_RETENTION_SECONDS = 30 * 24 * 60 * 60;
@@ -17,10 +23,19 @@ const REQUEST_ID_HEX_CHARS = 16;
 const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
- * `r-` + the first 16 hex characters (64 bits) of SHA-256 of the key. Deterministic, so the
- * store's conditional put on the request id is the idempotency guard.
+ * `r-` + the first 16 hex characters (64 bits) of SHA-256 of `scope + "\n" + key`: a key belongs to
+ * the caller that sent it (its scope, `idempotency-scope.ts`), so two callers using the same key get
+ * two requests. Deterministic, so the store's conditional put on the request id is the idempotency
+ * guard. Neither a scope nor a key holds a line feed, so the pair is read back unambiguously.
  */
-export const requestIdFor = (idempotencyKey: string): string =>
+export const requestIdFor = (scope: string, idempotencyKey: string): string =>
+  `r-${sha256Hex(`${scope}\n${idempotencyKey}`).slice(0, REQUEST_ID_HEX_CHARS)}`;
+
+/**
+ * The id records written before scopes were keyed by: SHA-256 of the key alone. Read (never written)
+ * so a replay of a pre-upgrade key finds its request (see `submitRequest`).
+ */
+export const legacyRequestIdFor = (idempotencyKey: string): string =>
   `r-${sha256Hex(idempotencyKey).slice(0, REQUEST_ID_HEX_CHARS)}`;
 
 /** The instance name sent to Tencent: `rf-r-0123456789abcdef` (a valid `Name`, 20 characters). */

@@ -1,3 +1,4 @@
+import { RESERVED_TAG_PREFIX } from '#shared/domain/idempotency.ts';
 import { describeValue } from '#shared/domain/replica-request-issues.ts';
 import * as z from '#shared/util/zod-mini.ts';
 
@@ -125,7 +126,15 @@ export const tencentFields = {
     }),
   ),
   TagList: z.strictObject({
-    TagKey: z.string().check(z.minLength(1), z.maxLength(127)),
+    TagKey: z.string().check(
+      z.minLength(1),
+      z.maxLength(127),
+      // replica-flow's own tags are how reconciliation finds a replica: a caller's must not pass for one.
+      z.refine((key) => !key.trim().toLowerCase().startsWith(RESERVED_TAG_PREFIX), {
+        error: (issue) =>
+          `must not start with "${RESERVED_TAG_PREFIX}" (reserved for replica-flow's own tags) ${got(issue)}`,
+      }),
+    ),
     TagValue: z.string().check(z.maxLength(255)),
   }),
   SecurityGroupIds: z.array(resourceId('sg')),

@@ -25,3 +25,6 @@ export const unsupportedMediaType = (expected: string): HttpError =>
 
 export const badRequest = (message: string, issues: readonly FieldIssue[] = []): HttpError =>
   new HttpError(400, 'BAD_REQUEST', message, issues);
+
+/** Authenticated, but the key's role does not allow the action (what a key may not *see* is a 404 instead). */
+export const forbidden = (message: string): HttpError => new HttpError(403, 'FORBIDDEN', message);

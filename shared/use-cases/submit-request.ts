@@ -1,4 +1,5 @@
-import { checkReplay, payloadHash, requestIdFor } from '#shared/domain/idempotency.ts';
+import { checkReplay, legacyRequestIdFor, payloadHash, requestIdFor } from '#shared/domain/idempotency.ts';
+import { idempotencyScopeOf, ownsLegacyRecord } from '#shared/domain/idempotency-scope.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { StoredReplicaRequest } from '#shared/domain/stored-request.ts';
 import type { Clock } from '#shared/ports/clock.ts';
@@ -18,18 +19,27 @@ export interface SubmitResult {
 }
 
 /**
- * Records a request as RECEIVED under its idempotency key and queues it for validation.
- * Same key and payload → the existing request; same key, other payload → IdempotencyConflictError.
+ * Records a request as RECEIVED under its idempotency key, in the namespace of the caller that sent
+ * it (`idempotencyScopeOf(request.requester)`), and queues it for validation.
+ * Same caller, key and payload → the existing request; same caller and key, other payload →
+ * IdempotencyConflictError. Another caller's use of the same key is never met.
  * A replay of a request still RECEIVED is queued again (validate is idempotent), so a crash
  * between the put and the send loses nothing.
+ *
+ * Records written before scopes are keyed by the key alone: that id is read first, and a record
+ * there made by this same caller answers (replay or conflict) instead of a new request, so a replay
+ * across the upgrade never makes a second replica. Nothing is written under that id any more.
  */
 export const submitRequest = async (
   request: StoredReplicaRequest,
   deps: SubmitDependencies,
 ): Promise<SubmitResult> => {
-  const at = deps.clock.now().toISOString();
-  const requestId = requestIdFor(request.idempotencyKey);
+  const scope = idempotencyScopeOf(request.requester);
   const hash = payloadHash(request);
+  const legacy = await deps.store.get(legacyRequestIdFor(request.idempotencyKey));
+  if (legacy && ownsLegacyRecord(scope, legacy.requester)) return replayOf(legacy, hash, request, deps);
+  const at = deps.clock.now().toISOString();
+  const requestId = requestIdFor(scope, request.idempotencyKey);
   const result = await deps.store.putNew({
     requestId,
     idempotencyKey: request.idempotencyKey,
@@ -46,7 +56,16 @@ export const submitRequest = async (
     await deps.queue.send('requests', { requestId });
     return { record: result.record, replayed: false };
   }
-  checkReplay(result.existing, hash, request.idempotencyKey);
-  if (result.existing.state === 'RECEIVED') await deps.queue.send('requests', { requestId });
-  return { record: result.existing, replayed: true };
+  return replayOf(result.existing, hash, request, deps);
+};
+
+const replayOf = async (
+  existing: RequestRecord,
+  hash: string,
+  request: StoredReplicaRequest,
+  deps: SubmitDependencies,
+): Promise<SubmitResult> => {
+  checkReplay(existing, hash, request.idempotencyKey);
+  if (existing.state === 'RECEIVED') await deps.queue.send('requests', { requestId: existing.requestId });
+  return { record: existing, replayed: true };
 };

@@ -21,7 +21,8 @@ const event = <T>(file: string): T =>
   JSON.parse(readFileSync(new URL(`../../events/${file}`, import.meta.url), 'utf8'));
 
 const post = event<APIGatewayProxyEventV2>('ingest-post-replica-request.json');
-const requestId = requestIdFor(post.headers['idempotency-key'] ?? '');
+// The sample API key is named `events`: its keys are scoped `api:events`.
+const requestId = requestIdFor('api:events', post.headers['idempotency-key'] ?? '');
 
 const expectSqsRecord = <T>(file: string, schema: z.ZodMiniType<T>): T => {
   const { Records } = event<SQSEvent>(file);
@@ -48,7 +49,10 @@ describe('sample events', () => {
     });
     expect(parseReplicaRequest(JSON.parse(post.body ?? '')).MasterDBInstanceId).toBe('postgres-abcdef');
     const keys = parseApiKeys(`events:${SAMPLE_EVENTS_API_KEY}`);
-    expect(authenticateBearer(post.headers.authorization, keys)).toBe('events');
+    expect(authenticateBearer(post.headers.authorization, keys)).toEqual({
+      name: 'events',
+      role: 'submitter',
+    });
   });
 
   it('GETs the status of the request the POST creates', () => {

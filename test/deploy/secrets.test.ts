@@ -76,7 +76,7 @@ describe('loadSecrets', () => {
     });
     expect(loaded.values.SLACK_SIGNING_SECRET).toBe('slack-signing-secret-from-ssm');
     expect(loaded.apiKeys.map((key) => key.name)).toEqual(['platform', 'alertmanager']);
-    expect(authenticateBearer('Bearer alert-key-0123456789', loaded.apiKeys)).toBe('alertmanager');
+    expect(authenticateBearer('Bearer alert-key-0123456789', loaded.apiKeys).name).toBe('alertmanager');
   });
 
   it('falls back to the plain variables without calling SSM when no *_PARAMETER is set (local stack, invoke local)', async () => {

@@ -56,6 +56,7 @@ describe('alert sources, end to end through the local stack', () => {
     const answer = await fixture.tencentMonitor(body);
     expect(await answer.json()).toEqual({ sessionId: 'xxxxxxxx-c0ffee1234', retCode: 0 });
     const requestId = requestIdFor(
+      'tencent-monitor',
       alertIdempotencyKey('tencent-monitor', [
         'xxxxxxxx-c0ffee1234',
         'policy-7gq2kd0a',
@@ -74,6 +75,7 @@ describe('alert sources, end to end through the local stack', () => {
     const envelope = eventJson('cloudwatch/alarm-state-change-tagged.json');
     await fixture.stack.dependencies.queue.send('requests', envelope);
     const requestId = requestIdFor(
+      'cloudwatch',
       alertIdempotencyKey('cloudwatch', [
         'arn:aws:cloudwatch:ap-southeast-1:123456789012:alarm:orders-db-read-latency',
         '2026-11-29T12:01:00.117+0000',

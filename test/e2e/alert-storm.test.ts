@@ -49,6 +49,7 @@ describe('an alert storm on one primary, end to end', () => {
     expect(new Set(repeats.flat())).toEqual(new Set([first]));
     expect(answers[22]?.status).toBe(200);
     const tencentRequest = requestIdFor(
+      'tencent-monitor',
       alertIdempotencyKey('tencent-monitor', [
         'xxxxxxxx-3f1b9c2e7d',
         'policy-n4exeh88',

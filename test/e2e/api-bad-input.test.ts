@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
-import { requestIdFor } from '#shared/domain/idempotency.ts';
+import { LOCAL_API_KEY_NAME } from '#local/stack/local-credentials.ts';
+import { REQUEST_TAG_KEY, requestIdFor } from '#shared/domain/idempotency.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
 
 describe('POST /v1/replica-requests with bad input', () => {
@@ -22,7 +23,9 @@ describe('POST /v1/replica-requests with bad input', () => {
     const answer = (await response.json()) as {
       error: { code: string; message: string; issues?: unknown[] };
     };
-    const recorded = await fixture.stack.dependencies.store.get(requestIdFor(key));
+    const recorded = await fixture.stack.dependencies.store.get(
+      requestIdFor(`api:${LOCAL_API_KEY_NAME}`, key),
+    );
     return { status: response.status, error: answer.error, recorded };
   };
 
@@ -65,6 +68,16 @@ describe('POST /v1/replica-requests with bad input', () => {
     ],
     ['a body that is not JSON', seedBody, { 'content-type': 'text/plain' }, 415, /application\/json/],
     ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), {}, 400, /UTF-8/],
+    [
+      "a TagList with replica-flow's own tag key, naming TagList.TagKey",
+      JSON.stringify({
+        ...SEED_EXAMPLE_REQUEST,
+        TagList: { TagKey: REQUEST_TAG_KEY, TagValue: 'r-0123456789abcdef' },
+      }),
+      {},
+      400,
+      /TagList\.TagKey.*reserved/,
+    ],
     ['no credentials', seedBody, { authorization: '' }, 401, /credentials/],
     ['a wrong API key', seedBody, { authorization: 'Bearer not-the-key-000000000000' }, 401, /credentials/],
     [

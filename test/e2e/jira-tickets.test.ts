@@ -1,12 +1,15 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followRequest } from '#local/cli/api-client.ts';
+import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
 import { REQUEST_TAG_KEY, requestIdFor } from '#shared/domain/idempotency.ts';
 import { type JiraStub, startJiraStub } from '#test/support/jira-stub.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
 import { jiraSignatureHeader, jiraWebhook } from '#test/support/signed-sources.ts';
 
 const WEBHOOK_SECRET = 'e2e-jira-webhook-secret-4be2a9';
+/** The idempotency scope of the sample tickets' site (their `issue.self` host). */
+const JIRA_SCOPE = 'jira:acme-platform.atlassian.net';
 
 type Hook = ReturnType<typeof jiraWebhook>;
 
@@ -76,7 +79,7 @@ describe('Jira tickets, end to end through the local stack', () => {
       hook.issue.id = created.issue.id;
     });
     const issueKey = created.issue.key;
-    const requestId = requestIdFor(`jira:${issueKey}`);
+    const requestId = requestIdFor(JIRA_SCOPE, `jira:${issueKey}`);
 
     const ignored = await deliver(created);
     const accepted = await deliver(approved);
@@ -92,7 +95,7 @@ describe('Jira tickets, end to end through the local stack', () => {
       source: 'jira',
       identity: '712020:1f4d6c1e-8e0a-4f6a-9d0e-3a9b2c7d5e11',
       displayName: 'Mei Lin',
-      context: { issueKey, issueId: created.issue.id, project: 'OPS' },
+      context: { issueKey, issueId: created.issue.id, project: 'OPS', site: 'acme-platform.atlassian.net' },
     });
     expect(view.plan).toMatchObject({
       MasterDBInstanceId: 'postgres-abcdef',
@@ -111,9 +114,35 @@ describe('Jira tickets, end to end through the local stack', () => {
     });
   });
 
+  it('gives a ticket its own request and replica even when an API call used its key first', async () => {
+    const approved = ticket('issue-updated-approved.json');
+    const key = `jira:${approved.issue.key}`;
+    const claim = await fixture.post(
+      '/v1/replica-requests',
+      JSON.stringify({ ...SEED_EXAMPLE_REQUEST, dryRun: true }),
+      {
+        'idempotency-key': key,
+      },
+    );
+    const claimed = (await claim.json()) as { requestId: string };
+
+    const accepted = await deliver(approved);
+    const answer = (await accepted.json()) as { requestId: string };
+
+    expect(claim.status).toBe(202);
+    expect(accepted.status).toBe(202);
+    expect(answer).toMatchObject({ state: 'RECEIVED', replayed: false });
+    expect(answer.requestId).not.toBe(claimed.requestId);
+    const view = await followRequest(fixture.api, answer.requestId, { timeoutMs: 30_000, intervalMs: 200 });
+    // The ticket's first request, under its own key (not a `#2` revision around the API caller's).
+    expect(view).toMatchObject({ idempotencyKey: key, state: 'READY', requester: { source: 'jira' } });
+    expect(answer.requestId).toBe(requestIdFor(JIRA_SCOPE, key));
+    expect(replicasTagged(answer.requestId)).toHaveLength(1);
+  });
+
   it('makes one replica for a ticket however often Jira delivers it: retries, new events, an edited copy', async () => {
     const approved = ticket('issue-updated-approved.json');
-    const requestId = requestIdFor(`jira:${approved.issue.key}`);
+    const requestId = requestIdFor(JIRA_SCOPE, `jira:${approved.issue.key}`);
     const identifier = randomUUID();
 
     const first = await deliver(approved, { identifier });
@@ -149,7 +178,7 @@ describe('Jira tickets, end to end through the local stack', () => {
       });
     }
     expect(
-      await fixture.stack.dependencies.store.get(requestIdFor(`jira:${approved.issue.key}`)),
+      await fixture.stack.dependencies.store.get(requestIdFor(JIRA_SCOPE, `jira:${approved.issue.key}`)),
     ).toBeUndefined();
   });
 
@@ -171,7 +200,7 @@ describe('Jira tickets, end to end through the local stack', () => {
     expect(comment.body).toContain('could not read this ticket');
     expect(comment.body).toContain('{{MasterDBInstanceId}}');
     expect(
-      await fixture.stack.dependencies.store.get(requestIdFor(`jira:${approved.issue.key}`)),
+      await fixture.stack.dependencies.store.get(requestIdFor(JIRA_SCOPE, `jira:${approved.issue.key}`)),
     ).toBeUndefined();
   });
 
@@ -187,7 +216,7 @@ describe('Jira tickets, end to end through the local stack', () => {
     const issueKey = rejected.issue.key;
 
     await deliver(rejected);
-    const first = await followRequest(fixture.api, requestIdFor(`jira:${issueKey}`), {
+    const first = await followRequest(fixture.api, requestIdFor(JIRA_SCOPE, `jira:${issueKey}`), {
       timeoutMs: 30_000,
       intervalMs: 200,
     });
@@ -207,7 +236,7 @@ describe('Jira tickets, end to end through the local stack', () => {
     expect(first.state).toBe('REJECTED');
     expect(rejection.body).toContain("Storage 5000 GB is above the policy's maximum of 2000 GB");
     expect(retry.status).toBe(202);
-    expect(retryAnswer.requestId).toBe(requestIdFor(`jira:${issueKey}#2`));
+    expect(retryAnswer.requestId).toBe(requestIdFor(JIRA_SCOPE, `jira:${issueKey}#2`));
     expect(second.state).toBe('READY');
     expect(ready.body).toContain(retryAnswer.requestId);
   });

@@ -51,7 +51,7 @@ describe('overlapping poller runs', () => {
   /** A record in `state` whose create attempt began a minute ago (its lease, if any, long expired). */
   const putRecord = async (state: RequestState, extra: Partial<RequestRecord>) => {
     const key = `overlap-${randomUUID()}`;
-    const requestId = requestIdFor(key);
+    const requestId = requestIdFor('api:test', key);
     const minuteAgo = new Date(Date.now() - 60_000).toISOString();
     const request = parseStoredRequest({
       ...SEED_EXAMPLE_REQUEST,

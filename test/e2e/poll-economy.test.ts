@@ -16,7 +16,7 @@ const plan = parseReplicaPlan({ ...planFields, ReadOnlyGroupId: undefined });
 /** Creates a replica in the emulator and records a SUBMITTED request for it, as `create` would have. */
 const submittedRequest = async (fixture: StackFixture) => {
   const key = `poll-${randomUUID()}`;
-  const requestId = requestIdFor(key);
+  const requestId = requestIdFor('api:test', key);
   const { stack } = fixture;
   const {
     DealNames = [],

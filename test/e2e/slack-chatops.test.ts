@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followRequest } from '#local/cli/api-client.ts';
+import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
 import { REQUEST_TAG_KEY, requestIdFor } from '#shared/domain/idempotency.ts';
 import { policyFixturePath } from '#test/fixtures/policies.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
@@ -23,7 +24,7 @@ const freshCommand = (file: string, overrides: Record<string, string> = {}) =>
   });
 
 const requestIdOf = (fields: Record<string, string>) =>
-  requestIdFor(`slack:${fields.team_id}:${fields.trigger_id}`);
+  requestIdFor(`slack:${fields.team_id}`, `slack:${fields.team_id}:${fields.trigger_id}`);
 
 describe('Slack slash commands, end to end through the local stack', () => {
   let fixture: StackFixture;
@@ -108,6 +109,29 @@ describe('Slack slash commands, end to end through the local stack', () => {
       deliveredTargets: ['slack'],
       attempts: [expect.objectContaining({ target: 'slack', ok: true })],
     });
+    expect(replicasTagged(requestId)).toHaveLength(1);
+  });
+
+  it('gives a command its own request and replica even when an API call used its key first', async () => {
+    const fields = freshCommand('slash-command-add.json');
+    const requestId = requestIdOf(fields);
+    const claim = await fixture.post(
+      '/v1/replica-requests',
+      JSON.stringify({ ...SEED_EXAMPLE_REQUEST, dryRun: true }),
+      {
+        'idempotency-key': `slack:${fields.team_id}:${fields.trigger_id}`,
+      },
+    );
+    const claimed = (await claim.json()) as { requestId: string };
+
+    const answer = await answerOf(await command(fields));
+    const view = await followRequest(fixture.api, requestId, { timeoutMs: 30_000, intervalMs: 200 });
+
+    expect(claim.status).toBe(202);
+    expect(claimed.requestId).not.toBe(requestId);
+    expect(answer.text).toContain(requestId);
+    expect(answer.text).not.toContain('already received');
+    expect(view).toMatchObject({ state: 'READY', requester: { source: 'slack', identity: 'U0SRE0001' } });
     expect(replicasTagged(requestId)).toHaveLength(1);
   });
 

@@ -20,7 +20,7 @@ const instancesTagged = (fixture: StackFixture, requestId: string) =>
 /** A request already VALIDATED in the store, with no message queued for it: the test delivers them. */
 const putValidatedRequest = async (fixture: StackFixture) => {
   const key = `test-${randomUUID()}`;
-  const requestId = requestIdFor(key);
+  const requestId = requestIdFor('api:test', key);
   const at = new Date().toISOString();
   const request = parseStoredRequest({
     ...SEED_EXAMPLE_REQUEST,

@@ -77,6 +77,20 @@ describe('CreateReadOnlyDBInstance', () => {
       expect(emu.current.instances()[0]?.tags).toHaveLength(2);
     });
 
+    it('keeps the Tags value when TagList names the same key (one tag per key)', async () => {
+      const res = await create({
+        TagList: { TagKey: 'replica-flow-request-id', TagValue: 'r-forged0000000000' },
+        Tags: [{ TagKey: 'replica-flow-request-id', TagValue: 'r-0123456789abcdef' }],
+      });
+      const attribute = await sdkClient(emu.current).DescribeDBInstanceAttribute({
+        DBInstanceId: res.DBInstanceIdSet?.[0] ?? '',
+      });
+
+      expect(attribute.DBInstance?.TagList).toEqual([
+        { TagKey: 'replica-flow-request-id', TagValue: 'r-0123456789abcdef' },
+      ]);
+    });
+
     it('records who created each replica: SecretId and the RequestId of the create', async () => {
       const res = await create();
 

@@ -6,6 +6,7 @@ import {
   DEFAULT_RETENTION_SECONDS,
   expiresAtFor,
   instanceNameFor,
+  legacyRequestIdFor,
   payloadHash,
   REQUEST_TAG_KEY,
   requestIdFor,
@@ -20,31 +21,55 @@ const stored = (overrides: Record<string, unknown> = {}) =>
     seedRequest({ idempotencyKey: 'slack:T0001:abc', requester: slackRequester, ...overrides }),
   );
 
+/** Property runs draw from a fixed seed (override with PROPERTY_SEED); a failure prints it. */
+const SEED = Number(process.env.PROPERTY_SEED ?? 20261129);
+const printableKey = fc.stringMatching(/^[\x20-\x7e]{1,255}$/);
+const scope = fc.stringMatching(/^[\x20-\x7e]{1,80}$/);
+
 describe('requestIdFor', () => {
-  it('is r- and the first 16 hex characters of SHA-256 of the key', () => {
-    // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
-    expect(requestIdFor('abc')).toBe('r-ba7816bf8f01cfea');
+  it('is r- and the first 16 hex characters of SHA-256 of the scope, a line feed and the key', () => {
+    // SHA-256("api:billing\nabc") = 07bb55b9c04d5700…
+    expect(requestIdFor('api:billing', 'abc')).toBe('r-07bb55b9c04d5700');
   });
 
-  it('gives the same id for the same key, every time', () => {
+  it('gives the same scope and key the same id, every time', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 255 }), (key) => {
-        expect(requestIdFor(key)).toBe(requestIdFor(key));
-        expect(requestIdFor(key)).toMatch(/^r-[0-9a-f]{16}$/);
+      fc.property(scope, printableKey, (owner, key) => {
+        expect(requestIdFor(owner, key)).toBe(requestIdFor(owner, key));
+        expect(requestIdFor(owner, key)).toMatch(/^r-[0-9a-f]{16}$/);
       }),
+      { seed: SEED },
+    );
+  });
+
+  it('gives one key used by two callers two ids, neither of them the pre-scope id', () => {
+    fc.assert(
+      fc.property(scope, scope, printableKey, (first, second, key) => {
+        fc.pre(first !== second);
+        const ids = new Set([requestIdFor(first, key), requestIdFor(second, key), legacyRequestIdFor(key)]);
+        expect(ids.size).toBe(3);
+      }),
+      { seed: SEED },
     );
   });
 
   it('gives different keys different ids', () => {
-    const ids = new Set(Array.from({ length: 1000 }, (_, index) => requestIdFor(`key-${index}`)));
+    const ids = new Set(Array.from({ length: 1000 }, (_, index) => requestIdFor('api:a', `key-${index}`)));
 
     expect(ids.size).toBe(1000);
   });
 });
 
+describe('legacyRequestIdFor', () => {
+  it('is the id records were keyed by before scopes: SHA-256 of the key alone', () => {
+    // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
+    expect(legacyRequestIdFor('abc')).toBe('r-ba7816bf8f01cfea');
+  });
+});
+
 describe('instanceNameFor', () => {
   it('derives rf-<request id>, a valid Tencent instance Name', () => {
-    const name = instanceNameFor(requestIdFor('abc'));
+    const name = instanceNameFor('r-ba7816bf8f01cfea');
 
     expect(name).toBe('rf-r-ba7816bf8f01cfea');
     expect(tencentFields.Name.safeParse(name).success).toBe(true);

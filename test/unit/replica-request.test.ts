@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { REQUEST_TAG_KEY, RESERVED_TAG_PREFIX } from '#shared/domain/idempotency.ts';
 import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
 import { formatIssues, parseReplicaRequest, REQUESTER_SOURCES } from '#shared/domain/replica-request.ts';
 import { SUPPORTED_REGIONS } from '#shared/domain/replica-request-fields.ts';
 import { parseStoredRequest } from '#shared/domain/stored-request.ts';
 import { type FieldIssue, ValidationError } from '#shared/errors.ts';
+import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
 import { seedExample1, seedRequest, slackRequester } from '#test/fixtures/replica-requests.ts';
 
 /** The issues a rejected input produces (fails the test if the input is accepted). */
@@ -358,6 +360,33 @@ describe('parseReplicaRequest', () => {
       expect(issuesOf(seedRequest({ TagList: { TagKey: '', TagValue: 'b' } }))).toEqual([
         { field: 'TagList.TagKey', message: 'must not be empty' },
       ]);
+    });
+
+    it.each([
+      REQUEST_TAG_KEY,
+      `${RESERVED_TAG_PREFIX}deployment`,
+      'Replica-Flow-Request-Id',
+      ` ${REQUEST_TAG_KEY}`,
+    ])('refuses the reserved tag key %j, naming TagList.TagKey and the rule', (TagKey) => {
+      const issues = issuesOf(seedRequest({ TagList: { TagKey, TagValue: 'r-0123456789abcdef' } }));
+
+      expect(issues).toEqual([{ field: 'TagList.TagKey', message: expect.stringContaining('reserved') }]);
+      expect(issues[0]?.message).toContain(`must not start with "${RESERVED_TAG_PREFIX}"`);
+    });
+
+    it('covers every tag key replica-flow writes on a replica', () => {
+      const { DBVersion: _deprecated, ...planFields } = seedExample1();
+      const params = createRequestParams(
+        parseReplicaPlan({ ...planFields, Region: 'ap-beijing' }),
+        'r-0123456789abcdef',
+        'rf-r-0123456789abcdef',
+      );
+
+      for (const tag of params.Tags ?? []) {
+        expect(tag.TagKey?.startsWith(RESERVED_TAG_PREFIX)).toBe(true);
+        expect(issuesOf(seedRequest({ TagList: { TagKey: tag.TagKey, TagValue: 'x' } }))).toHaveLength(1);
+      }
+      expect(params.Tags).not.toHaveLength(0);
     });
   });
 

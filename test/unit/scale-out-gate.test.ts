@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertSource } from '#shared/domain/alert-sources.ts';
-import { requestIdFor } from '#shared/domain/idempotency.ts';
+import { requestIdOf } from '#shared/domain/idempotency-scope.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
 import { alertToRequest } from '#shared/ingress/alerts/alert-to-request.ts';
@@ -34,7 +34,7 @@ const alertRecord = (
     { policy: alertsPolicy() },
   );
   return requestRecord({
-    requestId: requestIdFor(request.idempotencyKey),
+    requestId: requestIdOf(request),
     idempotencyKey: request.idempotencyKey,
     request,
     requester: request.requester,

@@ -21,6 +21,8 @@ const SLACK_SECRET = 'route-test-slack-signing-secret-91';
 const JIRA_SECRET = 'route-test-jira-webhook-secret-47';
 const JIRA_TOKEN = 'ATATT-route-test-token-must-not-be-logged';
 const SIGNED_AT = 1_795_917_600;
+/** The idempotency scope of the sample tickets' site (their `issue.self` host). */
+const JIRA_SCOPE = 'jira:acme-platform.atlassian.net';
 
 const httpEvent = (path: string, body: string, headers: Record<string, string>): APIGatewayProxyEventV2 =>
   ({
@@ -69,7 +71,10 @@ describe('slackRoute', () => {
     'content-type': 'application/x-www-form-urlencoded',
     ...slackSignatureHeaders(SLACK_SECRET, body, SIGNED_AT),
   });
-  const requestId = requestIdFor('slack:T0RFTEAM1:6873425167904.5712338462.5d7f3b1e9a0c4c8e2f6b1a9d3c7e5f01');
+  const requestId = requestIdFor(
+    'slack:T0RFTEAM1',
+    'slack:T0RFTEAM1:6873425167904.5712338462.5d7f3b1e9a0c4c8e2f6b1a9d3c7e5f01',
+  );
 
   it('takes a signed command once, replays it inside the window, and refuses the same bytes after it', async () => {
     const clock = { now: SIGNED_AT + 1 };
@@ -152,7 +157,7 @@ describe('jiraRoute', () => {
 
     expect(first.statusCode).toBe(202);
     expect(JSON.parse(repeat.body ?? '')).toMatchObject({
-      requestId: requestIdFor('jira:OPS-1042'),
+      requestId: requestIdFor(JIRA_SCOPE, 'jira:OPS-1042'),
       repeatedDelivery: true,
     });
     expect(store.records.size).toBe(1);

@@ -237,6 +237,13 @@ const checkCapacity = (env: ActionEnv, p: PurchaseParams, zone: ZoneLocation): v
   );
 };
 
+/**
+ * `TagList` (one tag) and `Tags` (a list) together, one value per key. When both name a key, the
+ * `Tags` value wins: it is the newer field, the one Tencent's page tells callers to prefer, and the
+ * one replica-flow writes its own tags into. What real Tencent keeps is not documented (not found in
+ * the API page, the SDK or the Terraform provider), so replica-flow does not rely on this: it refuses
+ * its reserved keys (`replica-flow-…`) in a request's `TagList` at the border.
+ */
 const mergedTags = (p: PurchaseParams): TagValue[] => {
   const byKey = new Map<string, TagValue>();
   for (const tag of [...(p.TagList ? [p.TagList] : []), ...(p.Tags ?? [])]) {

@@ -29,8 +29,20 @@ const typed = (field: TicketField, value: string): unknown => {
   }
 };
 
-/** `jira:{issue key}`: one request per ticket (see `submitTicket` for a corrected ticket after a rejection). */
+/**
+ * `jira:{issue key}`: one request per ticket (see `submitTicket` for a corrected ticket after a
+ * rejection), in the namespace of the ticket's Jira site (`jiraSite`), which no API key shares.
+ */
 export const jiraIdempotencyKey = (issue: JiraIssue): string => `jira:${issue.key}`;
+
+/**
+ * The Jira site a ticket is on: the host of the issue's `self` URL (from the signed webhook), in
+ * lower case; `undefined` when the payload names none. It scopes the ticket's idempotency key.
+ */
+export const jiraSite = (issue: JiraIssue): string | undefined => {
+  if (!issue.self || !URL.canParse(issue.self)) return undefined;
+  return new URL(issue.self).host.toLowerCase() || undefined;
+};
 
 /** The reporter (or, without one, the user whose change fired the webhook) asks; the issue is where to answer. */
 export const jiraRequester = (webhook: JiraWebhook, issue: JiraIssue): Requester => {
@@ -41,12 +53,18 @@ export const jiraRequester = (webhook: JiraWebhook, issue: JiraIssue): Requester
       { field: 'issue.fields.reporter', message: 'the issue has no reporter and the event no user' },
     ]);
   }
+  const site = jiraSite(issue);
   return {
     source: 'jira',
     identity,
     ...(person?.displayName ? { displayName: person.displayName } : {}),
-    // Stable for the issue, so a repeat of the same ticket hashes the same.
-    context: { issueKey: issue.key, issueId: issue.id, project: issue.fields.project.key },
+    // Stable for the issue, so a repeat of the same ticket hashes the same; `site` scopes its key.
+    context: {
+      issueKey: issue.key,
+      issueId: issue.id,
+      project: issue.fields.project.key,
+      ...(site ? { site } : {}),
+    },
   };
 };
 

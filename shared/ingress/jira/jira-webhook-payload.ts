@@ -24,6 +24,8 @@ const ownToString = (item: unknown): unknown =>
  */
 export const jiraIssueSchema = z.object({
   id: text(1, 32),
+  /** The issue's REST URL (`https://acme.atlassian.net/rest/api/2/issue/10847`): names the Jira site. */
+  self: z.optional(z.string().check(z.maxLength(2048))),
   key: z.string().check(z.regex(/^[A-Z][A-Z0-9_]*-\d+$/, 'must be an issue key like OPS-123')),
   fields: z.looseObject({
     summary: z.nullish(z.string()),

@@ -51,14 +51,14 @@ describe('POST /v1/alerts/alertmanager', () => {
         {
           alertName: 'PostgresHighCPU',
           primaryId: 'postgres-abcdef',
-          requestId: requestIdFor(key),
+          requestId: requestIdFor('alertmanager', key),
           state: 'RECEIVED',
           replayed: false,
         },
       ],
       ignored: [{ alertName: 'NodeDiskFull', reason: 'no "instance_id" label naming a primary' }],
     });
-    const record = await harness.store.get(requestIdFor(key));
+    const record = await harness.store.get(requestIdFor('alertmanager', key));
     expect(record?.request).toMatchObject({
       MasterDBInstanceId: 'postgres-abcdef',
       Region: 'ap-beijing',
@@ -82,7 +82,9 @@ describe('POST /v1/alerts/alertmanager', () => {
         externalURL: 'http://alertmanager-0.monitoring:9093',
       },
     });
-    expect(harness.queue.sent).toEqual([{ queue: 'requests', body: { requestId: requestIdFor(key) } }]);
+    expect(harness.queue.sent).toEqual([
+      { queue: 'requests', body: { requestId: requestIdFor('alertmanager', key) } },
+    ]);
   });
 
   it('maps every repeat of the same firing (fingerprint and startsAt) to the same request', async () => {

@@ -152,11 +152,13 @@ describe('POST /v1/alerts/cloudwatch (EventBridge API destination)', () => {
     expect(answer).toMatchObject({
       status: 200,
       body: {
-        accepted: [{ requestId: requestIdFor(key), primaryId: 'postgres-abcdef', replayed: false }],
+        accepted: [
+          { requestId: requestIdFor('cloudwatch', key), primaryId: 'postgres-abcdef', replayed: false },
+        ],
         ignored: [],
       },
     });
-    expect((await harness.store.get(requestIdFor(key)))?.requester).toMatchObject({
+    expect((await harness.store.get(requestIdFor('cloudwatch', key)))?.requester).toMatchObject({
       source: 'cloudwatch',
       identity: 'postgres-abcdef-cpu-high',
     });

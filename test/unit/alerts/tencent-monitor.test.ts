@@ -70,7 +70,7 @@ describe('POST /v1/alerts/tencent-monitor', () => {
       'postgres-abcdef',
       '2026-11-29 19:17:00',
     ]);
-    const record = await harness.store.get(requestIdFor(key));
+    const record = await harness.store.get(requestIdFor('tencent-monitor', key));
     expect(record?.request).toMatchObject({
       MasterDBInstanceId: 'postgres-abcdef',
       Region: 'ap-beijing',
