@@ -2,6 +2,13 @@ import type { RunTask } from '#local/bench/bench-tasks.ts';
 import type { Measurement } from '#local/bench/measurement.ts';
 import { burstMeasurements } from '#local/bench/metrics/burst.ts';
 import { coldStartMeasurements } from '#local/bench/metrics/cold-start.ts';
+import {
+  benchProvisioningMs,
+  costBreakdown,
+  costInputsOf,
+  costMeasurements,
+  costSummary,
+} from '#local/bench/metrics/cost.ts';
 import { pipelineMeasurements } from '#local/bench/metrics/pipeline-overhead.ts';
 import { pollCallsMeasurement } from '#local/bench/metrics/poll-calls.ts';
 import { storeReadsMeasurement } from '#local/bench/metrics/store-reads.ts';
@@ -15,7 +22,11 @@ export interface BenchScale {
   readonly burst: { readonly requests: number; readonly createLimit: number };
   readonly pipeline: { readonly requests: number };
   readonly notify: TimeToNotifyOptions;
-  readonly coldStart: { readonly runs: number; readonly functions?: readonly FunctionName[] };
+  readonly coldStart: {
+    readonly runs: number;
+    readonly maxRuns?: number;
+    readonly functions?: readonly FunctionName[];
+  };
 }
 
 export const FULL_SCALE: BenchScale = {
@@ -24,7 +35,7 @@ export const FULL_SCALE: BenchScale = {
   burst: { requests: 1000, createLimit: 100 },
   pipeline: { requests: 500 },
   notify: { requests: 100, pollIntervalMs: 1000, provisioningMs: [2000, 12_000] },
-  coldStart: { runs: 11 },
+  coldStart: { runs: 11, maxRuns: 21 },
 };
 
 export const SMOKE_SCALE: BenchScale = {
@@ -38,7 +49,7 @@ export const SMOKE_SCALE: BenchScale = {
 
 export interface BenchMetric {
   readonly name: string;
-  run(scale: BenchScale, runTask: RunTask): Promise<Measurement[]>;
+  run(scale: BenchScale, runTask: RunTask, log?: (line: string) => void): Promise<Measurement[]>;
 }
 
 export const BENCH_METRICS: readonly BenchMetric[] = [
@@ -58,12 +69,17 @@ export const BENCH_METRICS: readonly BenchMetric[] = [
   },
   {
     name: 'burst',
-    run: async (scale, runTask) =>
-      burstMeasurements({
-        limiter: await runTask('burst', { ...scale.burst, mode: 'limiter' }),
-        noLimiter: await runTask('burst', { ...scale.burst, mode: 'no-limiter' }),
-        noLimits: await runTask('burst', { ...scale.burst, mode: 'no-limits' }),
-      }),
+    run: async (scale, runTask, log) => {
+      const limiter = await runTask('burst', { ...scale.burst, mode: 'limiter' });
+      const noLimiter = await runTask('burst', { ...scale.burst, mode: 'no-limiter' });
+      const noLimits = await runTask('burst', { ...scale.burst, mode: 'no-limits' });
+      if (limiter.usage) {
+        log?.(
+          `the burst's AWS cost, counted:\n${costBreakdown(costSummary(costInputsOf(limiter.usage, benchProvisioningMs())))}`,
+        );
+      }
+      return [...burstMeasurements({ limiter, noLimiter, noLimits }), ...costMeasurements(limiter)];
+    },
   },
   {
     name: 'pipeline',

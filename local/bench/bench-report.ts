@@ -21,11 +21,11 @@ const cell = (value: number | null): string => {
 /** The Markdown table for the README's performance section. */
 export const markdownTable = (measurements: readonly Measurement[]): string =>
   [
-    '| metric | value | unit | baseline | ratio | target | pass |',
-    '| --- | ---: | --- | ---: | ---: | --- | :---: |',
+    '| metric | value | unit | baseline | ratio | spread | target | pass |',
+    '| --- | ---: | --- | ---: | ---: | :---: | --- | :---: |',
     ...measurements.map(
       (m) =>
-        `| ${m.metric} | ${cell(m.value)} | ${m.unit} | ${cell(m.baseline)} | ${cell(m.ratio)} | ${m.target} | ${m.pass ? '✅' : '❌'} |`,
+        `| ${m.metric} | ${cell(m.value)} | ${m.unit} | ${cell(m.baseline)} | ${cell(m.ratio)} | ${m.spread ? `${cell(m.spread[0])}–${cell(m.spread[1])}` : '—'} | ${m.target} | ${m.pass ? '✅' : '❌'} |`,
     ),
   ].join('\n');
 

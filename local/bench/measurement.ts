@@ -8,6 +8,11 @@ export interface Measurement {
   readonly unit: string;
   readonly baseline: number | null;
   readonly ratio: number | null;
+  /**
+   * How far the ratio moves within the run, where it was measured more than once: the 95 % confidence
+   * interval of the median of its paired samples (`medianInterval`); null for a single measurement.
+   */
+  readonly spread: readonly [number, number] | null;
   /** Human-readable, e.g. `≤ 12` or `≤ 0.6 × baseline`; `—` for a value reported without a target. */
   readonly target: string;
   readonly pass: boolean;
@@ -65,6 +70,7 @@ export const measurement = (fields: {
   readonly value: number;
   readonly unit: string;
   readonly baseline?: number | null;
+  readonly spread?: readonly [number, number] | null;
   readonly target: Target;
 }): Measurement => {
   const baseline = fields.baseline ?? null;
@@ -75,6 +81,7 @@ export const measurement = (fields: {
     unit: fields.unit,
     baseline: baseline === null ? null : rounded(baseline),
     ratio,
+    spread: fields.spread ? [rounded(fields.spread[0], 4), rounded(fields.spread[1], 4)] : null,
     target: describeTarget(fields.target),
     pass: meets(fields.target, fields.value, ratio),
   };
@@ -94,4 +101,18 @@ export const percentile = (values: readonly number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1] ?? Number.NaN;
+};
+
+/**
+ * A distribution-free 95 % confidence interval of the median of `values` (order statistics: ranks
+ * n/2 ∓ 0.98·√n); with fewer than 6 values, their range.
+ */
+export const medianInterval = (values: readonly number[]): [number, number] => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return [Number.NaN, Number.NaN];
+  if (n < 6) return [sorted[0] ?? Number.NaN, sorted[n - 1] ?? Number.NaN];
+  const low = Math.max(1, Math.floor(n / 2 - 0.98 * Math.sqrt(n)));
+  const high = Math.min(n, Math.ceil(n / 2 + 1 + 0.98 * Math.sqrt(n)));
+  return [sorted[low - 1] ?? Number.NaN, sorted[high - 1] ?? Number.NaN];
 };

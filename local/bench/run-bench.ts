@@ -27,7 +27,7 @@ export const runBench = async (options: BenchOptions): Promise<Measurement[]> =>
     if (options.only && !options.only.includes(metric.name)) continue;
     const started = Date.now();
     options.log?.(`${metric.name}…`);
-    const measurements = await metric.run(options.scale, options.runTask);
+    const measurements = await metric.run(options.scale, options.runTask, options.log);
     options.log?.(`${metric.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     options.onMeasurements?.(measurements);
     all.push(...measurements);

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { buildCreateHandler } from '#functions/create.ts';
 import { buildIngestHandler } from '#functions/ingest.ts';
 import { buildNotifyHandler } from '#functions/notify.ts';
@@ -87,7 +88,38 @@ export interface LocalStackOptions {
    * on another core than the functions (the bench). Omitted: in this thread.
    */
   readonly servicesWorker?: string;
+  /** Watches the stack at work (the bench counts its AWS calls and times its invocations). */
+  readonly observe?: StackObserver;
 }
+
+/** What `npm run bench` watches: the AWS SDK clients the functions share, and each invocation. */
+export interface StackObserver {
+  /** Called once with the clients, before any function runs (middleware may be added to them). */
+  clients?(clients: { readonly dynamo: DynamoDBClient; readonly sqs: SQSClient }): void;
+  /** After each invocation of a function: how many records (or requests) it held and its duration. */
+  invoked?(functionName: string, records: number, ms: number): void;
+}
+
+/** The handler, timed for `observe.invoked` (itself without an observer). */
+const observed = <Event, Result>(
+  observer: StackObserver | undefined,
+  functionName: string,
+  records: (event: Event) => number,
+  handler: (event: Event, context: Context) => Promise<Result>,
+): ((event: Event, context: Context) => Promise<Result>) => {
+  const invoked = observer?.invoked;
+  if (!invoked) return handler;
+  return async (event, context) => {
+    const started = performance.now();
+    try {
+      return await handler(event, context);
+    } finally {
+      invoked(functionName, records(event), performance.now() - started);
+    }
+  };
+};
+
+const sqsRecords = (event: SQSEvent): number => event.Records.length;
 
 export interface LocalStack {
   readonly ingressUrl: string;
@@ -185,6 +217,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const queues = await ensureLocalQueues(sqs);
     const dynamoClient = new DynamoDBClient({ ...LOCAL_DYNAMO_CLIENT_CONFIG, endpoint: dynamo.url });
     stoppers.push(async () => dynamoClient.destroy());
+    options.observe?.clients?.({ dynamo: dynamoClient, sqs });
 
     const settings: Settings = { ...LOCAL_SETTINGS, ...options.settings };
     const tencentTimeoutSeconds = options.tencentTimeoutSeconds ?? 10;
@@ -241,22 +274,27 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       {
         queue: queues.requests,
         functionName: 'validate',
-        handler: buildValidateHandler(dependencies),
+        handler: observed(options.observe, 'validate', sqsRecords, buildValidateHandler(dependencies)),
         shape: { ...CONSUMERS, ...options.consumers },
       },
       {
         queue: queues.create,
         functionName: 'create',
-        handler: buildCreateHandler(
-          dependencies,
-          options.afterCreateCall ? { afterCall: options.afterCreateCall } : {},
+        handler: observed(
+          options.observe,
+          'create',
+          sqsRecords,
+          buildCreateHandler(
+            dependencies,
+            options.afterCreateCall ? { afterCall: options.afterCreateCall } : {},
+          ),
         ),
         shape: { ...CONSUMERS, ...options.consumers, ...options.createConsumers },
       },
       {
         queue: queues.notify,
         functionName: 'notify',
-        handler: buildNotifyHandler(dependencies),
+        handler: observed(options.observe, 'notify', sqsRecords, buildNotifyHandler(dependencies)),
         shape: { ...CONSUMERS, ...options.consumers },
       },
     ];
@@ -275,7 +313,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       stoppers.push(() => source.stop());
     }
 
-    const poll = buildPollHandler(dependencies);
+    const poll = observed(options.observe, 'poll', () => 1, buildPollHandler(dependencies));
     const pollOnce = async () =>
       (await poll(
         {
@@ -296,7 +334,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     const gateway = await startHttpGateway({
       port: options.port ?? 0,
-      handler: buildIngestHandler(dependencies),
+      handler: observed(options.observe, 'ingest', () => 1, buildIngestHandler(dependencies)),
     });
     stoppers.push(() => gateway.close());
 
