@@ -7,6 +7,12 @@ import type { SourceNotifiers } from '#shared/ports/source-notifier.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 import { deliverTo, targetsOf } from '#shared/use-cases/notification-targets.ts';
 import type { NotifyMessage } from '#shared/use-cases/queue-messages.ts';
+import { backoffSeconds } from '#shared/util/backoff.ts';
+
+/** How long an attempt may come before its chain's due time (clock skew between queue and function). */
+export const DUE_LEEWAY_MS = 250;
+
+const DEFAULT_BACKOFF = { baseSeconds: 1, maxSeconds: 60 } as const;
 
 export interface NotifyDependencies {
   readonly store: RequestStore;
@@ -18,42 +24,49 @@ export interface NotifyDependencies {
   readonly retryWindowMs: number;
   /** Attempts kept on the record (the newest ones). */
   readonly keepAttempts?: number;
+  /**
+   * The delay before the chain's next attempt, should this one fail (default: exponential backoff
+   * with jitter, 1 to 60 s). It is written on the record before the attempt (`nextAttemptAt`), and
+   * the handler hides the message for exactly that long.
+   */
+  readonly retryDelaySeconds?: (notification: Notification, now: Date) => number;
 }
 
 /**
  * - `delivered`: every target (the webhook receiver, the Slack channel, the Jira issue) accepted it,
  *   or there was nobody to tell.
- * - `retry`: a target did not accept it; the message comes back after a backoff through the queue.
+ * - `retry`: a target did not accept it; the message must come back after `retryInSeconds`, when
+ *   the chain's next attempt is due.
  * - `undelivered`: the retry window is over; the request shows what was not delivered.
- * - `skipped`: already delivered, or not this message's notification.
+ * - `skipped`: drop the message: already delivered, not this notification, not its live chain, or
+ *   not due yet (a duplicate of the chain's message, whose attempt was already made).
  */
 export type NotifyOutcome = 'delivered' | 'retry' | 'undelivered' | 'skipped';
 
+export interface NotifyResult {
+  readonly outcome: NotifyOutcome;
+  /** With `retry`: the delay written as the chain's next due time. */
+  readonly retryInSeconds?: number;
+}
+
 /**
  * Tells everyone a request's end must reach: the signed webhook (when `callback.url` is set) and the
- * source it came from (Slack, Jira). Every attempt is recorded on the request with its target; a
- * target that accepted is never posted to again, and the notification is DELIVERED once all have.
+ * source it came from (Slack, Jira). Only the notification's live chain attempts, one attempt per
+ * due time: the attempt is claimed first (a conditional write that moves the chain's due time on by
+ * the retry delay), so a duplicate message, a stale chain's message or a concurrent copy is dropped
+ * instead of starting a retry chain of its own. Every attempt is recorded on the request with its
+ * target; a target that accepted is never posted to again, and the notification is DELIVERED once
+ * all have. A failed attempt keeps the notification ENQUEUED with its chain.
  */
 export const sendNotification = async (
   message: NotifyMessage,
   deps: NotifyDependencies,
-): Promise<NotifyOutcome> => {
-  const record = await deps.store.get(message.requestId);
-  const notification = record?.notification;
-  if (!record || !notification || notification.webhookId !== message.webhookId) {
-    logger.warn('notify: no matching notification; dropping', { requestId: message.requestId });
-    return 'skipped';
-  }
-  if (notification.status === 'DELIVERED') return 'skipped';
-  // Every copy of an undelivered notification's message goes to the dead-letter queue (a redrive resets it).
-  if (notification.status === 'UNDELIVERED') return 'undelivered';
-  const now = deps.clock.now();
+): Promise<NotifyResult> => {
+  const claim = await claimAttempt(message, deps);
+  if (claim.kind === 'done') return { outcome: claim.outcome };
+  const { record, notification, now, retryInSeconds } = claim;
   const targets = targetsOf(record);
   const pending = targets.filter((target) => !notification.deliveredTargets?.includes(target));
-  if (pending.length === 0) {
-    await save(record, { ...notification, status: 'DELIVERED', deliveredAt: now.toISOString() }, deps);
-    return 'delivered';
-  }
   const attempts = await Promise.all(
     pending.map((target) => deliverTo(target, record, notification, now, deps)),
   );
@@ -70,6 +83,7 @@ export const sendNotification = async (
       attempts: [...current.attempts, ...attempts].slice(-(deps.keepAttempts ?? 20)),
       firstAttemptAt: current.firstAttemptAt ?? now.toISOString(),
       deliveredTargets,
+      // Never back to PENDING: a failed attempt leaves the chain live, and nobody starts another.
       status: done ? 'DELIVERED' : windowOver(current) ? 'UNDELIVERED' : current.status,
       ...(done && !current.deliveredAt ? { deliveredAt: now.toISOString() } : {}),
     };
@@ -84,20 +98,100 @@ export const sendNotification = async (
       ...(attempt.error ? { error: attempt.error } : {}),
     });
   }
-  if (accepted.length === attempts.length) return 'delivered';
-  return settled?.status === 'UNDELIVERED'
-    ? 'undelivered'
-    : settled?.status === 'DELIVERED'
-      ? 'skipped'
-      : 'retry';
+  if (accepted.length === attempts.length) return { outcome: 'delivered' };
+  if (settled?.status === 'UNDELIVERED') return { outcome: 'undelivered' };
+  // Delivered meanwhile, or the chain was restarted meanwhile (its own message carries it on).
+  if (settled?.status === 'DELIVERED' || settled?.chainId !== notification.chainId) {
+    return { outcome: 'skipped' };
+  }
+  return { outcome: 'retry', retryInSeconds };
+};
+
+type Claim =
+  | { readonly kind: 'done'; readonly outcome: NotifyOutcome }
+  | {
+      readonly kind: 'claimed';
+      readonly record: RequestRecord;
+      readonly notification: Notification;
+      readonly now: Date;
+      readonly retryInSeconds: number;
+    };
+
+/**
+ * Reads the record and, when the message belongs to the live chain and the chain's attempt is due,
+ * takes the attempt: one conditional write sets the next due time (now + the retry delay). A lost
+ * race reads again: whoever won either took this attempt (the message is then early, and dropped) or
+ * changed something else (the claim is tried again on what is there now).
+ */
+const claimAttempt = async (message: NotifyMessage, deps: NotifyDependencies): Promise<Claim> => {
+  for (let tries = 0; tries < 5; tries += 1) {
+    const record = await deps.store.get(message.requestId);
+    const notification = record?.notification;
+    if (!record || !notification || notification.webhookId !== message.webhookId) {
+      logger.warn('notify: no matching notification; dropping', { requestId: message.requestId });
+      return { kind: 'done', outcome: 'skipped' };
+    }
+    if (notification.status === 'DELIVERED') return { kind: 'done', outcome: 'skipped' };
+    // Every copy of an undelivered notification's message goes to the dead-letter queue (a redrive resets it).
+    if (notification.status === 'UNDELIVERED') return { kind: 'done', outcome: 'undelivered' };
+    if (notification.status === 'PENDING' || notification.chainId !== message.chainId) {
+      logger.info('notify: message of a retry chain that is not the live one; dropping', {
+        requestId: record.requestId,
+        webhookId: notification.webhookId,
+      });
+      return { kind: 'done', outcome: 'skipped' };
+    }
+    const now = deps.clock.now();
+    if (targetsOf(record).every((target) => notification.deliveredTargets?.includes(target))) {
+      await save(record, { ...notification, status: 'DELIVERED', deliveredAt: now.toISOString() }, deps);
+      return { kind: 'done', outcome: 'delivered' };
+    }
+    const due = Date.parse(notification.nextAttemptAt ?? '');
+    if (due - DUE_LEEWAY_MS > now.getTime()) {
+      logger.info('notify: attempt not due; a copy of the chain message already made it, dropping', {
+        requestId: record.requestId,
+        webhookId: notification.webhookId,
+        nextAttemptAt: notification.nextAttemptAt,
+      });
+      return { kind: 'done', outcome: 'skipped' };
+    }
+    const retryInSeconds = Math.max(
+      1,
+      Math.ceil(
+        deps.retryDelaySeconds?.(notification, now) ??
+          backoffSeconds((notification.attemptCount ?? 0) + 1, DEFAULT_BACKOFF),
+      ),
+    );
+    const claimed: Notification = {
+      ...notification,
+      attemptCount: (notification.attemptCount ?? 0) + 1,
+      nextAttemptAt: new Date(now.getTime() + retryInSeconds * 1000).toISOString(),
+    };
+    try {
+      const updated = await deps.store.update({
+        requestId: record.requestId,
+        expectedVersion: record.version,
+        state: record.state,
+        set: { notification: claimed },
+        at: now.toISOString(),
+      });
+      return { kind: 'claimed', record: updated, notification: claimed, now, retryInSeconds };
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+    }
+  }
+  throw new ConcurrentUpdateError(
+    message.requestId,
+    `could not claim a notification attempt of ${message.requestId}`,
+  );
 };
 
 const save = (record: RequestRecord, notification: Notification, deps: NotifyDependencies) =>
   recordAttempt(record, deps, () => notification);
 
 /**
- * Writes the notification conditionally on the record's version. The poller may mark the same
- * notification ENQUEUED at the same moment; on a lost race the record is read again and the change
+ * Writes the notification conditionally on the record's version. The poller may restart the chain,
+ * or a redrive reset it, at the same moment; on a lost race the record is read again and the change
  * re-applied to what is there now, so neither the attempt nor the delivery is ever lost.
  */
 const recordAttempt = async (

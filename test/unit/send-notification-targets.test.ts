@@ -83,7 +83,7 @@ describe('sendNotification to the webhook and the source', () => {
   it('posts a Slack request to Slack with its primary, replicas, address and elapsed time, and is DELIVERED', async () => {
     const { send, slack, stored } = setUp(readySlackRecord(), {});
 
-    expect(await send()).toBe('delivered');
+    expect((await send()).outcome).toBe('delivered');
     expect(slack.calls).toEqual([
       expect.objectContaining({
         type: 'replica.ready',
@@ -108,11 +108,11 @@ describe('sendNotification to the webhook and the source', () => {
       slack: [false, true],
     });
 
-    expect(await send()).toBe('retry');
+    expect((await send()).outcome).toBe('retry');
     expect(stored().notification).toMatchObject({ status: 'ENQUEUED', deliveredTargets: ['webhook'] });
 
     later(2000);
-    expect(await send()).toBe('delivered');
+    expect((await send()).outcome).toBe('delivered');
 
     expect(webhook.calls).toHaveLength(1);
     expect(slack.calls).toHaveLength(2);
@@ -127,7 +127,7 @@ describe('sendNotification to the webhook and the source', () => {
   it('records a missing Slack notifier as a failed attempt, retried until the window ends (then UNDELIVERED)', async () => {
     const { send, stored, later } = setUp(readySlackRecord(), {}, false);
 
-    expect(await send()).toBe('retry');
+    expect((await send()).outcome).toBe('retry');
     expect(stored().notification?.attempts[0]).toMatchObject({
       target: 'slack',
       ok: false,
@@ -135,7 +135,7 @@ describe('sendNotification to the webhook and the source', () => {
     });
 
     later(3_600_000);
-    expect(await send()).toBe('undelivered');
+    expect((await send()).outcome).toBe('undelivered');
     expect(stored().notification?.status).toBe('UNDELIVERED');
   });
 
@@ -167,7 +167,7 @@ describe('sendNotification to the webhook and the source', () => {
       },
     );
 
-    expect(outcome).toBe('delivered');
+    expect(outcome.outcome).toBe('delivered');
     expect(comments[0]?.requester.context?.issueKey).toBe('OPS-1042');
     expect(store.records.get(record.requestId)?.notification?.deliveredTargets).toEqual(['jira']);
   });
