@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
-import { type CreationAttempt, isOpenNotification, type RequestRecord } from '#shared/domain/request-record.ts';
+import {
+  type CreationAttempt,
+  isOpenNotification,
+  type RequestRecord,
+} from '#shared/domain/request-record.ts';
 import { isTerminal } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';

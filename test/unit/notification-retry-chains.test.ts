@@ -12,8 +12,8 @@ import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 import { pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
 import { DUE_LEEWAY_MS } from '#shared/use-cases/send-notification.ts';
-import { FIXTURE_TIME, requestRecord } from '#test/fixtures/request-records.ts';
 import { lambdaContext } from '#test/fixtures/lambda-context.ts';
+import { FIXTURE_TIME, requestRecord } from '#test/fixtures/request-records.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 import { silenceJsonLogs } from '#test/support/quiet-logs.ts';
 import { SimulatedQueue } from '#test/support/simulated-queue.ts';
@@ -184,9 +184,7 @@ describe('notification retry chains against a receiver that keeps failing', () =
           // …and the chain is never dropped: a lost message is restarted after its due time + grace.
           const allowedSilence = RETRY_DELAY_MS + REQUEUE_AFTER_MS + POLL_EVERY_MS + TICK_MS;
           expect(first - Date.parse(FIXTURE_TIME), context).toBeLessThanOrEqual(allowedSilence);
-          expect(Math.max(...gaps, end - (times.at(-1) ?? 0)), context).toBeLessThanOrEqual(
-            allowedSilence,
-          );
+          expect(Math.max(...gaps, end - (times.at(-1) ?? 0)), context).toBeLessThanOrEqual(allowedSilence);
         }
       }
     } finally {

@@ -94,7 +94,6 @@ describe('pollInFlight reads the item behind each index entry', () => {
     const after = store.records.get(item.requestId);
     const sent = queue.sent.filter((message) => message.queue === 'notify');
 
-    expect(report.staleIndexCopies).toBe(1);
     expect(after?.state).toBe('READY');
     expect(after?.notification).toMatchObject({ status: 'ENQUEUED', chainId: expect.any(String) });
     expect(sent).toEqual([
@@ -111,6 +110,7 @@ describe('pollInFlight reads the item behind each index entry', () => {
     expect(sent.map((message) => (message.body as { webhookId: string }).webhookId)).not.toContain(
       copy.notification?.webhookId,
     );
+    expect(report.staleIndexCopies).toBe(1);
   });
 
   it('leaves alone a record whose index copy is in flight but whose item has no work left', async () => {
