@@ -202,12 +202,15 @@ const recordAttempt = async (
   let current: RequestRecord | undefined = record;
   for (let tries = 0; tries < 5 && current?.notification; tries += 1) {
     const next = change(current.notification);
+    // Delivered: the request no longer waits on the notify queue, whatever a dead-letter scan marked.
+    const unstuck = next.status === 'DELIVERED' && current.stuck?.queue === 'notify';
     try {
       await deps.store.update({
         requestId: current.requestId,
         expectedVersion: current.version,
         state: current.state,
         set: { notification: next },
+        ...(unstuck ? { remove: ['stuck'] as const } : {}),
         at: deps.clock.now().toISOString(),
       });
       return next;

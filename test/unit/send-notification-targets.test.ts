@@ -139,6 +139,18 @@ describe('sendNotification to the webhook and the source', () => {
     expect(stored().notification?.status).toBe('UNDELIVERED');
   });
 
+  it('removes a notify stuck marker once the notification is DELIVERED (the request no longer waits on the queue)', async () => {
+    const record: RequestRecord = {
+      ...readySlackRecord(),
+      stuck: { queue: 'notify', reason: 'retry window', messageId: 'm-1', since: FIXTURE_TIME },
+    };
+    const { send, stored } = setUp(record, {});
+
+    expect((await send()).outcome).toBe('delivered');
+    expect(stored().notification?.status).toBe('DELIVERED');
+    expect(stored().stuck).toBeUndefined();
+  });
+
   it('comments on the Jira issue of a Jira request', async () => {
     const base = readySlackRecord();
     const record: RequestRecord = {
