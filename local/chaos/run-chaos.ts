@@ -27,7 +27,7 @@ import { chaosWorkload } from '#local/chaos/workload.ts';
 import { apiClient } from '#local/cli/api-client.ts';
 import { startLocalStack } from '#local/stack/local-stack.ts';
 import { startWebhookReceiver } from '#local/stack/webhook-receiver.ts';
-import { DUE_LEEWAY_MS } from '#shared/use-cases/send-notification.ts';
+import { DUE_LEEWAY_MS } from '#shared/use-cases/claim-notification-attempt.ts';
 
 /** Between notify deciding an attempt and the receiver reading its clock: the busy stack's event-loop lag. */
 const ATTEMPT_TIMING_TOLERANCE_MS = 1000;
