@@ -7,7 +7,7 @@ import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { webhooksFrom } from '#shared/config/webhook-adapter-builder.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
-import { consumeSqsBatch, deadLetter } from '#shared/runtime/sqs-batch.ts';
+import { consumeSqsBatch, deadLetter, retryIn } from '#shared/runtime/sqs-batch.ts';
 import { notifyMessageSchema } from '#shared/use-cases/queue-messages.ts';
 import { sendNotification } from '#shared/use-cases/send-notification.ts';
 import { windowedBackoffSeconds } from '#shared/util/backoff.ts';
@@ -16,6 +16,8 @@ import { windowedBackoffSeconds } from '#shared/util/backoff.ts';
  * SQS (notify queue): the signed completion webhook, retried with backoff through the queue for the
  * whole retry window (the delays are stretched so the queue's maximum receives last that long), then
  * moved to the dead-letter queue; the request keeps its UNDELIVERED notification and every attempt.
+ * The delay is chosen before each attempt and written on the record as the chain's next due time, and
+ * the message is hidden for exactly that long, so one notification has one retry chain.
  */
 export const buildNotifyHandler = (deps: Dependencies) =>
   middy<SQSEvent, SQSBatchResponse>()
@@ -27,27 +29,27 @@ export const buildNotifyHandler = (deps: Dependencies) =>
         queue: deps.queue,
         backoff: deps.settings.retryBackoff,
         ...(deps.deadLetters ? { deadLetters: deps.deadLetters } : {}),
-        retryDelaySeconds: (receiveCount, record) =>
-          windowedBackoffSeconds({
-            receiveCount,
-            maxReceives: deps.settings.notifyMaxReceiveCount,
-            windowMs: deps.settings.webhookRetryWindowMs,
-            remainingMs:
-              deps.settings.webhookRetryWindowMs -
-              (deps.clock.now().getTime() -
-                (Number(record.attributes.ApproximateFirstReceiveTimestamp) || 0)),
-            backoff: deps.settings.retryBackoff,
-          }),
-        process: async (message) => {
+        process: async (message, record) => {
           const windowMs = deps.settings.webhookRetryWindowMs;
-          const outcome = await sendNotification(message, {
+          const result = await sendNotification(message, {
             ...deps,
             callbackRules: callbackRulesOf(deps.settings),
             retryWindowMs: windowMs,
+            retryDelaySeconds: (notification, now) =>
+              windowedBackoffSeconds({
+                receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+                maxReceives: deps.settings.notifyMaxReceiveCount,
+                windowMs,
+                remainingMs:
+                  windowMs - (now.getTime() - Date.parse(notification.firstAttemptAt ?? now.toISOString())),
+                backoff: deps.settings.retryBackoff,
+              }),
           });
-          return outcome === 'undelivered'
-            ? deadLetter(`not delivered within the ${Math.round(windowMs / 60_000)} min retry window`)
-            : outcome;
+          if (result.outcome === 'undelivered') {
+            return deadLetter(`not delivered within the ${Math.round(windowMs / 60_000)} min retry window`);
+          }
+          if (result.outcome === 'retry') return retryIn(result.retryInSeconds ?? 1);
+          return result.outcome;
         },
       }),
     );

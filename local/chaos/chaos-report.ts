@@ -1,3 +1,4 @@
+import type { WebhookAttemptStats } from '#local/chaos/webhook-attempts.ts';
 import type { Submission } from '#local/chaos/workload.ts';
 import type { ReceivedWebhook } from '#local/stack/webhook-receiver.ts';
 import type { EmulatorInstance } from '#local/tencent-emulator/emulator.ts';
@@ -22,6 +23,8 @@ export interface ChaosReport {
   readonly webhooksMissing: number;
   /** Records that disagree with Tencent: READY without its replica, refused with one, ids that differ. */
   readonly inconsistent: number;
+  /** Webhook attempts per notification (max, p99) and the backoff schedule's bound on them. */
+  readonly webhookAttempts: WebhookAttemptStats;
   readonly states: Readonly<Record<string, number>>;
   readonly faults: Readonly<Record<string, number>>;
   readonly durationMs: number;
@@ -37,6 +40,7 @@ export interface ChaosOutcome {
   readonly records: ReadonlyMap<string, RequestRecord | undefined>;
   readonly instances: readonly EmulatorInstance[];
   readonly webhooks: readonly ReceivedWebhook[];
+  readonly webhookAttempts: WebhookAttemptStats;
   readonly faults: Readonly<Record<string, number>>;
   readonly durationMs: number;
 }
@@ -136,9 +140,11 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
       report.lost === 0 &&
       report.terminal === report.distinctKeys &&
       report.webhooksMissing === 0 &&
-      report.inconsistent === 0,
+      report.inconsistent === 0 &&
+      outcome.webhookAttempts.held,
     seed: outcome.seed,
     ...report,
+    webhookAttempts: outcome.webhookAttempts,
     states,
     faults: outcome.faults,
     durationMs: outcome.durationMs,

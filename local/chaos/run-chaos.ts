@@ -22,10 +22,15 @@ import { receiverOutage } from '#local/chaos/receiver-outage.ts';
 import { readRecords, waitUntilSettled } from '#local/chaos/settled-records.ts';
 import { submitWorkload } from '#local/chaos/submit-workload.ts';
 import { visibilityDelays } from '#local/chaos/visibility-delays.ts';
+import { webhookAttemptStats } from '#local/chaos/webhook-attempts.ts';
 import { chaosWorkload } from '#local/chaos/workload.ts';
 import { apiClient } from '#local/cli/api-client.ts';
 import { startLocalStack } from '#local/stack/local-stack.ts';
 import { startWebhookReceiver } from '#local/stack/webhook-receiver.ts';
+import { DUE_LEEWAY_MS } from '#shared/use-cases/claim-notification-attempt.ts';
+
+/** Between notify deciding an attempt and the receiver reading its clock: the busy stack's event-loop lag. */
+const ATTEMPT_TIMING_TOLERANCE_MS = 1000;
 
 export interface ChaosRunOptions {
   readonly requests: number;
@@ -117,6 +122,11 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
       records: final,
       instances: emulator.instances(),
       webhooks: receiver.received,
+      webhookAttempts: webhookAttemptStats(receiver.attempts, {
+        minDelayMs: (chaosSettings(options.requests).retryBackoff?.baseSeconds ?? 1) * 1000,
+        leewayMs: DUE_LEEWAY_MS,
+        toleranceMs: ATTEMPT_TIMING_TOLERANCE_MS,
+      }),
       faults: {
         ...injected.byKind,
         tencentFaultsTotal: injected.total,

@@ -13,6 +13,8 @@ export interface ReceivedWebhook {
 export interface WebhookReceiver {
   readonly url: string;
   readonly received: ReceivedWebhook[];
+  /** Every delivery attempt, answered or failed, by its `webhook-id` header (to count retries). */
+  readonly attempts: { readonly id: string; readonly at: number }[];
   /** Attempts that failed verification (never expected). */
   readonly rejected: { reason: string }[];
   /** Answer the next `count` deliveries with `status` (simulates an outage). */
@@ -33,6 +35,7 @@ export const startWebhookReceiver = async (secret: string): Promise<WebhookRecei
   const verifier = new Webhook(secret);
   const received: ReceivedWebhook[] = [];
   const rejected: { reason: string }[] = [];
+  const attempts: { id: string; at: number }[] = [];
   const waiters: { requestId: string; resolve: (webhook: ReceivedWebhook) => void }[] = [];
   let failures = 0;
   let failureStatus = 503;
@@ -45,6 +48,7 @@ export const startWebhookReceiver = async (secret: string): Promise<WebhookRecei
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      attempts.push({ id: String(request.headers['webhook-id']), at: Date.now() });
       if (failures > 0) {
         failures -= 1;
         failed += 1;
@@ -83,6 +87,7 @@ export const startWebhookReceiver = async (secret: string): Promise<WebhookRecei
   return {
     url: `http://127.0.0.1:${port}/hooks/replica-flow`,
     received,
+    attempts,
     rejected,
     failNext: (count, status = 503) => {
       failures = count;

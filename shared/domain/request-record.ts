@@ -70,14 +70,43 @@ export interface DeliveryAttempt {
   readonly durationMs: number;
 }
 
+/**
+ * Where a notification stands:
+ * - `PENDING`: written with the terminal state; no retry chain is live yet, and the poller (or the
+ *   writer, right after its write) starts one.
+ * - `ENQUEUED`: exactly one retry chain is live — `chainId` names it, `nextAttemptAt` says when its
+ *   message is due next. Only that chain's message may attempt; a failed attempt keeps it ENQUEUED.
+ * - `DELIVERED` / `UNDELIVERED`: done (accepted by every target, or the retry window ended).
+ */
+export const NOTIFICATION_STATUSES = ['PENDING', 'ENQUEUED', 'DELIVERED', 'UNDELIVERED'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/** PENDING and ENQUEUED notifications still have work left: the record stays in the in-flight index. */
+export const isOpenNotification = (status: NotificationStatus | null | undefined): boolean =>
+  status === 'PENDING' || status === 'ENQUEUED';
+
 /** The outbox entry of a terminal request: what must be told, and what was. */
 export interface Notification {
   readonly type: WebhookType;
   /** Standard Webhooks `webhook-id`: stable across retries so receivers can dedupe. */
   readonly webhookId: string;
-  /** PENDING until the notify message is on the queue; the poller re-enqueues PENDING ones. */
-  readonly status: 'PENDING' | 'ENQUEUED' | 'DELIVERED' | 'UNDELIVERED';
+  readonly status: NotificationStatus;
+  /** When the live chain was started (or restarted). */
   readonly enqueuedAt?: string;
+  /**
+   * The live retry chain: its notify messages carry this id, and a message of any other chain is
+   * dropped. Written before the chain's first message is sent. Absent on records from before chains
+   * (their messages carry none either, and still match).
+   */
+  readonly chainId?: string;
+  /**
+   * When the live chain's message is due next (ISO-8601): the chain's start, then, at each attempt,
+   * the attempt's time plus its retry delay. A message arriving before it is a duplicate and is
+   * dropped; a chain silent well past it lost its message and the poller restarts it.
+   */
+  readonly nextAttemptAt?: string;
+  /** Attempts made over the notification's life (every chain); `attempts` keeps only the newest. */
+  readonly attemptCount?: number;
   readonly deliveredAt?: string;
   /** The first delivery attempt: the retry window is measured from here (the attempts list is trimmed). */
   readonly firstAttemptAt?: string;

@@ -32,6 +32,13 @@ export interface DeadLetterVerdict {
 
 export const deadLetter = (reason: string): DeadLetterVerdict => ({ deadLetter: reason });
 
+/** A processing outcome that brings the message back after exactly this delay (the consumer chose it). */
+export interface RetryVerdict {
+  readonly retryInSeconds: number;
+}
+
+export const retryIn = (seconds: number): RetryVerdict => ({ retryInSeconds: seconds });
+
 /** The dead-letter reason of a body that failed its schema (`parseQueueBody`'s error). */
 export const malformedReason = (error: unknown): string =>
   `malformed message: ${error instanceof Error ? error.message : String(error)}`;
@@ -45,8 +52,14 @@ export interface SqsConsumer<Message> {
   readonly deadLetters?: DeadLetterQueues;
   /** The delay before a retried message comes back; default exponential backoff with jitter. */
   readonly retryDelaySeconds?: (receiveCount: number, record: SQSRecord) => number;
-  /** Returns 'retry' when the message must come back after a backoff, a verdict when it must be dead-lettered. */
-  readonly process: (message: Message, record: SQSRecord) => Promise<string | DeadLetterVerdict>;
+  /**
+   * Returns 'retry' when the message must come back after a backoff (or `retryIn(seconds)` for a delay
+   * of its own choosing), a verdict when it must be dead-lettered.
+   */
+  readonly process: (
+    message: Message,
+    record: SQSRecord,
+  ) => Promise<string | DeadLetterVerdict | RetryVerdict>;
 }
 
 /** Parses a queue body with its schema; a bad body throws a ValidationError naming the field. */
@@ -102,12 +115,16 @@ export const consumeSqsBatch = async <Message>(
         return toDeadLetterQueue(consumer, record, malformedReason(error));
       }
       const outcome = await consumer.process(message, record);
-      if (typeof outcome !== 'string') return toDeadLetterQueue(consumer, record, outcome.deadLetter);
-      if (outcome === 'retry') {
+      if (typeof outcome !== 'string' && 'deadLetter' in outcome) {
+        return toDeadLetterQueue(consumer, record, outcome.deadLetter);
+      }
+      if (outcome === 'retry' || typeof outcome !== 'string') {
         const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
         const seconds =
-          consumer.retryDelaySeconds?.(receiveCount, record) ??
-          backoffSeconds(receiveCount, consumer.backoff);
+          typeof outcome !== 'string'
+            ? outcome.retryInSeconds
+            : (consumer.retryDelaySeconds?.(receiveCount, record) ??
+              backoffSeconds(receiveCount, consumer.backoff));
         await consumer.queue.delayRetry(consumer.queueName, record.receiptHandle, seconds);
         throw new RetryLaterError(record.messageId, seconds);
       }

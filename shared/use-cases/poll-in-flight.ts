@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
-import type { CreationAttempt, RequestRecord } from '#shared/domain/request-record.ts';
+import {
+  type CreationAttempt,
+  isOpenNotification,
+  type RequestRecord,
+} from '#shared/domain/request-record.ts';
 import { isTerminal } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
@@ -10,7 +14,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { RequestStore, TransitionCommand } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
-import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
+import { pendingNotification, startNotificationChains } from '#shared/use-cases/notification-outbox.ts';
 import { hasFailed, isRunning, toReplicaInstance } from '#shared/use-cases/replica-instance.ts';
 import { chunk, groupBy } from '#shared/util/chunk.ts';
 
@@ -21,7 +25,10 @@ export interface PollDependencies {
   readonly clock: Clock;
   /** An UNKNOWN create is re-issued only after reconciliation found nothing for this long. */
   readonly visibilityGraceMs: number;
-  /** RECEIVED / VALIDATED records untouched this long are queued again (a lost message loses nothing). */
+  /**
+   * RECEIVED / VALIDATED records untouched this long are queued again, and a notification retry chain
+   * silent this long past its due time is restarted (a lost message loses nothing).
+   */
   readonly requeueAfterMs: number;
   /** The run lock's length: longer than one poll takes, so overlapping runs cannot both act. */
   readonly lockMs: number;
@@ -31,11 +38,19 @@ export interface PollDependencies {
 export interface PollReport {
   readonly skipped: boolean;
   readonly inFlight: number;
+  /** Index items read (the in-flight index's copies). */
   readonly itemsRead: number;
+  /** Records read again from their items before acting (batched reads). */
+  readonly itemsReread: number;
+  /** Index copies that did not match their item (a lagging or stale index). */
+  readonly staleIndexCopies: number;
   readonly calls: { describeOrders: number; describeDBInstances: number };
   readonly transitions: Record<string, number>;
   readonly requeued: number;
+  /** Notification retry chains started (one message each). */
   readonly notificationsQueued: number;
+  /** Chains restarted because they stayed silent past their due time plus `requeueAfterMs`. */
+  readonly notificationChainsRestarted: number;
   /** Steps a transient Tencent failure cut short; the next cycle retries them. */
   readonly skippedSteps: readonly string[];
 }
@@ -74,24 +89,43 @@ const emptyReport = () => ({
   skipped: false,
   inFlight: 0,
   itemsRead: 0,
+  itemsReread: 0,
+  staleIndexCopies: 0,
   calls: { describeOrders: 0, describeDBInstances: 0 },
   transitions: {} as Record<string, number>,
   requeued: 0,
   notificationsQueued: 0,
+  notificationChainsRestarted: 0,
   skippedSteps: [] as string[],
 });
 
 type MutableReport = ReturnType<typeof emptyReport>;
 
+/**
+ * The in-flight records, as the items hold them. The index says which records to look at, never what
+ * they hold: an index copy may lag its item (a GSI is eventually consistent; a store that crashed
+ * between item and index may keep a stale copy), so every listed record is read again from its item
+ * (the store coalesces the reads into BatchGetItem calls of up to 100 keys) and the poller acts on
+ * that. A listed record whose item has no work left (or is gone) is left out.
+ */
 const readInFlight = async (deps: PollDependencies, report: MutableReport): Promise<RequestRecord[]> => {
-  const records: RequestRecord[] = [];
+  const listed: RequestRecord[] = [];
   let cursor: string | undefined;
   do {
     const page = await deps.store.listInFlight({ limit: 1000, ...(cursor ? { cursor } : {}) });
-    records.push(...page.records);
+    listed.push(...page.records);
     report.itemsRead += page.itemsRead;
     cursor = page.cursor;
   } while (cursor);
+  const ids = [...new Set(listed.map((record) => record.requestId))];
+  const items = await Promise.all(ids.map((requestId) => deps.store.get(requestId)));
+  report.itemsReread = ids.length;
+  const records = items.filter(
+    (record): record is RequestRecord =>
+      record !== undefined && (!isTerminal(record.state) || isOpenNotification(record.notification?.status)),
+  );
+  const versions = new Map(records.map((record) => [record.requestId, record.version]));
+  report.staleIndexCopies = listed.filter((copy) => versions.get(copy.requestId) !== copy.version).length;
   report.inFlight = records.length;
   return records;
 };
@@ -128,14 +162,16 @@ class PollCycle {
         ...(byState.get('PROVISIONING') ?? []),
       ]),
     );
-    const pending = this.records.filter(
-      (record) => isTerminal(record.state) && record.notification?.status === 'PENDING',
-    );
-    this.report.notificationsQueued = await enqueuePendingNotifications(
-      [...pending, ...this.finished],
+    // One chain per notification: PENDING ones get theirs; a live chain is left alone unless it
+    // stayed silent past its due time plus the requeue grace (its message was lost).
+    const chains = await startNotificationChains(
+      [...this.records.filter((record) => isTerminal(record.state)), ...this.finished],
       this.deps,
       this.at,
+      { silentAfterMs: this.deps.requeueAfterMs },
     );
+    this.report.notificationsQueued = chains.started + chains.restarted;
+    this.report.notificationChainsRestarted = chains.restarted;
   }
 
   /**

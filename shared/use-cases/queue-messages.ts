@@ -14,5 +14,7 @@ export const notifyMessageSchema = z.strictObject({
   requestId: requestIdSchema,
   type: z.enum(WEBHOOK_TYPES),
   webhookId: z.string().check(z.minLength(1), z.maxLength(128)),
+  /** The retry chain the message belongs to; absent on messages from before chains. */
+  chainId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 });
 export type NotifyMessage = z.infer<typeof notifyMessageSchema>;

@@ -5,7 +5,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { DeadLetterQueues, RedriveTask } from '#shared/ports/dead-letter-queues.ts';
 import type { MessageQueue, QueueName } from '#shared/ports/message-queue.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';
-import { notifyMessageFor } from '#shared/use-cases/notification-outbox.ts';
+import { notifyMessageFor, withNewChain } from '#shared/use-cases/notification-outbox.ts';
 
 export interface RedriveDependencies {
   readonly store: Pick<RequestStore, 'get' | 'update'>;
@@ -24,23 +24,27 @@ export interface RedriveResult {
   readonly markersCleared: number;
   /** The SQS move task, when the queue held anything. */
   readonly task?: RedriveTask;
-  /** Notifications re-sent directly (`requestIds`), whose messages were not in the dead-letter queue. */
+  /** Requests whose notification got a new retry chain, its message sent by the redrive. */
   readonly resent: readonly string[];
 }
 
-/** A notification as a redrive leaves it: ENQUEUED, with a new retry window from its next attempt. */
+/**
+ * A notification as a redrive leaves it: ENQUEUED with a new retry chain (due now) and a new retry
+ * window from its next attempt. The redriven dead letters belong to the old chain and are dropped by
+ * notify; the new chain's one message is sent by the redrive itself.
+ */
 export const resetForRedrive = (notification: Notification, at: string): Notification => {
   const { firstAttemptAt: _window, ...rest } = notification;
-  return { ...rest, status: 'ENQUEUED', redrivenAt: at };
+  return { ...withNewChain(rest, at), redrivenAt: at };
 };
 
 /**
  * Sends `queue`'s dead letters back to it (SQS StartMessageMoveTask). Before the move, each request
  * named by a dead letter gets ready for it: its stuck marker is removed and, for the notify queue, a
- * notification not yet DELIVERED (UNDELIVERED included) is set ENQUEUED with a new retry window, so the
- * redriven message is delivered instead of being dead-lettered again. `requestIds` re-sends the
- * notifications of those requests directly (for UNDELIVERED notifications whose message is gone from
- * the dead-letter queue, e.g. past its retention).
+ * notification not yet DELIVERED (UNDELIVERED included) gets a new retry chain and a new retry window,
+ * and that chain's message is sent — one chain, however many dead letters named the notification (the
+ * moved ones belong to old chains and are dropped). `requestIds` does the same for requests whose
+ * messages are not in the dead-letter queue (e.g. past its retention).
  */
 export const redriveDeadLetters = async (
   queue: QueueName,
@@ -58,7 +62,7 @@ export const redriveDeadLetters = async (
     const prepared = await prepare(record, queue, deps);
     if (prepared.reset) notificationsReset += 1;
     if (prepared.cleared) markersCleared += 1;
-    if (options.requestIds?.includes(requestId) && queue === 'notify' && prepared.record?.notification) {
+    if (prepared.reset && prepared.record?.notification) {
       await deps.queue.send('notify', notifyMessageFor(prepared.record));
       resent.push(requestId);
     }

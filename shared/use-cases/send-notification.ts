@@ -6,6 +6,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';
 import type { SourceNotifiers } from '#shared/ports/source-notifier.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
+import { claimAttempt } from '#shared/use-cases/claim-notification-attempt.ts';
 import { deliverTo, targetsOf, webhookRefusal } from '#shared/use-cases/notification-targets.ts';
 import type { NotifyMessage } from '#shared/use-cases/queue-messages.ts';
 
@@ -21,45 +22,57 @@ export interface NotifyDependencies {
   readonly retryWindowMs: number;
   /** Attempts kept on the record (the newest ones). */
   readonly keepAttempts?: number;
+  /**
+   * The delay before the chain's next attempt, should this one fail (default: exponential backoff
+   * with jitter, 1 to 60 s). It is written on the record before the attempt (`nextAttemptAt`), and
+   * the handler hides the message for exactly that long.
+   */
+  readonly retryDelaySeconds?: (notification: Notification, now: Date) => number;
 }
 
 /**
  * - `delivered`: every target (the webhook receiver, the Slack channel, the Jira issue) accepted it,
  *   or there was nobody to tell.
- * - `retry`: a target did not accept it; the message comes back after a backoff through the queue.
+ * - `retry`: a target did not accept it; the message must come back after `retryInSeconds`, when
+ *   the chain's next attempt is due.
  * - `undelivered`: the retry window is over; the request shows what was not delivered.
- * - `skipped`: already delivered, or not this message's notification.
+ * - `skipped`: drop the message: already delivered, not this notification, not its live chain, or
+ *   not due yet (a duplicate of the chain's message, whose attempt was already made).
  */
 export type NotifyOutcome = 'delivered' | 'retry' | 'undelivered' | 'skipped';
 
+export interface NotifyResult {
+  readonly outcome: NotifyOutcome;
+  /** With `retry`: the delay written as the chain's next due time. */
+  readonly retryInSeconds?: number;
+}
+
 /**
  * Tells everyone a request's end must reach: the signed webhook (when `callback.url` is set) and the
- * source it came from (Slack, Jira). Every attempt is recorded on the request with its target; a
- * target that accepted is never posted to again, and the notification is DELIVERED once all have.
+ * source it came from (Slack, Jira). Only the notification's live chain attempts, one attempt per
+ * due time: the attempt is claimed first (a conditional write that moves the chain's due time on by
+ * the retry delay), so a duplicate message, a stale chain's message or a concurrent copy is dropped
+ * instead of starting a retry chain of its own. Every attempt is recorded on the request with its
+ * target; a target that accepted is never posted to again, and the notification is DELIVERED once
+ * all have. A failed attempt keeps the notification ENQUEUED with its chain.
  */
 export const sendNotification = async (
   message: NotifyMessage,
   deps: NotifyDependencies,
-): Promise<NotifyOutcome> => {
-  const record = await deps.store.get(message.requestId);
-  const notification = record?.notification;
-  if (!record || !notification || notification.webhookId !== message.webhookId) {
-    logger.warn('notify: no matching notification; dropping', { requestId: message.requestId });
-    return 'skipped';
+): Promise<NotifyResult> => {
+  const claim = await claimAttempt(message, deps);
+  if (claim.kind === 'nobody-left') {
+    const { record, notification } = claim;
+    await save(record, { ...notification, status: 'DELIVERED', deliveredAt: claim.now.toISOString() }, deps);
+    return { outcome: 'delivered' };
   }
-  if (notification.status === 'DELIVERED') return 'skipped';
-  // Every copy of an undelivered notification's message goes to the dead-letter queue (a redrive resets it).
-  if (notification.status === 'UNDELIVERED') return 'undelivered';
-  const now = deps.clock.now();
+  if (claim.kind === 'done') return { outcome: claim.outcome };
+  const { record, notification, now, retryInSeconds } = claim;
   const targets = targetsOf(record, deps.callbackRules);
   const refusal = record.request.callback?.url ? webhookRefusal(record, deps.callbackRules) : undefined;
   if (refusal)
     logger.warn('notify: callback URL refused; no webhook sent', { requestId: record.requestId, refusal });
   const pending = targets.filter((target) => !notification.deliveredTargets?.includes(target));
-  if (pending.length === 0) {
-    await save(record, { ...notification, status: 'DELIVERED', deliveredAt: now.toISOString() }, deps);
-    return 'delivered';
-  }
   const attempts = await Promise.all(
     pending.map((target) => deliverTo(target, record, notification, now, deps)),
   );
@@ -76,6 +89,7 @@ export const sendNotification = async (
       attempts: [...current.attempts, ...attempts].slice(-(deps.keepAttempts ?? 20)),
       firstAttemptAt: current.firstAttemptAt ?? now.toISOString(),
       deliveredTargets,
+      // Never back to PENDING: a failed attempt leaves the chain live, and nobody starts another.
       status: done ? 'DELIVERED' : windowOver(current) ? 'UNDELIVERED' : current.status,
       ...(done && !current.deliveredAt ? { deliveredAt: now.toISOString() } : {}),
     };
@@ -90,20 +104,21 @@ export const sendNotification = async (
       ...(attempt.error ? { error: attempt.error } : {}),
     });
   }
-  if (accepted.length === attempts.length) return 'delivered';
-  return settled?.status === 'UNDELIVERED'
-    ? 'undelivered'
-    : settled?.status === 'DELIVERED'
-      ? 'skipped'
-      : 'retry';
+  if (accepted.length === attempts.length) return { outcome: 'delivered' };
+  if (settled?.status === 'UNDELIVERED') return { outcome: 'undelivered' };
+  // Delivered meanwhile, or the chain was restarted meanwhile (its own message carries it on).
+  if (settled?.status === 'DELIVERED' || settled?.chainId !== notification.chainId) {
+    return { outcome: 'skipped' };
+  }
+  return { outcome: 'retry', retryInSeconds };
 };
 
 const save = (record: RequestRecord, notification: Notification, deps: NotifyDependencies) =>
   recordAttempt(record, deps, () => notification);
 
 /**
- * Writes the notification conditionally on the record's version. The poller may mark the same
- * notification ENQUEUED at the same moment; on a lost race the record is read again and the change
+ * Writes the notification conditionally on the record's version. The poller may restart the chain,
+ * or a redrive reset it, at the same moment; on a lost race the record is read again and the change
  * re-applied to what is there now, so neither the attempt nor the delivery is ever lost.
  */
 const recordAttempt = async (
@@ -114,12 +129,15 @@ const recordAttempt = async (
   let current: RequestRecord | undefined = record;
   for (let tries = 0; tries < 5 && current?.notification; tries += 1) {
     const next = change(current.notification);
+    // Delivered: the request no longer waits on the notify queue, whatever a dead-letter scan marked.
+    const unstuck = next.status === 'DELIVERED' && current.stuck?.queue === 'notify';
     try {
       await deps.store.update({
         requestId: current.requestId,
         expectedVersion: current.version,
         state: current.state,
         set: { notification: next },
+        ...(unstuck ? { remove: ['stuck'] as const } : {}),
         at: deps.clock.now().toISOString(),
       });
       return next;

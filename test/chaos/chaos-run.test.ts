@@ -19,6 +19,12 @@ describe('the chaos run (50 requests)', () => {
     expect(report.webhooksDelivered, summary).toBe(report.terminal);
     expect(report.webhooksMissing, summary).toBe(0);
     expect(report.inconsistent, summary).toBe(0);
+    // One retry chain per notification: attempts per webhook-id within the backoff schedule's bound.
+    expect(report.webhookAttempts.held, summary).toBe(true);
+    expect(report.webhookAttempts.exceeded, summary).toBe(0);
+    expect(report.webhookAttempts.max, summary).toBeLessThanOrEqual(report.webhookAttempts.boundOfMax);
+    expect(report.webhookAttempts.notifications, summary).toBe(report.terminal);
+    expect(report.webhookAttempts.max, 'the outage made some webhooks retry').toBeGreaterThan(1);
     expect(report.ok).toBe(true);
     // …under every fault the run injects.
     for (const kind of CREATE_FAULTS) expect(report.faults[kind], `${kind} injected`).toBeGreaterThan(0);

@@ -368,15 +368,25 @@ describe('DynamoRequestStore', () => {
       const unknown = recordIn('UNKNOWN');
       const readyPending = recordIn('READY', { notification: notification('PENDING') });
       const readyEnqueued = recordIn('READY', { notification: notification('ENQUEUED') });
+      const readyDelivered = recordIn('READY', { notification: notification('DELIVERED') });
+      const failedUndelivered = recordIn('FAILED', { notification: notification('UNDELIVERED') });
       const rejected = recordIn('REJECTED');
 
       // Act
-      for (const record of [received, unknown, readyPending, readyEnqueued, rejected])
+      for (const record of [
+        received,
+        unknown,
+        readyPending,
+        readyEnqueued,
+        readyDelivered,
+        failedUndelivered,
+        rejected,
+      ])
         await store.putNew(record);
 
-      // Assess
+      // Assess: a live retry chain (ENQUEUED) is work left — the poller restarts it if it goes silent
       expect(await inFlightIds(store)).toEqual(
-        [received, unknown, readyPending].map((r) => r.requestId).sort(),
+        [received, unknown, readyPending, readyEnqueued].map((r) => r.requestId).sort(),
       );
     });
 
@@ -397,7 +407,7 @@ describe('DynamoRequestStore', () => {
       expect(item?.inflightSince).toBeUndefined();
     });
 
-    it('keeps a terminal record with a PENDING notification until it is ENQUEUED', async () => {
+    it('keeps a terminal record while its notification is PENDING or ENQUEUED, and drops it once DELIVERED', async () => {
       // Prepare
       const { store } = await freshStore();
       const record = recordIn('PROVISIONING');
@@ -411,15 +421,23 @@ describe('DynamoRequestStore', () => {
       });
       const whilePending = await inFlightIds(store);
       const pending = ready.notification ?? notification('PENDING');
-      await store.update({
+      const enqueued = await store.update({
         requestId: record.requestId,
         expectedVersion: ready.version,
-        set: { notification: { ...pending, status: 'ENQUEUED', enqueuedAt: at(11) } },
+        set: { notification: { ...pending, status: 'ENQUEUED', enqueuedAt: at(11), chainId: 'chain_1' } },
         at: at(11),
+      });
+      const whileEnqueued = await inFlightIds(store);
+      await store.update({
+        requestId: record.requestId,
+        expectedVersion: enqueued.version,
+        set: { notification: { ...pending, status: 'DELIVERED', deliveredAt: at(12) } },
+        at: at(12),
       });
 
       // Assess
       expect(whilePending).toEqual([record.requestId]);
+      expect(whileEnqueued).toEqual([record.requestId]);
       expect(await inFlightIds(store)).toEqual([]);
     });
 
@@ -459,6 +477,17 @@ describe('DynamoRequestStore', () => {
 
       // Assess: one version step, still in the index because the notification is still to be queued
       expect(failed).toMatchObject({ state: 'FAILED', version: 2 });
+      expect(await inFlightIds(store)).toEqual([record.requestId]);
+    });
+
+    it('stays right when an assumption fails: terminal transition over an ENQUEUED notification', async () => {
+      const { store } = await freshStore();
+      const record = recordIn('PROVISIONING', { notification: notification('ENQUEUED') });
+      await store.putNew(record);
+
+      const ready = await store.transition({ ...move(record, 'READY'), at: at(1) });
+
+      expect(ready).toMatchObject({ state: 'READY', version: 2 });
       expect(await inFlightIds(store)).toEqual([record.requestId]);
     });
 

@@ -1,4 +1,4 @@
-import type { RequestRecord } from '#shared/domain/request-record.ts';
+import { isOpenNotification, type RequestRecord } from '#shared/domain/request-record.ts';
 import { canTransition, isTerminal } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError, IllegalTransitionError } from '#shared/errors.ts';
 import type { MessageQueue, QueueName } from '#shared/ports/message-queue.ts';
@@ -51,7 +51,7 @@ export class InMemoryStore implements RequestStore, MarkerStore {
     options: { readonly limit?: number; readonly cursor?: string } = {},
   ): Promise<InFlightPage> {
     const all = [...this.records.values()].filter(
-      (record) => !isTerminal(record.state) || record.notification?.status === 'PENDING',
+      (record) => !isTerminal(record.state) || isOpenNotification(record.notification?.status),
     );
     const start = Number(options.cursor ?? 0);
     const limit = options.limit ?? 100;

@@ -36,15 +36,14 @@ const deliverHourly = async (record: RequestRecord, hours: number) => {
     webhookId: record.notification?.webhookId ?? '',
   };
   for (let hour = 0; hour < hours; hour += 1) {
-    outcomes.push(
-      await sendNotification(message, {
-        store,
-        webhooks: downReceiver,
-        clock: { now: () => new Date(now) },
-        callbackRules: { localMode: false, allowedHosts: ['hooks.example.com'] },
-        retryWindowMs: WINDOW_MS,
-      }),
-    );
+    const { outcome } = await sendNotification(message, {
+      store,
+      webhooks: downReceiver,
+      clock: { now: () => new Date(now) },
+      callbackRules: { localMode: false, allowedHosts: ['hooks.example.com'] },
+      retryWindowMs: WINDOW_MS,
+    });
+    outcomes.push(outcome);
     now += HOUR;
   }
   return { outcomes, stored: store.records.get(record.requestId) };

@@ -61,7 +61,7 @@ const notify = async (record: RequestRecord, rules: CallbackUrlRules) => {
   const store = new InMemoryStore();
   store.records.set(record.requestId, record);
   const targets = recordingTargets();
-  const outcome = await sendNotification(
+  const { outcome } = await sendNotification(
     {
       requestId: record.requestId,
       type: 'replica.rejected',

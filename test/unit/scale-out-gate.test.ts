@@ -102,6 +102,7 @@ describe('scale-out gate', () => {
           requestId: second.requestId,
           type: 'replica.suppressed',
           webhookId: suppressed?.notification?.webhookId,
+          chainId: suppressed?.notification?.chainId,
         },
       },
     ]);

@@ -85,7 +85,7 @@ describe('sendNotification to the webhook and the source', () => {
   it('posts a Slack request to Slack with its primary, replicas, address and elapsed time, and is DELIVERED', async () => {
     const { send, slack, stored } = setUp(readySlackRecord(), {});
 
-    expect(await send()).toBe('delivered');
+    expect((await send()).outcome).toBe('delivered');
     expect(slack.calls).toEqual([
       expect.objectContaining({
         type: 'replica.ready',
@@ -110,11 +110,11 @@ describe('sendNotification to the webhook and the source', () => {
       slack: [false, true],
     });
 
-    expect(await send()).toBe('retry');
+    expect((await send()).outcome).toBe('retry');
     expect(stored().notification).toMatchObject({ status: 'ENQUEUED', deliveredTargets: ['webhook'] });
 
     later(2000);
-    expect(await send()).toBe('delivered');
+    expect((await send()).outcome).toBe('delivered');
 
     expect(webhook.calls).toHaveLength(1);
     expect(slack.calls).toHaveLength(2);
@@ -129,7 +129,7 @@ describe('sendNotification to the webhook and the source', () => {
   it('records a missing Slack notifier as a failed attempt, retried until the window ends (then UNDELIVERED)', async () => {
     const { send, stored, later } = setUp(readySlackRecord(), {}, false);
 
-    expect(await send()).toBe('retry');
+    expect((await send()).outcome).toBe('retry');
     expect(stored().notification?.attempts[0]).toMatchObject({
       target: 'slack',
       ok: false,
@@ -137,8 +137,20 @@ describe('sendNotification to the webhook and the source', () => {
     });
 
     later(3_600_000);
-    expect(await send()).toBe('undelivered');
+    expect((await send()).outcome).toBe('undelivered');
     expect(stored().notification?.status).toBe('UNDELIVERED');
+  });
+
+  it('removes a notify stuck marker once the notification is DELIVERED (the request no longer waits on the queue)', async () => {
+    const record: RequestRecord = {
+      ...readySlackRecord(),
+      stuck: { queue: 'notify', reason: 'retry window', messageId: 'm-1', since: FIXTURE_TIME },
+    };
+    const { send, stored } = setUp(record, {});
+
+    expect((await send()).outcome).toBe('delivered');
+    expect(stored().notification?.status).toBe('DELIVERED');
+    expect(stored().stuck).toBeUndefined();
   });
 
   it('comments on the Jira issue of a Jira request', async () => {
@@ -170,7 +182,7 @@ describe('sendNotification to the webhook and the source', () => {
       },
     );
 
-    expect(outcome).toBe('delivered');
+    expect(outcome.outcome).toBe('delivered');
     expect(comments[0]?.requester.context?.issueKey).toBe('OPS-1042');
     expect(store.records.get(record.requestId)?.notification?.deliveredTargets).toEqual(['jira']);
   });

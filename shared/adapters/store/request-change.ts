@@ -14,7 +14,7 @@ import {
 } from '#shared/adapters/store/request-item.ts';
 import { StoreError } from '#shared/adapters/store/store-error.ts';
 import { TABLE } from '#shared/adapters/store/table-definition.ts';
-import type { HistoryEntry, RequestRecord } from '#shared/domain/request-record.ts';
+import { type HistoryEntry, isOpenNotification, type RequestRecord } from '#shared/domain/request-record.ts';
 import { isTerminal, type RequestState, TERMINAL_STATES } from '#shared/domain/request-state.ts';
 import type { TransitionCommand, UpdateCommand } from '#shared/ports/request-store.ts';
 
@@ -92,7 +92,7 @@ export const planChange = (
   let inFlight: boolean | undefined;
   if (change.kind === 'update' && !notificationChanged) {
     inFlight = undefined; // same state, same notification: in or out of the index as before
-  } else if (notificationStatus === 'PENDING' || (state !== undefined && !isTerminal(state))) {
+  } else if (isOpenNotification(notificationStatus) || (state !== undefined && !isTerminal(state))) {
     inFlight = true;
   } else if (state !== undefined && notificationStatus !== undefined) {
     inFlight = false;
@@ -104,11 +104,13 @@ export const planChange = (
     const terminal = [...TERMINAL_STATES].map((terminalState) => value(terminalState));
     expression.condition(`${name('state')} IN (${terminal.join(', ')})`);
   } else {
-    // A transition to a terminal state that does not touch the notification: assume none is pending.
+    // A transition to a terminal state that does not touch the notification: assume none is open.
     assumes = true;
     inFlight = false;
     const status = name('notification.status');
-    expression.condition(`attribute_not_exists(${status}) OR ${status} <> ${value('PENDING')}`);
+    expression.condition(
+      `attribute_not_exists(${status}) OR NOT (${status} IN (${value('PENDING')}, ${value('ENQUEUED')}))`,
+    );
   }
 
   const { partitionKey: shardAttribute, sortKey: sinceAttribute } = TABLE.inflightIndex;

@@ -1,9 +1,13 @@
 import { StoreError } from '#shared/adapters/store/store-error.ts';
 import { requestKey, TABLE } from '#shared/adapters/store/table-definition.ts';
-import type { Notification, RequestRecord } from '#shared/domain/request-record.ts';
+import {
+  isOpenNotification,
+  type NotificationStatus,
+  type RequestRecord,
+} from '#shared/domain/request-record.ts';
 import { isTerminal, REQUEST_STATES, type RequestState } from '#shared/domain/request-state.ts';
 
-export type NotificationStatus = Notification['status'];
+export type { NotificationStatus } from '#shared/domain/request-record.ts';
 
 export interface ItemOptions {
   readonly retentionSeconds: number;
@@ -27,11 +31,14 @@ const ITEM_ONLY_ATTRIBUTES = [
   TABLE.inflightIndex.sortKey,
 ] as const;
 
-/** A record is in flight while its state is not terminal or its notification is not yet queued. */
+/**
+ * A record is in flight while its state is not terminal or its notification is still open (PENDING:
+ * no retry chain yet; ENQUEUED: a chain is live, and the poller restarts it if it goes silent).
+ */
 export const hasWorkLeft = (
   state: RequestState,
   notificationStatus: NotificationStatus | undefined,
-): boolean => !isTerminal(state) || notificationStatus === 'PENDING';
+): boolean => !isTerminal(state) || isOpenNotification(notificationStatus);
 
 export const inflightShardName = (index: number): string => `INFLIGHT#${index}`;
 
