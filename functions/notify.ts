@@ -6,6 +6,7 @@ import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { webhooksFrom } from '#shared/config/webhook-adapter-builder.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
+import { observability } from '#shared/runtime/observability.ts';
 import { consumeSqsBatch, deadLetter } from '#shared/runtime/sqs-batch.ts';
 import { notifyMessageSchema } from '#shared/use-cases/queue-messages.ts';
 import { sendNotification } from '#shared/use-cases/send-notification.ts';
@@ -19,6 +20,7 @@ import { windowedBackoffSeconds } from '#shared/util/backoff.ts';
 export const buildNotifyHandler = (deps: Dependencies) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(observability(deps))
     .handler((event, context) =>
       consumeSqsBatch(event, context, {
         queueName: 'notify',
@@ -40,6 +42,7 @@ export const buildNotifyHandler = (deps: Dependencies) =>
         process: async (message) => {
           const windowMs = deps.settings.webhookRetryWindowMs;
           const outcome = await sendNotification(message, { ...deps, retryWindowMs: windowMs });
+          if (outcome === 'undelivered') deps.metrics?.add('WebhooksUndelivered', {});
           return outcome === 'undelivered'
             ? deadLetter(`not delivered within the ${Math.round(windowMs / 60_000)} min retry window`)
             : outcome;
