@@ -7,8 +7,14 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Logs are printed for failing tests only (whatever writes them: see test/support/console-capture.ts).
+    silent: 'passed-only',
+    setupFiles: ['test/support/console-capture.ts'],
     env: {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'ERROR',
+      // No EMF metric lines and no tracer in tests (as in the local stack); tests that look at them say so.
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
       http_proxy: '',
       HTTP_PROXY: '',
       https_proxy: '',

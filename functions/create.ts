@@ -6,6 +6,7 @@ import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { tencentFrom } from '#shared/config/tencent-adapter-builder.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
+import { observability } from '#shared/runtime/observability.ts';
 import { consumeSqsBatch } from '#shared/runtime/sqs-batch.ts';
 import type { CreateDependencies } from '#shared/use-cases/create-replica.ts';
 import { createReplica } from '#shared/use-cases/create-replica.ts';
@@ -15,6 +16,7 @@ import { createMessageSchema } from '#shared/use-cases/queue-messages.ts';
 export const buildCreateHandler = (deps: Dependencies, hooks: Pick<CreateDependencies, 'afterCall'> = {}) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(observability(deps))
     .handler((event, context) =>
       consumeSqsBatch(event, context, {
         queueName: 'create',

@@ -9,11 +9,13 @@ import { errorResponse } from '#shared/http/http-response.ts';
 import { ingressRoutes } from '#shared/ingress/routes.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
+import { observability } from '#shared/runtime/observability.ts';
 
 /** HTTP API: every ingress route (generic API now; chat, alert and ticket sources join in routes.ts). */
 export const buildIngestHandler = (deps: Dependencies) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(observability(deps))
     .use({
       onError: (request) => {
         request.response = errorResponse(request.error);

@@ -7,6 +7,7 @@ import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { webhooksFrom } from '#shared/config/webhook-adapter-builder.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
+import { observability } from '#shared/runtime/observability.ts';
 import { consumeSqsBatch, deadLetter, retryIn } from '#shared/runtime/sqs-batch.ts';
 import { notifyMessageSchema } from '#shared/use-cases/queue-messages.ts';
 import { sendNotification } from '#shared/use-cases/send-notification.ts';
@@ -22,6 +23,7 @@ import { windowedBackoffSeconds } from '#shared/util/backoff.ts';
 export const buildNotifyHandler = (deps: Dependencies) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(observability(deps))
     .handler((event, context) =>
       consumeSqsBatch(event, context, {
         queueName: 'notify',
@@ -46,6 +48,7 @@ export const buildNotifyHandler = (deps: Dependencies) =>
               }),
           });
           if (result.outcome === 'undelivered') {
+            deps.metrics?.add('WebhooksUndelivered', {});
             return deadLetter(`not delivered within the ${Math.round(windowMs / 60_000)} min retry window`);
           }
           if (result.outcome === 'retry') return retryIn(result.retryInSeconds ?? 1);

@@ -6,6 +6,8 @@ import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { tencentFrom } from '#shared/config/tencent-adapter-builder.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
+import { observability } from '#shared/runtime/observability.ts';
+import { deadlineWatch, recordPollCycle } from '#shared/runtime/poll-metrics.ts';
 import { type DeadLetterScan, markDeadLetters } from '#shared/use-cases/mark-dead-letters.ts';
 import type { PollReport } from '#shared/use-cases/poll-in-flight.ts';
 import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
@@ -17,9 +19,12 @@ import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
 export const buildPollHandler = (deps: Dependencies) =>
   middy<ScheduledEvent, PollReport & { deadLetters?: DeadLetterScan }>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(observability(deps))
     .handler(async (_event, context) => {
+      const deadlines = deadlineWatch(deps.store, deps.clock);
       const report = await pollInFlight({
         ...deps,
+        store: deadlines.store,
         visibilityGraceMs: deps.settings.visibilityGraceMs,
         requeueAfterMs: deps.settings.requeueAfterMs,
         lockMs: deps.settings.pollLockMs,
@@ -34,6 +39,7 @@ export const buildPollHandler = (deps: Dependencies) =>
               });
               return undefined;
             });
+      recordPollCycle(deps.metrics, report, deadlines.pastDeadline());
       logger.info('poll cycle', { ...report, ...(deadLetters ? { deadLetters } : {}) });
       return { ...report, ...(deadLetters ? { deadLetters } : {}) };
     });

@@ -8,6 +8,7 @@ import { policyFrom } from '#shared/config/policy-adapter-builder.ts';
 import { tencentFrom } from '#shared/config/tencent-adapter-builder.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
+import { observability } from '#shared/runtime/observability.ts';
 import { retryOnTransient } from '#shared/runtime/retry-on-transient.ts';
 import { consumeSqsBatch } from '#shared/runtime/sqs-batch.ts';
 import { isRequestMessage, requestsQueueMessageSchema } from '#shared/use-cases/requests-queue-message.ts';
@@ -21,6 +22,7 @@ import { validateRequest } from '#shared/use-cases/validate-request.ts';
 export const buildValidateHandler = (deps: Dependencies) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(observability(deps))
     .handler((event, context) =>
       consumeSqsBatch(event, context, {
         queueName: 'requests',

@@ -55,6 +55,8 @@ export const localStackEnvironment = async (dataDir: string): Promise<NodeJS.Pro
     TENCENTCLOUD_SECRET_KEY: EMULATOR_CREDENTIALS.secretKey,
     WEBHOOK_SIGNING_SECRET: webhookSecret,
     REPLICA_FLOW_API_KEYS: `${localApiKeysSetting(stack)},events:${SAMPLE_EVENTS_API_KEY}`,
+    // As in the local stack: no EMF metric lines among the answer (the tracer never loads outside Lambda).
+    POWERTOOLS_METRICS_DISABLED: 'true',
   };
 };
 

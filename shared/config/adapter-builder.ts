@@ -1,4 +1,4 @@
-import type { Secrets } from '#shared/config/dependencies.ts';
+import type { Secrets, Telemetry } from '#shared/config/dependencies.ts';
 import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
 
 /**
@@ -11,4 +11,8 @@ import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
  * every module it includes, used or not, so a module holding all three would ship the Tencent SDK
  * with `notify`.
  */
-export type AdapterBuilder<Port> = (env: RuntimeEnvironment, secrets: Secrets) => Promise<Port>;
+export type AdapterBuilder<Port> = (
+  env: RuntimeEnvironment,
+  secrets: Secrets,
+  telemetry?: Telemetry,
+) => Promise<Port>;

@@ -7,8 +7,10 @@ import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeadLetterQueues } from '#shared/ports/dead-letter-queues.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
+import type { MetricsRecorder } from '#shared/ports/metrics.ts';
 import type { MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import type { Tracing } from '#shared/ports/tracing.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 
 /** Tunables of the workflow, in the units the use cases take. */
@@ -46,6 +48,16 @@ export interface Dependencies {
   readonly sourceNotifiers?: SourceDependencies['sourceNotifiers'];
   /** The work queues' dead-letter queues; absent: messages reach them only after their maximum receives. */
   readonly deadLetters?: DeadLetterQueues;
+  /** CloudWatch metrics (deployed functions); absent: none are recorded (the local stack, most tests). */
+  readonly metrics?: MetricsRecorder;
+  /** X-Ray tracing, in Lambda only (`tracingWanted`); absent: nothing is traced. */
+  readonly tracing?: Tracing;
+}
+
+/** What adapters built for a deployed function record their calls with. */
+export interface Telemetry {
+  readonly metrics: MetricsRecorder;
+  readonly tracing?: Tracing;
 }
 
 export const settingsFrom = (env: RuntimeEnvironment): Settings => ({

@@ -1,7 +1,12 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { meteredRequestStore } from '#shared/adapters/metrics/metered-request-store.ts';
+import { meteredWebhookSender } from '#shared/adapters/metrics/metered-webhook-sender.ts';
+import { createPowertoolsMetrics } from '#shared/adapters/metrics/powertools-metrics.ts';
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
 import type { AdapterBuilder } from '#shared/config/adapter-builder.ts';
-import type { Dependencies } from '#shared/config/dependencies.ts';
+import type { Dependencies, Telemetry } from '#shared/config/dependencies.ts';
 import { settingsFrom } from '#shared/config/dependencies.ts';
 import { checkExactlyOnceEnvironment, deadLetterQueuesFrom } from '#shared/config/reliability-environment.ts';
 import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
@@ -14,6 +19,7 @@ import { ConfigError } from '#shared/errors.ts';
 import { alertSettingsFrom } from '#shared/ingress/alerts/alert-settings.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import { type Tracing, tracingWanted } from '#shared/ports/tracing.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 
 /** The adapters only some functions use; a function given none of a port's builder gets a port that fails. */
@@ -38,6 +44,10 @@ export interface OptionalAdapters {
  * Tencent client, the webhook sender and the policy (with its YAML parser) only in the functions that
  * name them, when they are built.
  *
+ * Metrics (Powertools, EMF on stdout) count what the store, the webhook sender and the Tencent client
+ * do; in Lambda the tracer (Powertools, X-Ray) is imported too, in a chunk of its own, and traces the
+ * AWS SDK clients and each Tencent call. Outside Lambda no tracer is ever loaded (`tracingWanted`).
+ *
  * A deployed function's dependencies with only the optional adapters it names, e.g.
  * `lambdaHandler(build, lambdaDependencies({ tencent: tencentFrom }))`: the bundle of a function that
  * names no Tencent builder holds no Tencent SDK.
@@ -52,17 +62,25 @@ const buildDependencies = async (
   env?: RuntimeEnvironment,
   secrets?: FunctionSecrets,
 ): Promise<Dependencies> => {
+  const tracing = await tracingIfWanted();
+  const telemetry: Telemetry = { metrics: createPowertoolsMetrics(), ...(tracing ? { tracing } : {}) };
   const loaded = secrets ?? (await loadSecrets(process.env));
   const config = env ?? readRuntimeEnvironment({ ...process.env, ...loaded.values });
   const given = loaded.secrets;
   checkExactlyOnceEnvironment(config);
-  const deadLetters = deadLetterQueuesFrom(config);
+  const sqs = traced(new SQSClient({}), tracing);
+  const deadLetters = deadLetterQueuesFrom(config, sqs);
   return {
-    store: new DynamoRequestStore({
-      tableName: config.TABLE_NAME,
-      retentionSeconds: config.IDEMPOTENCY_RETENTION_DAYS * 24 * 3600,
-    }),
+    store: meteredRequestStore(
+      new DynamoRequestStore({
+        client: traced(new DynamoDBClient({}), tracing),
+        tableName: config.TABLE_NAME,
+        retentionSeconds: config.IDEMPOTENCY_RETENTION_DAYS * 24 * 3600,
+      }),
+      telemetry.metrics,
+    ),
     queue: new SqsMessageQueue({
+      client: sqs,
       queueUrls: {
         requests: requireSetting(config.REQUESTS_QUEUE_URL, 'REQUESTS_QUEUE_URL'),
         create: requireSetting(config.CREATE_QUEUE_URL, 'CREATE_QUEUE_URL'),
@@ -72,7 +90,7 @@ const buildDependencies = async (
     tencent: !adapters.tencent
       ? notGiven<TencentPostgres>('Tencent Cloud', 'the function builds no Tencent client')
       : given.tencentSecretId && given.tencentSecretKey
-        ? await adapters.tencent(config, given)
+        ? await adapters.tencent(config, given, telemetry)
         : notGiven<TencentPostgres>(
             'Tencent Cloud',
             'TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY not given',
@@ -80,7 +98,7 @@ const buildDependencies = async (
     webhooks: !adapters.webhooks
       ? notGiven<WebhookSender>('The webhook sender', 'the function builds no webhook sender')
       : given.webhookSigningSecret
-        ? await adapters.webhooks(config, given)
+        ? meteredWebhookSender(await adapters.webhooks(config, given, telemetry), telemetry.metrics)
         : notGiven<WebhookSender>('The webhook sender', 'WEBHOOK_SIGNING_SECRET not given'),
     clock: systemClock,
     policy: adapters.policy ? await adapters.policy(config) : policyNotLoaded(),
@@ -89,8 +107,19 @@ const buildDependencies = async (
     alerts: alertSettingsFrom(config),
     ...sourceDependenciesFrom(config, { timeoutMs: config.WEBHOOK_TIMEOUT_MS }),
     ...(deadLetters ? { deadLetters } : {}),
+    ...telemetry,
   };
 };
+
+/** The tracer where `tracingWanted` (in Lambda), imported then; elsewhere none, and the X-Ray SDK never loads. */
+const tracingIfWanted = async (): Promise<Tracing | undefined> => {
+  if (!tracingWanted(process.env)) return undefined;
+  const { createPowertoolsTracing } = await import('#shared/adapters/tracing/powertools-tracing.ts');
+  return createPowertoolsTracing();
+};
+
+const traced = <Client>(client: Client, tracing: Tracing | undefined): Client =>
+  tracing ? tracing.captureAWSv3Client(client) : client;
 
 /** A port this function does not build or has no secrets for: every method rejects with a `ConfigError` saying why. */
 const notGiven = <Port extends object>(port: string, reason: string): Port =>

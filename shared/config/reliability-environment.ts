@@ -1,3 +1,4 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsDeadLetterQueues } from '#shared/adapters/queue/sqs-dead-letter-queues.ts';
 import {
   assertExactlyOnceTimings,
@@ -41,12 +42,14 @@ interface QueueUrls {
 /** The dead-letter queues when every work queue's and dead-letter queue's URL is given, else undefined. */
 export const deadLetterQueuesFrom = (
   env: ReliabilityEnvironment & QueueUrls,
+  client?: SQSClient,
 ): DeadLetterQueues | undefined => {
   const { REQUESTS_QUEUE_URL, CREATE_QUEUE_URL, NOTIFY_QUEUE_URL } = env;
   const { REQUESTS_DLQ_URL, CREATE_DLQ_URL, NOTIFY_DLQ_URL } = env;
   if (!REQUESTS_QUEUE_URL || !CREATE_QUEUE_URL || !NOTIFY_QUEUE_URL) return undefined;
   if (!REQUESTS_DLQ_URL || !CREATE_DLQ_URL || !NOTIFY_DLQ_URL) return undefined;
   return new SqsDeadLetterQueues({
+    ...(client ? { client } : {}),
     queues: {
       requests: { url: REQUESTS_QUEUE_URL, deadLetterUrl: REQUESTS_DLQ_URL },
       create: { url: CREATE_QUEUE_URL, deadLetterUrl: CREATE_DLQ_URL },

@@ -1,8 +1,9 @@
+import { observeTencentCalls } from '#shared/adapters/tencent/tencent-call-telemetry.ts';
 import type { AdapterBuilder } from '#shared/config/adapter-builder.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 
 /** The Tencent PostgreSQL client, with its SDK imported when built (validate, create, poll). */
-export const tencentFrom: AdapterBuilder<TencentPostgres> = async (env, secrets) => {
+export const tencentFrom: AdapterBuilder<TencentPostgres> = async (env, secrets, telemetry) => {
   const { createTencentPostgres } = await import('#shared/adapters/tencent/tencent-postgres-client.ts');
   return createTencentPostgres({
     credentials: { secretId: secrets.tencentSecretId, secretKey: secrets.tencentSecretKey },
@@ -14,5 +15,6 @@ export const tencentFrom: AdapterBuilder<TencentPostgres> = async (env, secrets)
       describePerSecond: env.TENCENT_DESCRIBE_RATE_PER_SECOND,
     },
     catalogCacheMs: env.TENCENT_CATALOG_CACHE_SECONDS * 1000,
+    ...(telemetry ? { observe: observeTencentCalls(telemetry) } : {}),
   });
 };

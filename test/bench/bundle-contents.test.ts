@@ -44,9 +44,12 @@ describe('function bundles', () => {
       const imported = reports.get(name)?.importedPackages ?? [];
       expect(imported, name).toContain('@aws-sdk/client-dynamodb');
       // The Tencent SDK and the policy's YAML parser load when their adapter is built, the SSM client
-      // when a secret parameter is read, other credential providers than the environment's never in Lambda.
+      // when a secret parameter is read, other credential providers than the environment's never in Lambda,
+      // the tracer (with the X-Ray SDK) only in Lambda, when the dependencies are built.
       for (const deferred of [
         'tencentcloud-sdk-nodejs',
+        '@aws-lambda-powertools/tracer',
+        'aws-xray-sdk-core',
         'yaml',
         '@aws-sdk/client-ssm',
         '@aws-sdk/credential-provider-sso',

@@ -6,11 +6,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 import { type RunningEmulator, startEmulator } from '#local/tencent-emulator/server.ts';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
+import { observeTencentCalls } from '#shared/adapters/tencent/tencent-call-telemetry.ts';
 import {
   CREATE_CONNECTION_IDLE_MS,
   createTencentPostgres,
 } from '#shared/adapters/tencent/tencent-postgres-client.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import { noTracing, type Tracing } from '#shared/ports/tracing.ts';
+import { recordingMetrics } from '#test/support/recording-metrics.ts';
 
 const REGION = 'ap-beijing';
 const TIMEOUT_SECONDS = 1;
@@ -292,5 +295,84 @@ describe('createTencentPostgres against the Tencent emulator', () => {
     expect(beijing.ZoneSet?.every((zone) => zone.Zone?.startsWith('ap-beijing-'))).toBe(true);
     expect(guangzhou.ZoneSet?.length).toBeGreaterThan(0);
     expect(guangzhou.ZoneSet?.every((zone) => zone.Zone?.startsWith('ap-guangzhou-'))).toBe(true);
+  });
+});
+
+describe('createTencentPostgres observed (metrics and tracing)', () => {
+  const observed = () => {
+    const recording = recordingMetrics();
+    const spans: { name: string; annotations: Readonly<Record<string, string>>; failed: boolean }[] = [];
+    const tracing: Tracing = {
+      ...noTracing,
+      span: async (name, annotations, run) => {
+        const span = { name, annotations, failed: false };
+        spans.push(span);
+        try {
+          return await run();
+        } catch (error) {
+          span.failed = true;
+          throw error;
+        }
+      },
+    };
+    const client = createTencentPostgres({
+      credentials: EMULATOR_CREDENTIALS,
+      endpoint: emulator.endpoint,
+      protocol: 'http://',
+      timeoutSeconds: TIMEOUT_SECONDS,
+      catalogCacheMs: 60_000,
+      observe: observeTencentCalls({ metrics: recording.metrics, tracing }),
+    });
+    return { client, spans, ...recording };
+  };
+
+  it('counts each call made by action and traces it as a subsegment annotated with the action', async () => {
+    const { client, spans, total } = observed();
+
+    await client.describeDBInstances(REGION, {});
+    await client.describeDBInstances(REGION, {});
+    await client.createReadOnlyDBInstance(REGION, replicaOfPrimary('rf-observed'));
+
+    expect(total('TencentCalls', { action: 'DescribeDBInstances' })).toBe(2);
+    expect(total('TencentCalls', { action: 'CreateReadOnlyDBInstance' })).toBe(1);
+    expect(spans).toEqual([
+      { name: 'Tencent DescribeDBInstances', annotations: { action: 'DescribeDBInstances' }, failed: false },
+      { name: 'Tencent DescribeDBInstances', annotations: { action: 'DescribeDBInstances' }, failed: false },
+      {
+        name: 'Tencent CreateReadOnlyDBInstance',
+        annotations: { action: 'CreateReadOnlyDBInstance' },
+        failed: false,
+      },
+    ]);
+  });
+
+  it('counts a call refused for rate as a throttle of its action, and marks its subsegment failed', async () => {
+    const { client, spans, total } = observed();
+    await failNextCreate('RequestLimitExceeded');
+
+    await failureOf(client.createReadOnlyDBInstance(REGION, replicaOfPrimary('rf-observed-throttled')));
+
+    expect(total('TencentCalls', { action: 'CreateReadOnlyDBInstance' })).toBe(1);
+    expect(total('TencentThrottles', { action: 'CreateReadOnlyDBInstance' })).toBe(1);
+    expect(spans.map((span) => span.failed)).toEqual([true]);
+  });
+
+  it('counts no throttle for a failure of another kind', async () => {
+    const { client, total } = observed();
+    await failNextCreate('HTTP502');
+
+    await failureOf(client.createReadOnlyDBInstance(REGION, replicaOfPrimary('rf-observed-502')));
+
+    expect(total('TencentCalls')).toBe(1);
+    expect(total('TencentThrottles')).toBe(0);
+  });
+
+  it('counts no call for a catalog answer served from the cache', async () => {
+    const { client, total } = observed();
+
+    await client.describeZones(REGION, {});
+    await client.describeZones(REGION, {});
+
+    expect(total('TencentCalls', { action: 'DescribeZones' })).toBe(1);
   });
 });

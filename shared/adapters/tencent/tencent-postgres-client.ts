@@ -28,7 +28,14 @@ export interface TencentPostgresOptions {
   readonly rateLimits?: TencentRateLimits;
   /** Keep DescribeZones / DescribeClasses answers this long (see `catalog-cache.ts`). Absent or 0: never. */
   readonly catalogCacheMs?: number;
+  /** Wraps every call made to Tencent (after its rate-limit wait): metrics and tracing (`tencent-call-telemetry.ts`). */
+  readonly observe?: TencentCallObserver;
 }
+
+/** Runs one Tencent call of `action`; it rejects with the call's `TencentApiError`. */
+export type TencentCallObserver = <T>(action: string, call: () => Promise<T>) => Promise<T>;
+
+const unobserved: TencentCallObserver = (_action, call) => call();
 
 const DEFAULT_ENDPOINT = 'postgres.tencentcloudapi.com';
 const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -69,6 +76,7 @@ export const createTencentPostgres = (options: TencentPostgresOptions): TencentP
   };
   const clients = new Map<string, Client>();
   const limiter = options.rateLimits ? new TencentRateLimiter(options.rateLimits) : undefined;
+  const observe = options.observe ?? unobserved;
 
   const clientFor = (region: string, connection: Connection = 'pooled'): Client => {
     const key = `${region}/${connection}`;
@@ -95,11 +103,13 @@ export const createTencentPostgres = (options: TencentPostgresOptions): TencentP
 
   const call = async <T>(action: string, send: () => Promise<T>): Promise<T> => {
     await limiter?.take(action);
-    try {
-      return await send();
-    } catch (error) {
-      throw new TencentApiError(action, error);
-    }
+    return observe(action, async () => {
+      try {
+        return await send();
+      } catch (error) {
+        throw new TencentApiError(action, error);
+      }
+    });
   };
 
   const port: TencentPostgres = {
