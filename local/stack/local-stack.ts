@@ -9,6 +9,7 @@ import { buildPollHandler } from '#functions/poll.ts';
 import { buildValidateHandler } from '#functions/validate.ts';
 import { LOCAL_DYNAMO_CLIENT_CONFIG } from '#local/stack/dynalite-server.ts';
 import { startHttpGateway } from '#local/stack/http-gateway.ts';
+import { deploymentShape } from '#local/stack/deployment-shape.ts';
 import { lambdaContext } from '#local/stack/lambda-context.ts';
 import { localAlertSettings } from '#local/stack/local-alert-credentials.ts';
 import { type LocalCredentials, loadOrCreateLocalCredentials } from '#local/stack/local-credentials.ts';
@@ -67,7 +68,7 @@ export interface LocalStackOptions {
   readonly tencentTimeoutSeconds?: number;
   /** Client-side Tencent rate limits shared by every consumer (default: the deployed defaults); `false`: none. */
   readonly tencentRateLimits?: TencentRateLimits | false;
-  /** Each queue's event source: invocations at once (default 4) and records per invocation (default 10). */
+  /** Each queue's event source: invocations at once and records per invocation (default: as deployed, deploy/shape.yml). */
   readonly consumers?: ConsumerShape;
   /** The create queue's alone, over `consumers` (the bench gives it BURST_CREATE_CONSUMERS). */
   readonly createConsumers?: ConsumerShape;
@@ -122,7 +123,15 @@ export interface ConsumerShape {
   readonly batchSize?: number;
 }
 
-const CONSUMERS = { maxConcurrency: 4, batchSize: 10 };
+/** A queue's event source as deployed (deploy/shape.yml): its mapping's batch size and maximum concurrency. */
+export const deployedConsumerShape = (queue: 'requests' | 'create' | 'notify'): Required<ConsumerShape> => {
+  const shape = deploymentShape().queues[queue];
+  return { maxConcurrency: shape.maximumConcurrency, batchSize: shape.batchSize };
+};
+
+/** A function's timeout as deployed (deploy/shape.yml), in milliseconds. */
+export const deployedTimeoutMs = (name: keyof ReturnType<typeof deploymentShape>['functions']): number =>
+  deploymentShape().functions[name].timeout * 1000;
 
 /**
  * The create queue's shape for a burst: each record waits for its token of the Tencent rate limiter,
@@ -235,24 +244,24 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const consumers = [
       {
         queue: queues.requests,
-        functionName: 'validate',
+        functionName: 'validate' as const,
         handler: buildValidateHandler(dependencies),
-        shape: { ...CONSUMERS, ...options.consumers },
+        shape: { ...deployedConsumerShape('requests'), ...options.consumers },
       },
       {
         queue: queues.create,
-        functionName: 'create',
+        functionName: 'create' as const,
         handler: buildCreateHandler(
           dependencies,
           options.afterCreateCall ? { afterCall: options.afterCreateCall } : {},
         ),
-        shape: { ...CONSUMERS, ...options.consumers, ...options.createConsumers },
+        shape: { ...deployedConsumerShape('create'), ...options.consumers, ...options.createConsumers },
       },
       {
         queue: queues.notify,
-        functionName: 'notify',
+        functionName: 'notify' as const,
         handler: buildNotifyHandler(dependencies),
-        shape: { ...CONSUMERS, ...options.consumers },
+        shape: { ...deployedConsumerShape('notify'), ...options.consumers },
       },
     ];
     for (const consumer of consumers) {
@@ -262,7 +271,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         queueArn: consumer.queue.arn,
         handler: consumer.handler,
         functionName: consumer.functionName,
-        timeoutMs: 30_000,
+        timeoutMs: deployedTimeoutMs(consumer.functionName),
         batchSize: consumer.shape.batchSize,
         maxConcurrency: consumer.shape.maxConcurrency,
         waitTimeSeconds: 1,
@@ -284,7 +293,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           resources: [],
           detail: {},
         },
-        lambdaContext('poll', 60_000),
+        lambdaContext('poll', deployedTimeoutMs('poll')),
       )) as PollReport;
     const timer = startSchedule(pollOnce, options.pollIntervalMs ?? 2000);
     stoppers.push(() => timer.stop());
