@@ -20,7 +20,8 @@ const paramFromCommandLine = (options, name) => {
 const stagePolicyFile = (stage, options) => {
   const given = paramFromCommandLine(options, 'policyFile');
   if (given !== undefined) {
-    if (!existsSync(path.join(root, given))) throw deployError(`policyFile "${given}" does not exist`, 'POLICY_FILE_MISSING');
+    if (!existsSync(path.join(root, given)))
+      throw deployError(`policyFile "${given}" does not exist`, 'POLICY_FILE_MISSING');
     return given;
   }
   const own = `policy/${stage}.yaml`;
@@ -34,5 +35,6 @@ const stagePolicyFile = (stage, options) => {
   );
 };
 
-module.exports = async ({ resolveVariable, options }) => stagePolicyFile(await resolveVariable('sls:stage'), options);
+module.exports = async ({ resolveVariable, options }) =>
+  stagePolicyFile(await resolveVariable('sls:stage'), options);
 module.exports.stagePolicyFile = stagePolicyFile;

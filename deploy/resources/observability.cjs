@@ -6,7 +6,13 @@
 const { deploymentShape } = require('../shape.cjs');
 const { deployError } = require('../stages.cjs');
 
-const FUNCTION_IDS = { ingest: 'Ingest', validate: 'Validate', create: 'Create', poll: 'Poll', notify: 'Notify' };
+const FUNCTION_IDS = {
+  ingest: 'Ingest',
+  validate: 'Validate',
+  create: 'Create',
+  poll: 'Poll',
+  notify: 'Notify',
+};
 const QUEUE_IDS = { requests: 'Requests', create: 'Create', notify: 'Notify' };
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
@@ -14,7 +20,9 @@ const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256
 /** Where the alarms go; refuses a stage with `alarmsRequired` and nowhere to send them. */
 const alarmDestination = ({ stage, topicArn, email, required }) => {
   if (topicArn && !SNS_TOPIC_ARN.test(topicArn)) {
-    throw deployError(`alarmTopicArn "${topicArn}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)`);
+    throw deployError(
+      `alarmTopicArn "${topicArn}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)`,
+    );
   }
   if (email && !EMAIL.test(email)) throw deployError(`alarmEmail "${email}" is not an e-mail address`);
   if (required && !topicArn && !email) {
@@ -56,7 +64,11 @@ const alarmsOf = ({ namespace, service, shape }) => {
     ['Requests', 'requests-dead-letters', 'Requests the validate function gave up on'],
     ['Create', 'create-dead-letters', 'Creates that never completed'],
     ['Notify', 'notify-dead-letters', 'Notifications that could not be processed'],
-    ['CloudWatchAlarmRule', 'cloudwatch-alarms-dead-letters', 'CloudWatch alarms EventBridge could not queue'],
+    [
+      'CloudWatchAlarmRule',
+      'cloudwatch-alarms-dead-letters',
+      'CloudWatch alarms EventBridge could not queue',
+    ],
   ].map(([id, name, description]) => ({
     id: `${id}DeadLetter`,
     name,
@@ -149,7 +161,12 @@ const alarmsOf = ({ namespace, service, shape }) => {
             Stat: 'Sum',
           },
         })),
-        { Id: 'rate', Label: '5xx %', Expression: 'IF(requests > 0, 100 * errors / requests, 0)', ReturnData: true },
+        {
+          Id: 'rate',
+          Label: '5xx %',
+          Expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+          ReturnData: true,
+        },
       ],
       EvaluationPeriods: 1,
       Threshold: 5,
@@ -160,7 +177,8 @@ const alarmsOf = ({ namespace, service, shape }) => {
     {
       id: 'RequestsPastDeadline',
       name: 'requests-past-deadline',
-      description: 'Requests still in flight past the provisioning deadline (RequestsPastDeadline, from poll)',
+      description:
+        'Requests still in flight past the provisioning deadline (RequestsPastDeadline, from poll)',
       ...custom('RequestsPastDeadline'),
       Statistic: 'Maximum',
       Period: 300,
@@ -173,7 +191,8 @@ const alarmsOf = ({ namespace, service, shape }) => {
     {
       id: 'WebhooksUndelivered',
       name: 'webhooks-undelivered',
-      description: 'Completion webhooks given up on after their retry window (WebhooksUndelivered, from notify)',
+      description:
+        'Completion webhooks given up on after their retry window (WebhooksUndelivered, from notify)',
       ...custom('WebhooksUndelivered'),
       Statistic: 'Sum',
       Period: 300,
@@ -219,55 +238,142 @@ const dashboardBody = ({ namespace, service }) => {
     y,
     width,
     height: 6,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
     properties: { title, region: '${AWS::Region}', view: 'timeSeries', period: 300, ...properties },
   });
-  const expression = (text, label) => [{ expression: text, label, id: label.replace(/\W/g, '').toLowerCase() }];
+  const expression = (text, label) => [
+    { expression: text, label, id: label.replace(/\W/g, '').toLowerCase() },
+  ];
   const fn = (id) => `\${${id}LambdaFunction}`;
   const queue = (id) => `\${${id}.QueueName}`;
   const widgets = [
-    widget('Requests received, by source', { metrics: [expression(search('service,source', 'RequestsReceived', 'Sum'), 'received')], stat: 'Sum' }, 0, 0),
-    widget('Request outcomes, by source and outcome', { metrics: [expression(search('outcome,service,source', 'RequestOutcome', 'Sum'), 'outcomes')], stat: 'Sum' }, 12, 0),
-    widget('Time to READY (ms)', {
-      metrics: [customMetric('TimeToReady', 'p50'), customMetric('TimeToReady', 'p90'), customMetric('TimeToReady', 'Maximum')],
-    }, 0, 6),
-    widget('Tencent calls and throttles, by action', {
-      metrics: [
-        expression(search('action,service', 'TencentCalls', 'Sum'), 'calls'),
-        expression(search('action,service', 'TencentThrottles', 'Sum'), 'throttles'),
-      ],
-    }, 12, 6),
-    widget('Webhooks', {
-      metrics: [customMetric('WebhookAttempts', 'Sum'), customMetric('WebhooksUndelivered', 'Sum')],
-    }, 0, 12),
-    widget('Stuck work: past the deadline, poll cycles', {
-      metrics: [customMetric('RequestsPastDeadline', 'Maximum'), customMetric('PollCycles', 'Sum')],
-    }, 12, 12),
-    widget('Age of the oldest message (s)', {
-      metrics: Object.values(QUEUE_IDS).map((id) => ['AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', queue(`${id}Queue`), { stat: 'Maximum' }]),
-    }, 0, 18),
-    widget('Dead letters', {
-      metrics: [...Object.values(QUEUE_IDS), 'CloudWatchAlarmRule'].map((id) => [
-        'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queue(`${id}DeadLetterQueue`), { stat: 'Maximum' },
-      ]),
-    }, 12, 18),
-    widget('Function errors and throttles', {
-      metrics: [
-        ...Object.values(FUNCTION_IDS).map((id) => ['AWS/Lambda', 'Errors', 'FunctionName', fn(id), { stat: 'Sum' }]),
-        ['AWS/Lambda', 'Throttles', 'FunctionName', fn('Create'), { stat: 'Sum' }],
-      ],
-    }, 0, 24),
-    widget('Function duration p90 (ms)', {
-      metrics: Object.values(FUNCTION_IDS).map((id) => ['AWS/Lambda', 'Duration', 'FunctionName', fn(id), { stat: 'p90' }]),
-    }, 12, 24),
+    widget(
+      'Requests received, by source',
+      { metrics: [expression(search('service,source', 'RequestsReceived', 'Sum'), 'received')], stat: 'Sum' },
+      0,
+      0,
+    ),
+    widget(
+      'Request outcomes, by source and outcome',
+      {
+        metrics: [expression(search('outcome,service,source', 'RequestOutcome', 'Sum'), 'outcomes')],
+        stat: 'Sum',
+      },
+      12,
+      0,
+    ),
+    widget(
+      'Time to READY (ms)',
+      {
+        metrics: [
+          customMetric('TimeToReady', 'p50'),
+          customMetric('TimeToReady', 'p90'),
+          customMetric('TimeToReady', 'Maximum'),
+        ],
+      },
+      0,
+      6,
+    ),
+    widget(
+      'Tencent calls and throttles, by action',
+      {
+        metrics: [
+          expression(search('action,service', 'TencentCalls', 'Sum'), 'calls'),
+          expression(search('action,service', 'TencentThrottles', 'Sum'), 'throttles'),
+        ],
+      },
+      12,
+      6,
+    ),
+    widget(
+      'Webhooks',
+      {
+        metrics: [customMetric('WebhookAttempts', 'Sum'), customMetric('WebhooksUndelivered', 'Sum')],
+      },
+      0,
+      12,
+    ),
+    widget(
+      'Stuck work: past the deadline, poll cycles',
+      {
+        metrics: [customMetric('RequestsPastDeadline', 'Maximum'), customMetric('PollCycles', 'Sum')],
+      },
+      12,
+      12,
+    ),
+    widget(
+      'Age of the oldest message (s)',
+      {
+        metrics: Object.values(QUEUE_IDS).map((id) => [
+          'AWS/SQS',
+          'ApproximateAgeOfOldestMessage',
+          'QueueName',
+          queue(`${id}Queue`),
+          { stat: 'Maximum' },
+        ]),
+      },
+      0,
+      18,
+    ),
+    widget(
+      'Dead letters',
+      {
+        metrics: [...Object.values(QUEUE_IDS), 'CloudWatchAlarmRule'].map((id) => [
+          'AWS/SQS',
+          'ApproximateNumberOfMessagesVisible',
+          'QueueName',
+          queue(`${id}DeadLetterQueue`),
+          { stat: 'Maximum' },
+        ]),
+      },
+      12,
+      18,
+    ),
+    widget(
+      'Function errors and throttles',
+      {
+        metrics: [
+          ...Object.values(FUNCTION_IDS).map((id) => [
+            'AWS/Lambda',
+            'Errors',
+            'FunctionName',
+            fn(id),
+            { stat: 'Sum' },
+          ]),
+          ['AWS/Lambda', 'Throttles', 'FunctionName', fn('Create'), { stat: 'Sum' }],
+        ],
+      },
+      0,
+      24,
+    ),
+    widget(
+      'Function duration p90 (ms)',
+      {
+        metrics: Object.values(FUNCTION_IDS).map((id) => [
+          'AWS/Lambda',
+          'Duration',
+          'FunctionName',
+          fn(id),
+          { stat: 'p90' },
+        ]),
+      },
+      12,
+      24,
+    ),
   ];
   return JSON.stringify({ widgets });
 };
 
 module.exports = async ({ resolveVariable }) => {
   const [stage, topicArn, email, required, namespace, service] = await Promise.all(
-    ['sls:stage', 'param:alarmTopicArn', 'param:alarmEmail', 'param:alarmsRequired', 'param:metricsNamespace', 'param:serviceName'].map(
-      (variable) => resolveVariable(variable),
-    ),
+    [
+      'sls:stage',
+      'param:alarmTopicArn',
+      'param:alarmEmail',
+      'param:alarmsRequired',
+      'param:metricsNamespace',
+      'param:serviceName',
+    ].map((variable) => resolveVariable(variable)),
   );
   const destination = alarmDestination({
     stage,

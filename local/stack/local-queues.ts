@@ -27,9 +27,18 @@ export const localQueueSettings = (): Record<
 > => {
   const { queues } = deploymentShape();
   return {
-    requests: { visibilityTimeout: queues.requests.visibilityTimeout, maxReceiveCount: queues.requests.maxReceiveCount },
-    create: { visibilityTimeout: queues.create.visibilityTimeout, maxReceiveCount: queues.create.maxReceiveCount },
-    notify: { visibilityTimeout: queues.notify.visibilityTimeout, maxReceiveCount: queues.notify.maxReceiveCount },
+    requests: {
+      visibilityTimeout: queues.requests.visibilityTimeout,
+      maxReceiveCount: queues.requests.maxReceiveCount,
+    },
+    create: {
+      visibilityTimeout: queues.create.visibilityTimeout,
+      maxReceiveCount: queues.create.maxReceiveCount,
+    },
+    notify: {
+      visibilityTimeout: queues.notify.visibilityTimeout,
+      maxReceiveCount: queues.notify.maxReceiveCount,
+    },
   };
 };
 
