@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { alertLines } from '#local/cli/alert-lines.ts';
 import { parseFlags } from '#local/cli/cli-flags.ts';
 import { writeStackFile } from '#local/cli/stack-file.ts';
+import { localEnvironment } from '#local/stack/local-environment.ts';
 import { startLocalStack } from '#local/stack/local-stack.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -16,7 +17,7 @@ export const upFlagsSchema = z.object({
   policy: z
     .string()
     .min(1)
-    .default(process.env.REPLICA_FLOW_POLICY ?? 'policy/default.yaml'),
+    .default(process.env.REPLICA_FLOW_POLICY ?? process.env.POLICY_FILE ?? 'policy/default.yaml'),
   'poll-interval': z.coerce
     .number()
     .positive()
@@ -25,7 +26,10 @@ export const upFlagsSchema = z.object({
   tencent: z.enum(['emulator', 'live']).default('emulator'),
 });
 
-/** `replica-flow up` (= `npm start`): the whole workflow on 127.0.0.1 until Ctrl-C. */
+/**
+ * `replica-flow up` (= `npm start`): the whole workflow on 127.0.0.1 until Ctrl-C, with the functions'
+ * environment variables (and `.env`, loaded by bin/replica-flow.js) applied as in Lambda.
+ */
 export const upCommand = async (argv: readonly string[]): Promise<number> => {
   const { flags } = parseFlags(
     argv,
@@ -39,7 +43,16 @@ export const upCommand = async (argv: readonly string[]): Promise<number> => {
     },
     upFlagsSchema,
   );
+  const env = localEnvironment();
   const stack = await startLocalStack({
+    settings: env.settings,
+    alerts: env.alerts,
+    apiKeys: env.apiKeys,
+    ...(env.tencentTimeoutSeconds ? { tencentTimeoutSeconds: env.tencentTimeoutSeconds } : {}),
+    ...(env.tencentRateLimits ? { tencentRateLimits: env.tencentRateLimits } : {}),
+    ...(env.catalogCacheMs !== undefined ? { catalogCacheMs: env.catalogCacheMs } : {}),
+    ...(env.webhookTimeoutMs ? { webhookTimeoutMs: env.webhookTimeoutMs } : {}),
+    ...(env.tencentEndpoint ? { tencentEndpoint: env.tencentEndpoint } : {}),
     port: flags.port,
     emulatorPort: flags['emulator-port'],
     dataDir: flags['data-dir'],

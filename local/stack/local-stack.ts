@@ -39,7 +39,7 @@ import {
 } from '#shared/config/exactly-once-timings.ts';
 import { DEFAULT_NOTIFY_MAX_RECEIVE_COUNT } from '#shared/config/reliability-environment.ts';
 import { loadPolicy } from '#shared/domain/policy-loader.ts';
-import { parseApiKeys } from '#shared/http/api-keys.ts';
+import { type ApiKey, parseApiKeys } from '#shared/http/api-keys.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
 import { logger } from '#shared/logger.ts';
 import { systemClock } from '#shared/ports/clock.ts';
@@ -72,6 +72,12 @@ export interface LocalStackOptions {
   readonly consumers?: ConsumerShape;
   /** The create queue's alone, over `consumers` (the bench gives it BURST_CREATE_CONSUMERS). */
   readonly createConsumers?: ConsumerShape;
+  /** API keys accepted besides the development key (`npm start`: REPLICA_FLOW_API_KEYS). */
+  readonly apiKeys?: readonly ApiKey[];
+  /** How long DescribeZones / DescribeClasses answers are kept (default a minute, as deployed). */
+  readonly catalogCacheMs?: number;
+  /** Each webhook attempt's timeout (default the sender's, 10 s). */
+  readonly webhookTimeoutMs?: number;
   /** Overrides of the alert ingress settings (every source is on with the folder's tokens). */
   readonly alerts?: Partial<AlertIngressSettings>;
   /** The Slack ingress and notifier (default: from SLACK_* in the environment, else off). */
@@ -227,15 +233,16 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         ...(options.tencentRateLimits === false
           ? {}
           : { rateLimits: options.tencentRateLimits ?? DEFAULT_TENCENT_RATE_LIMITS }),
-        catalogCacheMs: DEFAULT_CATALOG_CACHE_MS,
+        catalogCacheMs: options.catalogCacheMs ?? DEFAULT_CATALOG_CACHE_MS,
       }),
       webhooks: createStandardWebhookSender({
         secret: credentials.webhookSecret,
         allowPrivateAddresses: settings.localMode,
+        ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
       }),
       clock: systemClock,
       policy: await loadPolicy(options.policyFile ?? 'policy/default.yaml'),
-      apiKeys: parseApiKeys(`local-dev:${credentials.apiKey}`),
+      apiKeys: [...parseApiKeys(`local-dev:${credentials.apiKey}`), ...(options.apiKeys ?? [])],
       alerts: localAlertSettings(credentials.alerts, options.alerts),
       ...localSourceDependencies(options),
       settings,
