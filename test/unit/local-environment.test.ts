@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { upFlagsFromEnvironment } from '#local/cli/up-command.ts';
 import { localEnvironment } from '#local/stack/local-environment.ts';
 import { authenticateBearer } from '#shared/http/api-keys.ts';
 
@@ -73,5 +74,25 @@ describe('the local stack environment (npm start)', () => {
 
   it('refuses a REPLICA_FLOW_API_KEYS key shorter than 16 characters, naming the variable', () => {
     expect(() => localEnvironment({ REPLICA_FLOW_API_KEYS: 'ops:short' })).toThrow(/REPLICA_FLOW_API_KEYS/);
+  });
+});
+
+describe("the up command's flags from the environment", () => {
+  it('passes each REPLICA_FLOW_* variable (and POLICY_FILE) as its flag, before the command line', () => {
+    expect(
+      upFlagsFromEnvironment({
+        REPLICA_FLOW_PORT: '18080',
+        REPLICA_FLOW_POLL_INTERVAL: '0.5',
+        POLICY_FILE: 'policy/example.yaml',
+      }),
+    ).toEqual(['--port', '18080', '--policy', 'policy/example.yaml', '--poll-interval', '0.5']);
+  });
+
+  it.each([
+    ['REPLICA_FLOW_PORT', 'abc'],
+    ['REPLICA_FLOW_EMULATOR_PORT', '70000'],
+    ['REPLICA_FLOW_POLL_INTERVAL', '-1'],
+  ])('refuses a bad %s, naming it', (name, value) => {
+    expect(() => upFlagsFromEnvironment({ [name]: value })).toThrow(new RegExp(`^${name}: `));
   });
 });
