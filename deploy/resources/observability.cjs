@@ -43,7 +43,14 @@ const ALARM_ACTIONS = [{ 'Fn::If': ['CreateAlarmTopic', ref('AlarmTopic'), ref('
  * Every alarm: `id` (logical id prefix), `name` (after `replica-flow-<stage>-`), `description` (what it
  * means; the runbook is the line of the same name in docs/deploy.md) and its metric.
  */
-const alarmsOf = ({ namespace, service, shape }) => {
+/** Minutes between poll cycles, from `rate(N minute[s])` / `rate(N hour[s])`; 1 for anything else (cron). */
+const pollIntervalMinutes = (schedule) => {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(String(schedule).trim());
+  if (!rate) return 1;
+  return Number(rate[1]) * (rate[2].startsWith('hour') ? 60 : 1);
+};
+
+const alarmsOf = ({ namespace, service, shape, pollSchedule }) => {
   const custom = (metricName) => ({
     Namespace: namespace,
     MetricName: metricName,
@@ -104,7 +111,10 @@ const alarmsOf = ({ namespace, service, shape }) => {
     TreatMissingData: 'notBreaching',
     ok: true,
   }));
-  const pollMinutes = 5;
+  // Poll's heartbeat: no invocation in 5 minutes, or in 3 of its intervals where it runs less often.
+  const pollInterval = pollIntervalMinutes(pollSchedule);
+  const pollPeriods = Math.max(3, Math.ceil(5 / pollInterval));
+  const pollMinutes = pollPeriods * pollInterval;
   return [
     ...deadLetters,
     ...errors,
@@ -128,9 +138,9 @@ const alarmsOf = ({ namespace, service, shape }) => {
       description: `The poll function has not been invoked for ${pollMinutes} minutes: nothing advances in-flight requests`,
       ...lambda('poll', 'Invocations'),
       Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: pollMinutes,
-      DatapointsToAlarm: pollMinutes,
+      Period: 60 * pollInterval,
+      EvaluationPeriods: pollPeriods,
+      DatapointsToAlarm: pollPeriods,
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
       // No data at all is the failure this alarm exists for.
@@ -365,7 +375,7 @@ const dashboardBody = ({ namespace, service }) => {
 };
 
 module.exports = async ({ resolveVariable }) => {
-  const [stage, topicArn, email, required, namespace, service] = await Promise.all(
+  const [stage, topicArn, email, required, namespace, service, pollSchedule] = await Promise.all(
     [
       'sls:stage',
       'param:alarmTopicArn',
@@ -373,6 +383,7 @@ module.exports = async ({ resolveVariable }) => {
       'param:alarmsRequired',
       'param:metricsNamespace',
       'param:serviceName',
+      'param:pollSchedule',
     ].map((variable) => resolveVariable(variable)),
   );
   const destination = alarmDestination({
@@ -381,7 +392,7 @@ module.exports = async ({ resolveVariable }) => {
     email: String(email ?? ''),
     required: required === true || required === 'true',
   });
-  const alarms = alarmsOf({ namespace, service, shape: deploymentShape() });
+  const alarms = alarmsOf({ namespace, service, shape: deploymentShape(), pollSchedule });
   return {
     // As stack parameters, so that CloudFormation (not a placeholder in the template) decides which
     // branch of each condition exists.
@@ -432,3 +443,4 @@ module.exports = async ({ resolveVariable }) => {
   };
 };
 module.exports.alarmDestination = alarmDestination;
+module.exports.alarmsOf = alarmsOf;
