@@ -1,7 +1,7 @@
 'use strict';
 // A local osls plugin (serverless.yml `plugins`) that runs scripts/bundle.ts before anything uses the
 // bundles, so `serverless package`, `serverless deploy`, `serverless deploy function` and
-// `serverless invoke local` never ship or run a stale or missing .build/<function>/index.mjs.
+// `serverless invoke local` and `serverless offline` never ship or run a stale or missing .build/<function>/index.mjs.
 // `serverless deploy --package <dir>` deploys an existing package and bundles nothing.
 // (CommonJS: osls loads plugins with require.)
 const { spawnSync } = require('node:child_process');
@@ -26,6 +26,10 @@ class BundlePlugin {
       'before:package:createDeploymentArtifacts': () => bundle([]),
       'before:package:function:package': () => bundle([options.function]),
       'before:invoke:local:invoke': () => bundle([options.function]),
+      // serverless-offline runs the same bundles (`.build/<function>/index.handler`).
+      // (`serverless offline` and `serverless offline start`).
+      'before:offline:start': () => bundle([]),
+      'before:offline:start:init': () => bundle([]),
     };
   }
 }

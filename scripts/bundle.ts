@@ -208,7 +208,7 @@ export const bundleFunction = async (name: FunctionName, buildDir = BUILD_DIR): 
     keepNames: false,
     treeShaking: true,
     sourcemap: 'linked',
-    // Mappings only: stack traces (NODE_OPTIONS=--enable-source-maps) need no sources, and the zip stays small.
+    // Mappings only, kept in .build/ and out of the zips: scripts/map-stack.ts maps a deployed stack trace.
     sourcesContent: false,
     legalComments: 'eof',
     banner: { js: REQUIRE_BANNER },

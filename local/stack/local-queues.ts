@@ -1,5 +1,12 @@
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULT_NOTIFY_MAX_RECEIVE_COUNT } from '#shared/config/reliability-environment.ts';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueNameExists,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { deploymentShape } from '#local/stack/deployment-shape.ts';
 import type { QueueName } from '#shared/ports/message-queue.ts';
 
 export interface LocalQueue {
@@ -10,16 +17,29 @@ export interface LocalQueue {
   readonly deadLetterArn: string;
 }
 
-/** Each work queue with its dead-letter queue, as serverless.yml declares them in AWS. */
-const QUEUE_SETTINGS: Record<
+/**
+ * Each work queue with its dead-letter queue, as deployed: visibility timeout and maxReceiveCount come
+ * from deploy/shape.yml, which serverless.yml reads too.
+ */
+export const localQueueSettings = (): Record<
   QueueName,
   { readonly visibilityTimeout: number; readonly maxReceiveCount: number }
-> = {
-  requests: { visibilityTimeout: 30, maxReceiveCount: 5 },
-  create: { visibilityTimeout: 60, maxReceiveCount: 10 },
-  // Webhook retries back off through this queue for the whole retry window: the notify function
-  // spreads its retries over this many receives (Settings.notifyMaxReceiveCount).
-  notify: { visibilityTimeout: 30, maxReceiveCount: DEFAULT_NOTIFY_MAX_RECEIVE_COUNT },
+> => {
+  const { queues } = deploymentShape();
+  return {
+    requests: {
+      visibilityTimeout: queues.requests.visibilityTimeout,
+      maxReceiveCount: queues.requests.maxReceiveCount,
+    },
+    create: {
+      visibilityTimeout: queues.create.visibilityTimeout,
+      maxReceiveCount: queues.create.maxReceiveCount,
+    },
+    notify: {
+      visibilityTimeout: queues.notify.visibilityTimeout,
+      maxReceiveCount: queues.notify.maxReceiveCount,
+    },
+  };
 };
 
 const arnOf = async (client: SQSClient, url: string): Promise<string> => {
@@ -31,29 +51,45 @@ const arnOf = async (client: SQSClient, url: string): Promise<string> => {
   return arn;
 };
 
+/**
+ * Creates a queue, or (a data folder made with other settings) brings the existing one to these
+ * attributes, as a deploy updates a deployed queue.
+ */
+const createOrUpdateQueue = async (
+  client: SQSClient,
+  queueName: string,
+  attributes: Record<string, string>,
+): Promise<{ QueueUrl?: string | undefined }> => {
+  try {
+    return await client.send(new CreateQueueCommand({ QueueName: queueName, Attributes: attributes }));
+  } catch (error) {
+    if (!(error instanceof QueueNameExists)) throw error;
+    const existing = await client.send(new GetQueueUrlCommand({ QueueName: queueName }));
+    await client.send(new SetQueueAttributesCommand({ QueueUrl: existing.QueueUrl, Attributes: attributes }));
+    return existing;
+  }
+};
+
 /** Creates (or finds, on restart) the three queues and their dead-letter queues. */
 export const ensureLocalQueues = async (
   client: SQSClient,
   prefix = 'replica-flow',
 ): Promise<Record<QueueName, LocalQueue>> => {
   const queues = {} as Record<QueueName, LocalQueue>;
-  for (const name of Object.keys(QUEUE_SETTINGS) as QueueName[]) {
-    const settings = QUEUE_SETTINGS[name];
+  const allSettings = localQueueSettings();
+  for (const name of Object.keys(allSettings) as QueueName[]) {
+    const settings = allSettings[name];
     const dlq = await client.send(new CreateQueueCommand({ QueueName: `${prefix}-${name}-dlq` }));
     const deadLetterUrl = dlq.QueueUrl ?? '';
     const deadLetterArn = await arnOf(client, deadLetterUrl);
-    const queue = await client.send(
-      new CreateQueueCommand({
-        QueueName: `${prefix}-${name}`,
-        Attributes: {
-          VisibilityTimeout: String(settings.visibilityTimeout),
-          RedrivePolicy: JSON.stringify({
-            deadLetterTargetArn: deadLetterArn,
-            maxReceiveCount: settings.maxReceiveCount,
-          }),
-        },
+    const attributes = {
+      VisibilityTimeout: String(settings.visibilityTimeout),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: deadLetterArn,
+        maxReceiveCount: settings.maxReceiveCount,
       }),
-    );
+    };
+    const queue = await createOrUpdateQueue(client, `${prefix}-${name}`, attributes);
     const url = queue.QueueUrl ?? '';
     queues[name] = { name, url, arn: await arnOf(client, url), deadLetterUrl, deadLetterArn };
   }

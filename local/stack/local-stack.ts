@@ -8,6 +8,7 @@ import { buildIngestHandler } from '#functions/ingest.ts';
 import { buildNotifyHandler } from '#functions/notify.ts';
 import { buildPollHandler } from '#functions/poll.ts';
 import { buildValidateHandler } from '#functions/validate.ts';
+import { deploymentShape } from '#local/stack/deployment-shape.ts';
 import { LOCAL_DYNAMO_CLIENT_CONFIG } from '#local/stack/dynalite-server.ts';
 import { startHttpGateway } from '#local/stack/http-gateway.ts';
 import { lambdaContext } from '#local/stack/lambda-context.ts';
@@ -44,7 +45,7 @@ import {
 } from '#shared/config/exactly-once-timings.ts';
 import { DEFAULT_NOTIFY_MAX_RECEIVE_COUNT } from '#shared/config/reliability-environment.ts';
 import { loadPolicy } from '#shared/domain/policy-loader.ts';
-import { parseApiKeys } from '#shared/http/api-keys.ts';
+import { type ApiKey, parseApiKeys } from '#shared/http/api-keys.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
 import { logger } from '#shared/logger.ts';
 import { systemClock } from '#shared/ports/clock.ts';
@@ -73,10 +74,16 @@ export interface LocalStackOptions {
   readonly tencentTimeoutSeconds?: number;
   /** Client-side Tencent rate limits shared by every consumer (default: the deployed defaults); `false`: none. */
   readonly tencentRateLimits?: TencentRateLimits | false;
-  /** Each queue's event source: invocations at once (default 4) and records per invocation (default 10). */
+  /** Each queue's event source: invocations at once and records per invocation (default: as deployed, deploy/shape.yml). */
   readonly consumers?: ConsumerShape;
   /** The create queue's alone, over `consumers` (the bench gives it BURST_CREATE_CONSUMERS). */
   readonly createConsumers?: ConsumerShape;
+  /** API keys accepted besides the development key (`npm start`: REPLICA_FLOW_API_KEYS). */
+  readonly apiKeys?: readonly ApiKey[];
+  /** How long DescribeZones / DescribeClasses answers are kept (default a minute, as deployed). */
+  readonly catalogCacheMs?: number;
+  /** Each webhook attempt's timeout (default the sender's, 10 s). */
+  readonly webhookTimeoutMs?: number;
   /** Overrides of the alert ingress settings (every source is on with the folder's tokens). */
   readonly alerts?: Partial<AlertIngressSettings>;
   /** The Slack ingress and notifier (default: from SLACK_* in the environment, else off). */
@@ -159,7 +166,15 @@ export interface ConsumerShape {
   readonly batchSize?: number;
 }
 
-const CONSUMERS = { maxConcurrency: 4, batchSize: 10 };
+/** A queue's event source as deployed (deploy/shape.yml): its mapping's batch size and maximum concurrency. */
+export const deployedConsumerShape = (queue: 'requests' | 'create' | 'notify'): Required<ConsumerShape> => {
+  const shape = deploymentShape().queues[queue];
+  return { maxConcurrency: shape.maximumConcurrency, batchSize: shape.batchSize };
+};
+
+/** A function's timeout as deployed (deploy/shape.yml), in milliseconds. */
+export const deployedTimeoutMs = (name: keyof ReturnType<typeof deploymentShape>['functions']): number =>
+  deploymentShape().functions[name].timeout * 1000;
 
 /**
  * The create queue's shape for a burst: each record waits for its token of the Tencent rate limiter,
@@ -256,15 +271,16 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         ...(options.tencentRateLimits === false
           ? {}
           : { rateLimits: options.tencentRateLimits ?? DEFAULT_TENCENT_RATE_LIMITS }),
-        catalogCacheMs: DEFAULT_CATALOG_CACHE_MS,
+        catalogCacheMs: options.catalogCacheMs ?? DEFAULT_CATALOG_CACHE_MS,
       }),
       webhooks: createStandardWebhookSender({
         secret: credentials.webhookSecret,
         rules: callbackRulesOf(settings),
+        ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
       }),
       clock: systemClock,
       policy: await loadPolicy(options.policyFile ?? 'policy/default.yaml'),
-      apiKeys: parseApiKeys(localApiKeysSetting(credentials)),
+      apiKeys: [...parseApiKeys(localApiKeysSetting(credentials)), ...(options.apiKeys ?? [])],
       alerts: localAlertSettings(credentials.alerts, options.alerts),
       ...localSourceDependencies(options),
       settings,
@@ -273,13 +289,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const consumers = [
       {
         queue: queues.requests,
-        functionName: 'validate',
+        functionName: 'validate' as const,
         handler: observed(options.observe, 'validate', sqsRecords, buildValidateHandler(dependencies)),
-        shape: { ...CONSUMERS, ...options.consumers },
+        shape: { ...deployedConsumerShape('requests'), ...options.consumers },
       },
       {
         queue: queues.create,
-        functionName: 'create',
+        functionName: 'create' as const,
         handler: observed(
           options.observe,
           'create',
@@ -289,13 +305,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
             options.afterCreateCall ? { afterCall: options.afterCreateCall } : {},
           ),
         ),
-        shape: { ...CONSUMERS, ...options.consumers, ...options.createConsumers },
+        shape: { ...deployedConsumerShape('create'), ...options.consumers, ...options.createConsumers },
       },
       {
         queue: queues.notify,
-        functionName: 'notify',
+        functionName: 'notify' as const,
         handler: observed(options.observe, 'notify', sqsRecords, buildNotifyHandler(dependencies)),
-        shape: { ...CONSUMERS, ...options.consumers },
+        shape: { ...deployedConsumerShape('notify'), ...options.consumers },
       },
     ];
     for (const consumer of consumers) {
@@ -305,7 +321,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         queueArn: consumer.queue.arn,
         handler: consumer.handler,
         functionName: consumer.functionName,
-        timeoutMs: 30_000,
+        timeoutMs: deployedTimeoutMs(consumer.functionName),
         batchSize: consumer.shape.batchSize,
         maxConcurrency: consumer.shape.maxConcurrency,
         waitTimeSeconds: 1,
@@ -327,7 +343,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           resources: [],
           detail: {},
         },
-        lambdaContext('poll', 60_000),
+        lambdaContext('poll', deployedTimeoutMs('poll')),
       )) as PollReport;
     const timer = startSchedule(pollOnce, options.pollIntervalMs ?? 2000);
     stoppers.push(() => timer.stop());

@@ -1,7 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningSqsServer, startSqsServer } from '#local/sqs-server/sqs-server.ts';
+import { deploymentShape } from '#local/stack/deployment-shape.ts';
+import { ensureLocalQueues } from '#local/stack/local-queues.ts';
+import { deployedConsumerShape, deployedTimeoutMs, LOCAL_SETTINGS } from '#local/stack/local-stack.ts';
 import { createTableInput, TABLE } from '#shared/adapters/store/table-definition.ts';
+import { DEFAULT_NOTIFY_MAX_RECEIVE_COUNT } from '#shared/config/reliability-environment.ts';
 import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { loadSecrets, parameterVariableOf, SECRET_VARIABLES } from '#shared/config/secrets.ts';
 import { ingressRoutes } from '#shared/ingress/routes.ts';
@@ -14,6 +20,7 @@ import {
   referenceOf,
   resourcesOfType,
   roleStatements,
+  type Statement,
   type Template,
   zipEntryNames,
 } from '#test/deploy/cloudformation-template.ts';
@@ -27,9 +34,13 @@ const bundleScriptsOf = (name: FunctionName): string[] => {
   return report.files.map((file) => path.join(BUILD_DIR, name, file));
 };
 
-const STAGE = 'ci';
+// prod: the stage with the most at stake (termination protection, required alarm destination). It has no
+// policy/prod.yaml in the repository, so the test names one, as a deploy of a new stage must.
+const STAGE = 'prod';
+const ALARM_EMAIL = 'oncall@example.com';
+const POLICY_FILE = 'policy/example.yaml';
 const KMS_KEY = 'arn:aws:kms:ap-southeast-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-// Not .serverless/: a package made by the tests (stage ci) must never be what `deploy --package .serverless` ships.
+// Not .serverless/: a package made by the tests must never be what `deploy --package .serverless` ships.
 const PACKAGE_DIR = path.join(BUILD_DIR, 'test-package');
 // CloudFormation `Fn::Sub` text: the `${…}` are CloudFormation's.
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
@@ -41,6 +52,8 @@ const SSM_IN_THIS_REGION = 'ssm.${AWS::Region}.amazonaws.com';
 const PLANTED: Record<string, string> = Object.fromEntries(
   SECRET_VARIABLES.map((variable) => [variable, `planted-${variable.toLowerCase()}-MUST-NOT-SHIP-7f3a9c`]),
 );
+
+const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 
 const LOGICAL: Record<FunctionName, string> = {
   ingest: 'Ingest',
@@ -57,6 +70,8 @@ beforeAll(async () => {
   result = await packageService(
     [
       ...['--stage', STAGE, '--package', PACKAGE_DIR],
+      `--param=policyFile=${POLICY_FILE}`,
+      `--param=alarmEmail=${ALARM_EMAIL}`,
       // The optional customer-managed key on, so that its statements are checked too.
       `--param=secretsKmsKeyArn=${KMS_KEY}`,
     ],
@@ -72,6 +87,15 @@ const functionOf = (name: FunctionName) => propertiesOf(template, `${LOGICAL[nam
 const roleOf = (name: FunctionName) => referenceOf(functionOf(name).Role).replace(/\.Arn$/, '');
 const grantsOfFunction = (name: FunctionName) => grantsOf(roleStatements(template, roleOf(name)));
 const granteesOf = (grant: string) => FUNCTIONS.filter((name) => grantsOfFunction(name).includes(grant));
+
+const alarmsOf = () =>
+  resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
+/** The alarm `replica-flow-<stage>-<name>`. */
+const alarmNamed = (name: string) => {
+  const alarm = alarmsOf().find((candidate) => candidate.AlarmName === `replica-flow-${STAGE}-${name}`);
+  if (!alarm) throw new Error(`no alarm ${name}`);
+  return alarm;
+};
 
 /** The event source mappings: queue logical id → function name, with their properties. */
 const mappings = () =>
@@ -177,7 +201,7 @@ describe('functions and their triggers', () => {
       ([, alarm]) => alarm.Properties ?? {},
     );
     for (const name of FUNCTIONS) {
-      expect(propertiesOf(template, `${LOGICAL[name]}LogGroup`).RetentionInDays).toBe(30);
+      expect(propertiesOf(template, `${LOGICAL[name]}LogGroup`).RetentionInDays).toBe(90);
       const errors = alarms.find(
         (alarm) =>
           alarm.MetricName === 'Errors' &&
@@ -295,6 +319,50 @@ describe('CloudWatch alarms as a request source', () => {
   });
 });
 
+describe('CloudWatch alarms as a request source: never our own', () => {
+  it("leaves out every replica-flow alarm, of any stage, so dev's alarms never reach prod's queue", () => {
+    const pattern = propertiesOf(template, 'CloudWatchAlarmRule').EventPattern as {
+      detail: { alarmName: unknown };
+    };
+    expect(pattern.detail.alarmName).toEqual([{ 'anything-but': { prefix: 'replica-flow-' } }]);
+    const names = alarmsOf().map((alarm) => alarm.AlarmName as string);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toMatch(new RegExp(`^replica-flow-${STAGE}-`));
+  });
+
+  it('retries an undeliverable alarm event for an hour, then parks it in an alarmed dead-letter queue', () => {
+    const [target] = asList(
+      propertiesOf(template, 'CloudWatchAlarmRule').Targets as {
+        RetryPolicy: unknown;
+        DeadLetterConfig: { Arn: unknown };
+      }[],
+    );
+    expect(target?.RetryPolicy).toEqual({ MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 3600 });
+    expect(referenceOf(target?.DeadLetterConfig.Arn)).toBe('CloudWatchAlarmRuleDeadLetterQueue.Arn');
+    const statements = allPolicyStatements(template)
+      .filter(({ owner }) => owner === 'CloudWatchAlarmRuleDeadLetterQueuePolicy')
+      .map(({ statement }) => statement);
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['CloudWatchAlarmRuleDeadLetterQueue', 'Arn'] },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['CloudWatchAlarmRule', 'Arn'] } } },
+      }),
+    ]);
+    expect(alarmNamed('cloudwatch-alarms-dead-letters')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['CloudWatchAlarmRuleDeadLetterQueue', 'QueueName'] } },
+      ],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+});
+
 describe('least privilege', () => {
   const TABLE_ARN = 'RequestsTable.Arn';
   const parameter = (name: string) =>
@@ -310,11 +378,13 @@ describe('least privilege', () => {
   const secrets = (...names: string[]) => names.map((name) => `ssm:GetParameters ${parameter(name)}`);
   const decrypt = 'kms:Decrypt Ref:SecretsKmsKeyArn';
   const tencent = secrets('tencent/secret-id', 'tencent/secret-key');
+  const traces = XRAY_ACTIONS.map((action) => `${action} *`);
 
   /** What each function's code does (shared/use-cases, shared/runtime/sqs-batch.ts), and no more. */
   const EXPECTED: Record<FunctionName, string[]> = {
     ingest: [
       ...logs('ingest'),
+      ...traces,
       ...item('GetItem', 'BatchGetItem', 'PutItem'),
       ...send('RequestsQueue'),
       ...secrets('api-keys', 'slack/signing-secret', 'jira/webhook-secret', 'alertmanager/token'),
@@ -324,6 +394,7 @@ describe('least privilege', () => {
     ],
     validate: [
       ...logs('validate'),
+      ...traces,
       `dynamodb:Query ${INFLIGHT_INDEX}`,
       ...item('GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'),
       ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue', 'RequestsDeadLetterQueue'),
@@ -333,6 +404,7 @@ describe('least privilege', () => {
     ],
     create: [
       ...logs('create'),
+      ...traces,
       ...item('GetItem', 'BatchGetItem', 'UpdateItem'),
       ...send('NotifyQueue', 'CreateDeadLetterQueue'),
       ...consume('CreateQueue'),
@@ -341,6 +413,7 @@ describe('least privilege', () => {
     ],
     poll: [
       ...logs('poll'),
+      ...traces,
       `dynamodb:Query ${INFLIGHT_INDEX}`,
       ...item('GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
       ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue'),
@@ -354,6 +427,7 @@ describe('least privilege', () => {
     ],
     notify: [
       ...logs('notify'),
+      ...traces,
       ...item('GetItem', 'BatchGetItem', 'UpdateItem'),
       ...send('NotifyDeadLetterQueue'),
       ...consume('NotifyQueue'),
@@ -362,10 +436,18 @@ describe('least privilege', () => {
     ],
   };
 
-  it('grants no wildcard action and no wildcard resource anywhere in the template', () => {
+  it('grants no wildcard action and no wildcard resource anywhere in the template, but the X-Ray trace actions', () => {
     const allows = allPolicyStatements(template).filter(({ statement }) => statement.Effect === 'Allow');
     expect(allows.length).toBeGreaterThan(20);
-    for (const { owner, statement } of allows) {
+    // X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions: "*" is the
+    // only resource they can be granted on, and they are the only statement allowed it.
+    const isXray = (statement: Statement) =>
+      asList(statement.Action).every((action) => XRAY_ACTIONS.includes(action)) && statement.Resource === '*';
+    const xray = allows.filter(({ statement }) => isXray(statement));
+    expect(xray.map(({ owner }) => owner).sort()).toEqual(
+      FUNCTIONS.map((name) => `${LOGICAL[name]}Role`).sort(),
+    );
+    for (const { owner, statement } of allows.filter((allow) => !xray.includes(allow))) {
       for (const action of asList(statement.Action)) expect(action, owner).not.toMatch(/(^|:)\*$/);
       for (const resource of asList(statement.Resource))
         expect(referenceOf(resource), owner).not.toMatch(/^\*$|:\*$/);
@@ -492,16 +574,17 @@ describe('secrets', () => {
 
 describe('bundles', () => {
   it.each(FUNCTIONS)(
-    'zips the %s bundle (entry and chunks) with its source maps and the policy file, and nothing else',
+    'zips the %s bundle (entry and chunks) and the stage policy file, without source maps, and nothing else',
     (name) => {
       const scripts = bundleScriptsOf(name).map((file) => path.relative(ROOT, file));
       expect(scripts).toContain(`.build/${name}/index.mjs`);
       expect(zipEntryNames(path.join(PACKAGE_DIR, `${name}.zip`)).sort()).toEqual(
-        [...scripts, ...scripts.map((script) => `${script}.map`), 'policy/default.yaml'].sort(),
+        [...scripts, POLICY_FILE].sort(),
       );
-      expect(
-        (functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables.POLICY_FILE,
-      ).toBe('policy/default.yaml');
+      const variables = (functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.POLICY_FILE).toBe(POLICY_FILE);
+      // No source maps to enable: stack traces are mapped offline (docs/deploy.md).
+      expect(variables.NODE_OPTIONS).toBeUndefined();
     },
   );
 
@@ -531,5 +614,251 @@ describe('bundles', () => {
       .join('\n');
     const endpoints = new Set(bundle.match(/[a-z0-9-]+\.tencentcloudapi\.com/g));
     expect([...endpoints]).toEqual(['postgres.tencentcloudapi.com']);
+  });
+});
+
+describe('alarms for stuck work', () => {
+  it('alarms when the oldest message of a work queue is older than its threshold in deploy/shape.yml', () => {
+    const { queues } = deploymentShape();
+    for (const [queue, id] of [
+      ['requests', 'RequestsQueue'],
+      ['create', 'CreateQueue'],
+      ['notify', 'NotifyQueue'],
+    ] as const) {
+      expect(alarmNamed(`${queue}-oldest-message`), queue).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Threshold: queues[queue].oldestMessageAlarmSeconds,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+
+  it('alarms on any throttled create invocation', () => {
+    expect(alarmNamed('create-throttles')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Throttles',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'CreateLambdaFunction' } }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('alarms when poll has not been invoked for 5 minutes, no data counting as no heartbeat', () => {
+    expect(alarmNamed('poll-heartbeat')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'PollLambdaFunction' } }],
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('alarms when over 5 % of the HTTP API answers in 5 minutes are 5xx', () => {
+    const alarm = alarmNamed('ingest-5xx-rate');
+    const metrics = alarm.Metrics as {
+      Id: string;
+      Expression?: string;
+      ReturnData: boolean;
+      MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown }; Stat: string };
+    }[];
+    const byId = Object.fromEntries(metrics.map((metric) => [metric.Id, metric]));
+    const dimensions = [
+      { Name: 'ApiId', Value: { Ref: 'HttpApi' } },
+      { Name: 'Stage', Value: '$default' },
+    ];
+    expect(byId.errors?.MetricStat).toMatchObject({
+      Metric: { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Dimensions: dimensions },
+      Stat: 'Sum',
+    });
+    expect(byId.requests?.MetricStat).toMatchObject({
+      Metric: { Namespace: 'AWS/ApiGateway', MetricName: 'Count', Dimensions: dimensions },
+      Stat: 'Sum',
+    });
+    expect(metrics.filter((metric) => metric.ReturnData).map((metric) => metric.Expression)).toEqual([
+      'IF(requests > 0, 100 * errors / requests, 0)',
+    ]);
+    expect(alarm).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(template.Resources.HttpApi?.Type).toBe('AWS::ApiGatewayV2::Api');
+  });
+
+  it.each([
+    ['requests-past-deadline', 'RequestsPastDeadline', 'Maximum'],
+    ['webhooks-undelivered', 'WebhooksUndelivered', 'Sum'],
+  ])('alarms as soon as the custom metric behind %s (%s) is above 0', (name, metricName, statistic) => {
+    expect(alarmNamed(name)).toMatchObject({
+      Namespace: 'ReplicaFlow',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'service', Value: 'replica-flow' }],
+      Statistic: statistic,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('sends every alarm to the alarm topic, which the e-mail of the deploy parameter subscribes to', () => {
+    const topic = { 'Fn::If': ['CreateAlarmTopic', { Ref: 'AlarmTopic' }, { Ref: 'AlarmTopicArn' }] };
+    for (const alarm of alarmsOf()) expect(alarm.AlarmActions, alarm.AlarmName as string).toEqual([topic]);
+    expect(template.Parameters?.AlarmEmail).toMatchObject({ Type: 'String', Default: ALARM_EMAIL });
+    expect(template.Parameters?.AlarmTopicArn).toMatchObject({ Type: 'String', Default: '' });
+    expect(template.Resources.AlarmEmailSubscription).toMatchObject({
+      Condition: 'SubscribeAlarmEmail',
+      Properties: { TopicArn: topic, Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } },
+    });
+    expect(template.Conditions?.SubscribeAlarmEmail).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmEmail' }, ''] }],
+    });
+  });
+
+  it('gives every alarm a runbook line in docs/deploy.md', () => {
+    const guide = readFileSync(path.join(ROOT, 'docs', 'deploy.md'), 'utf8');
+    const runbook = guide.slice(guide.indexOf('### Alarms'));
+    for (const alarm of alarmsOf()) {
+      const name = (alarm.AlarmName as string).replace(`replica-flow-${STAGE}-`, '');
+      expect(alarm.AlarmDescription).toContain(`Runbook: docs/deploy.md, Alarms, ${name}`);
+      expect(runbook, name).toMatch(new RegExp(`^\\| \`${name}\` +\\|`, 'm'));
+    }
+  });
+});
+
+describe('seeing inside', () => {
+  it.each(FUNCTIONS)(
+    'traces %s with X-Ray and names the Powertools service and metrics namespace',
+    (name) => {
+      const fn = functionOf(name);
+      expect(fn.TracingConfig).toEqual({ Mode: 'Active' });
+      expect((fn.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'replica-flow',
+        POWERTOOLS_METRICS_NAMESPACE: 'ReplicaFlow',
+      });
+    },
+  );
+
+  it('shows every business metric the functions emit on the stage dashboard', () => {
+    const dashboard = propertiesOf(template, 'Dashboard');
+    expect(dashboard.DashboardName).toBe(`replica-flow-${STAGE}`);
+    const body = JSON.parse((dashboard.DashboardBody as { 'Fn::Sub': string })['Fn::Sub']) as {
+      widgets: { properties: { metrics: unknown[][] } }[];
+    };
+    const shown = JSON.stringify(body.widgets.map((widget) => widget.properties.metrics));
+    for (const metric of [
+      'RequestsReceived',
+      'RequestOutcome',
+      'TimeToReady',
+      'TencentCalls',
+      'TencentThrottles',
+      'WebhookAttempts',
+      'WebhooksUndelivered',
+      'RequestsPastDeadline',
+      'PollCycles',
+    ]) {
+      expect(shown, metric).toContain(metric);
+    }
+    expect(shown).toContain('ReplicaFlow');
+  });
+
+  it('logs every HTTP API request as one JSON line, without headers or bodies, kept for the stage retention', () => {
+    const stage = propertiesOf(template, 'HttpApiStage');
+    const settings = stage.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    expect(referenceOf(settings.DestinationArn)).toBe('HttpApiLogGroup.Arn');
+    const line = JSON.parse(settings.Format.replaceAll(/\$context\.[\w.]+/g, 'x')) as Record<string, string>;
+    expect(Object.keys(line)).toEqual(
+      expect.arrayContaining(['requestId', 'routeKey', 'status', 'latencyMs']),
+    );
+    expect(settings.Format).not.toMatch(/header|requestBody|querystring|authorizer/i);
+    expect(propertiesOf(template, 'HttpApiLogGroup').RetentionInDays).toBe(90);
+  });
+
+  it('protects the prod stack from termination after each deploy', () => {
+    const state = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'serverless-state.json'), 'utf8')) as {
+      service: { custom: Record<string, unknown>; plugins: string[] };
+    };
+    expect(state.service.custom.terminationProtection).toBe(true);
+    expect(state.service.plugins).toContain('./deploy/stage-plugin.cjs');
+  });
+});
+
+describe('the local stack, the twin of the deployment', () => {
+  const QUEUES = [
+    ['requests', 'RequestsQueue'],
+    ['create', 'CreateQueue'],
+    ['notify', 'NotifyQueue'],
+  ] as const;
+  let sqsServer: RunningSqsServer;
+  let client: SQSClient;
+  beforeAll(async () => {
+    sqsServer = await startSqsServer();
+    client = new SQSClient({
+      endpoint: sqsServer.url,
+      region: 'ap-southeast-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await sqsServer?.close();
+  });
+
+  const attributesOf = async (url: string) => {
+    const { Attributes = {} } = await client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'],
+      }),
+    );
+    return {
+      visibilityTimeout: Number(Attributes.VisibilityTimeout),
+      maxReceiveCount: Number(JSON.parse(Attributes.RedrivePolicy ?? '{}').maxReceiveCount),
+    };
+  };
+
+  it('makes its queues with the visibility timeouts and maximum receives of the deployed queues', async () => {
+    const queues = await ensureLocalQueues(client, 'twin');
+    for (const [name, id] of QUEUES) {
+      const deployed = propertiesOf(template, id);
+      expect(await attributesOf(queues[name].url), name).toEqual({
+        visibilityTimeout: deployed.VisibilityTimeout,
+        maxReceiveCount: (deployed.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount,
+      });
+    }
+  });
+
+  it('brings queues a data folder kept from other settings to the deployed ones on restart', async () => {
+    await client.send(
+      new CreateQueueCommand({ QueueName: 'restart-requests', Attributes: { VisibilityTimeout: '30' } }),
+    );
+    const queues = await ensureLocalQueues(client, 'restart');
+    expect((await attributesOf(queues.requests.url)).visibilityTimeout).toBe(
+      propertiesOf(template, 'RequestsQueue').VisibilityTimeout,
+    );
+  });
+
+  it('feeds each function from its queue in the batches and at the concurrency of the deployed mappings', () => {
+    for (const [name, id] of QUEUES) {
+      const mapping = mappings().find(({ queue }) => queue === id);
+      expect(deployedConsumerShape(name), name).toEqual({
+        batchSize: mapping?.properties.BatchSize,
+        maxConcurrency: (mapping?.properties.ScalingConfig as { MaximumConcurrency?: number } | undefined)
+          ?.MaximumConcurrency,
+      });
+    }
+  });
+
+  it.each(FUNCTIONS)('gives %s the timeout it has in Lambda', (name) => {
+    expect(deployedTimeoutMs(name)).toBe((functionOf(name).Timeout as number) * 1000);
+  });
+
+  it('keeps the notify receive count the notify function spreads its retries over', () => {
+    const redrive = propertiesOf(template, 'NotifyQueue').RedrivePolicy as { maxReceiveCount: number };
+    expect(redrive.maxReceiveCount).toBe(DEFAULT_NOTIFY_MAX_RECEIVE_COUNT);
+    expect(LOCAL_SETTINGS.notifyMaxReceiveCount).toBe(redrive.maxReceiveCount);
   });
 });

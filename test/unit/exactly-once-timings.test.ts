@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { deploymentShape } from '#local/stack/deployment-shape.ts';
 import { LOCAL_SETTINGS } from '#local/stack/local-stack.ts';
 import { exactlyOnceTimingProblems } from '#shared/config/exactly-once-timings.ts';
 import {
@@ -58,10 +58,7 @@ describe('exactlyOnceTimingProblems', () => {
 });
 
 describe('the notify queue receive count', () => {
-  it('is the same in serverless.yml as the notify function assumes (NOTIFY_MAX_RECEIVE_COUNT default)', () => {
-    const template = readFileSync('serverless.yml', 'utf8');
-    const notifyQueue = /\n {4}NotifyQueue:\n(?: {6}.*\n)+/.exec(template)?.[0] ?? '';
-    const maxReceiveCount = Number(/maxReceiveCount: (\d+)/.exec(notifyQueue)?.[1]);
-    expect(maxReceiveCount).toBe(DEFAULT_NOTIFY_MAX_RECEIVE_COUNT);
+  it('is the same in the deployment (deploy/shape.yml) as the notify function assumes (NOTIFY_MAX_RECEIVE_COUNT default)', () => {
+    expect(deploymentShape().queues.notify.maxReceiveCount).toBe(DEFAULT_NOTIFY_MAX_RECEIVE_COUNT);
   });
 });
