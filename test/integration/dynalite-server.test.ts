@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -14,6 +15,35 @@ import { ConfigError } from '#shared/errors.ts';
 import { requestRecord } from '#test/fixtures/request-records.ts';
 
 const tableName = 'replica-flow-requests';
+
+type StoredValue = Record<string, { S?: string; N?: string }>;
+
+/** dynalite's own LevelDB class, to reach into a data folder no dynalite has open. */
+const { Level } = createRequire(createRequire(import.meta.url).resolve('dynalite'))('level') as {
+  Level: new (
+    path: string,
+    options: { valueEncoding: 'json' },
+  ) => {
+    iterator(range: { gte: string; lt: string }): AsyncIterable<[string, StoredValue]>;
+    put(key: string, value: StoredValue): Promise<void>;
+    del(key: string): Promise<void>;
+    close(): Promise<void>;
+  };
+};
+
+/** The LevelDB key (and value) of `requestId`'s item, or of its entry in the in-flight index. */
+const storedEntry = async (
+  db: InstanceType<typeof Level>,
+  where: 'item' | 'index',
+  requestId: string,
+): Promise<[string, StoredValue]> => {
+  const prefix =
+    where === 'item' ? `item-${tableName}~` : `index-global~${tableName}~${TABLE.inflightIndex.name}~`;
+  for await (const [key, value] of db.iterator({ gte: prefix, lt: `${prefix}\xff` })) {
+    if (value.pk?.S === `REQUEST#${requestId}`) return [key, value];
+  }
+  throw new Error(`no ${where} entry for ${requestId}`);
+};
 const clients: DynamoDBClient[] = [];
 const servers: DynaliteServer[] = [];
 let dataDir: string;
@@ -71,10 +101,44 @@ describe('startDynalite', () => {
 
     // Assess
     const store = new DynamoRequestStore({ client: clientFor(after), tableName });
+    expect(after.indexRepair).toEqual({ written: 0, removed: 0 });
     expect(await store.get(record.requestId)).toEqual(record);
     expect((await store.listInFlight()).records.map((stored) => stored.requestId)).toEqual([
       record.requestId,
     ]);
+  });
+
+  it('re-derives index entries that a killed write left disagreeing with their items before serving', async () => {
+    // Prepare: three in-flight records, then the three states a kill between dynalite's index
+    // write and its item write leaves (it writes the index first, the item after).
+    const before = await start({ dataDir, tableName });
+    const beforeStore = new DynamoRequestStore({ client: clientFor(before), tableName });
+    const [ahead, unindexed, unwritten] = [requestRecord(), requestRecord(), requestRecord()];
+    for (const record of [ahead, unindexed, unwritten]) await beforeStore.putNew(record);
+    await before.close();
+    const db = new Level(dataDir, { valueEncoding: 'json' });
+    // the index holds a newer copy than the item (the issue: item v4, index entry v5)
+    const [aheadKey, aheadValue] = await storedEntry(db, 'index', ahead.requestId);
+    await db.put(aheadKey, { ...aheadValue, version: { N: String(ahead.version + 1) } });
+    // the item is in flight but its index entry is gone (old entry deleted, new one not yet put)
+    await db.del((await storedEntry(db, 'index', unindexed.requestId))[0]);
+    // the index entry of an item that was never written
+    await db.del((await storedEntry(db, 'item', unwritten.requestId))[0]);
+    await db.close();
+
+    // Act
+    const after = await start({ dataDir, tableName });
+
+    // Assess: the index says exactly what the items say
+    const store = new DynamoRequestStore({ client: clientFor(after), tableName });
+    const inFlight = (await store.listInFlight()).records;
+    expect(after.indexRepair).toEqual({ written: 2, removed: 1 });
+    expect(inFlight.map((record) => record.requestId).sort()).toEqual(
+      [ahead.requestId, unindexed.requestId].sort(),
+    );
+    for (const record of inFlight) expect(record).toEqual(await store.get(record.requestId));
+    expect(inFlight.find((record) => record.requestId === ahead.requestId)?.version).toBe(ahead.version);
+    expect(await store.get(unwritten.requestId)).toBeUndefined();
   });
 
   it('restarts on the same port after closing', async () => {
