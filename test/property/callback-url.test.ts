@@ -4,6 +4,7 @@ import { isPrivateAddress } from '#shared/adapters/webhook/private-address.ts';
 import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-webhook-sender.ts';
 import { checkCallbackUrl } from '#shared/domain/callback-url.ts';
 import { oddString } from '#test/property/hostile-arbitraries.ts';
+import { assertProperty } from '#test/support/property-seed.ts';
 
 const SECRET = `whsec_${Buffer.from('property-test-signing-key-32byte').toString('base64')}`;
 const ALLOWED = ['hooks.example.com', '*.ops.example.net'];
@@ -66,7 +67,7 @@ const hostileUrl = fc.oneof(
 
 describe('callback URLs, for any URL', () => {
   it('outside local mode: only https URLs to an allowlisted host, without userinfo, are accepted; nothing throws', () => {
-    fc.assert(
+    assertProperty(
       fc.property(hostileUrl, (url) => {
         const verdict = checkCallbackUrl(url, { localMode: false, allowedHosts: ALLOWED });
         if (!verdict.ok) return;
@@ -81,7 +82,7 @@ describe('callback URLs, for any URL', () => {
   });
 
   it('in local mode: plain http is accepted only for the loopback host names', () => {
-    fc.assert(
+    assertProperty(
       fc.property(hostileUrl, (url) => {
         const verdict = checkCallbackUrl(url, { localMode: true, allowedHosts: [] });
         if (!verdict.ok) return;
@@ -92,7 +93,7 @@ describe('callback URLs, for any URL', () => {
   });
 
   it('recognises every private, loopback, link-local and metadata address, IPv4-mapped and NAT64 ones too', () => {
-    fc.assert(
+    assertProperty(
       fc.property(forbiddenAddress, (address) => {
         expect(isPrivateAddress(address)).toBe(true);
       }),
@@ -102,7 +103,7 @@ describe('callback URLs, for any URL', () => {
 
   it('never connects to a host that resolves to any forbidden address, whatever else it resolves to', async () => {
     let connections = 0;
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(
         fc.array(fc.constantFrom('203.0.113.7', '198.51.100.20', '2001:db8::1'), { maxLength: 3 }),
         forbiddenAddress,
@@ -129,7 +130,7 @@ describe('callback URLs, for any URL', () => {
   });
 
   it('never follows a redirect: any 3xx is a failed delivery after one request, sent with redirect: manual', async () => {
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(fc.integer({ min: 300, max: 399 }), async (status) => {
         const requests: RequestInit[] = [];
         const sender = createStandardWebhookSender({

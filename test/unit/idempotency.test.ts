@@ -14,6 +14,7 @@ import { tencentFields } from '#shared/domain/replica-request-fields.ts';
 import { parseStoredRequest } from '#shared/domain/stored-request.ts';
 import { ConfigError, IdempotencyConflictError, ValidationError } from '#shared/errors.ts';
 import { seedRequest, slackRequester } from '#test/fixtures/replica-requests.ts';
+import { assertProperty } from '#test/support/property-seed.ts';
 
 const stored = (overrides: Record<string, unknown> = {}) =>
   parseStoredRequest(
@@ -27,7 +28,7 @@ describe('requestIdFor', () => {
   });
 
   it('gives the same id for the same key, every time', () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.string({ minLength: 1, maxLength: 255 }), (key) => {
         expect(requestIdFor(key)).toBe(requestIdFor(key));
         expect(requestIdFor(key)).toMatch(/^r-[0-9a-f]{16}$/);
@@ -78,7 +79,7 @@ describe('payloadHash', () => {
   });
 
   it('does not depend on the order of keys in nested objects either', () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.dictionary(fc.string(), fc.string()), (context) => {
         const reordered = Object.fromEntries(Object.entries(context).reverse());
 
