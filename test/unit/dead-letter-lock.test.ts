@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { DeadLetter, DeadLetterQueues } from '#shared/ports/dead-letter-queues.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
+import type { UpdateCommand } from '#shared/ports/request-store.ts';
 import { DEAD_LETTER_LOCK, markDeadLetters } from '#shared/use-cases/mark-dead-letters.ts';
 import { redriveDeadLetters } from '#shared/use-cases/redrive-dead-letters.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
@@ -9,22 +10,28 @@ import { until } from '#test/support/eventually.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 
 /** The in-memory store with named locks that exclude each other until released or expired. */
-class LockingStore extends InMemoryStore {
-  readonly locks = new Map<string, { owner: string; until: number }>();
-  readonly attempts: string[] = [];
-
-  override async acquireLock(name: string, owner: string, until: Date, now: Date): Promise<boolean> {
-    this.attempts.push(owner);
-    const held = this.locks.get(name);
-    if (held && held.owner !== owner && held.until >= now.getTime()) return false;
-    this.locks.set(name, { owner, until: until.getTime() });
-    return true;
-  }
-
-  override async releaseLock(name: string, owner: string): Promise<void> {
-    if (this.locks.get(name)?.owner === owner) this.locks.delete(name);
-  }
-}
+const lockingStore = () => {
+  const memory = new InMemoryStore();
+  const locks = new Map<string, { owner: string; until: number }>();
+  const attempts: string[] = [];
+  return {
+    records: memory.records,
+    locks,
+    attempts,
+    get: (requestId: string) => memory.get(requestId),
+    update: (command: UpdateCommand) => memory.update(command),
+    acquireLock: async (name: string, owner: string, until: Date, now: Date): Promise<boolean> => {
+      attempts.push(owner);
+      const held = locks.get(name);
+      if (held && held.owner !== owner && held.until >= now.getTime()) return false;
+      locks.set(name, { owner, until: until.getTime() });
+      return true;
+    },
+    releaseLock: async (name: string, owner: string): Promise<void> => {
+      if (locks.get(name)?.owner === owner) locks.delete(name);
+    },
+  };
+};
 
 /** A READY request whose webhook was given up on: UNDELIVERED, marked stuck on notify. */
 const undeliveredRecord = (): RequestRecord => ({
@@ -66,7 +73,7 @@ const clock = { now: () => new Date(FIXTURE_TIME) };
 describe('the dead-letter lock', () => {
   it('keeps the scan off the dead-letter queues while a redrive moves their letters, so it marks nothing stuck again', async () => {
     // Prepare: a redrive that has prepared its request and waits for its move to finish
-    const store = new LockingStore();
+    const store = lockingStore();
     const record = undeliveredRecord();
     store.records.set(record.requestId, record);
     const script = scriptedDeadLetters(record.requestId, { holdFirstPeek: false });
@@ -89,7 +96,7 @@ describe('the dead-letter lock', () => {
 
   it('makes a redrive wait for a running scan before it reads the dead-letter queue', async () => {
     // Prepare: a scan blocked in its peek
-    const store = new LockingStore();
+    const store = lockingStore();
     const record = undeliveredRecord();
     store.records.set(record.requestId, record);
     const script = scriptedDeadLetters(record.requestId, { holdFirstPeek: true });
