@@ -53,7 +53,8 @@ export const resetForRedrive = (notification: Notification, at: string): Notific
  * notification not yet DELIVERED (UNDELIVERED included) is set ENQUEUED with a new retry window, so the
  * redriven message is delivered instead of being dead-lettered again. `requestIds` re-sends the
  * notifications of those requests directly (for UNDELIVERED notifications whose message is gone from
- * the dead-letter queue, e.g. past its retention).
+ * the dead-letter queue, e.g. past its retention). The whole runs under the dead-letter lock
+ * (`DEAD_LETTER_LOCK`, shared with the poller's scan) and returns once the move task is over (`move`).
  */
 export const redriveDeadLetters = async (
   queue: QueueName,
