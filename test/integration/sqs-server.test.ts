@@ -795,7 +795,7 @@ describe('startSqsServer with a data folder', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  });
+  }, 90_000);
 });
 
 /** Waits until the latest move task of `sourceArn` has finished, and returns it. */
