@@ -12,7 +12,7 @@ import {
 import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
 import { TABLE } from '#shared/adapters/store/table-definition.ts';
 import { ConfigError } from '#shared/errors.ts';
-import { requestRecord } from '#test/fixtures/request-records.ts';
+import { FIXTURE_TIME, requestRecord } from '#test/fixtures/request-records.ts';
 
 const tableName = 'replica-flow-requests';
 
@@ -92,8 +92,17 @@ describe('startDynalite', () => {
   it('keeps the data across a restart on the same data folder', async () => {
     // Prepare
     const before = await start({ dataDir, tableName });
-    const record = requestRecord();
-    await new DynamoRequestStore({ client: clientFor(before), tableName }).putNew(record);
+    const beforeStore = new DynamoRequestStore({ client: clientFor(before), tableName });
+    await beforeStore.putNew(requestRecord());
+    const { requestId } = (await beforeStore.listInFlight()).records[0] as { requestId: string };
+    // an UpdateItem too: dynalite writes its index entries from a copy of the old item
+    const record = await beforeStore.update({
+      requestId,
+      expectedVersion: 1,
+      state: 'RECEIVED',
+      set: { stuck: { queue: 'requests', reason: 'test', messageId: 'm-1', since: FIXTURE_TIME } },
+      at: FIXTURE_TIME,
+    });
 
     // Act: close with a kept-alive client connection still open, then restart on the same folder
     await before.close();
