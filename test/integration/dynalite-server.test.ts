@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -150,6 +152,81 @@ describe('startDynalite', () => {
     expect(await store.get(unwritten.requestId)).toBeUndefined();
   });
 
+  it('serves an in-flight index equal to the items after its process is killed mid-update', async () => {
+    // Prepare: dynalite in a child process, 30 in-flight records, 8 writers updating them
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { startDynalite } = await import('#local/stack/dynalite-server.ts');
+         const server = await startDynalite({ dataDir: process.argv[1], tableName: ${JSON.stringify(tableName)} });
+         process.stdout.write(JSON.stringify({ dynamoUrl: server.url }) + '\\n');`,
+        dataDir,
+      ],
+      { env: { ...process.env, LOG_LEVEL: 'WARN' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const url = await announcedDynamoUrl(child);
+      const client = new DynamoDBClient({ ...LOCAL_DYNAMO_CLIENT_CONFIG, endpoint: url, maxAttempts: 1 });
+      clients.push(client);
+      const childStore = new DynamoRequestStore({ client, tableName });
+      const records = Array.from({ length: 30 }, () => requestRecord());
+      for (const record of records) await childStore.putNew(record);
+      let updates = 0;
+      let enough: () => void = () => undefined;
+      const killPoint = new Promise<void>((resolve) => {
+        enough = resolve;
+      });
+      const writer = async (mine: typeof records) => {
+        const versions = new Map(mine.map((record) => [record.requestId, record.version]));
+        for (let round = 0; ; round += 1) {
+          for (const record of mine) {
+            try {
+              const updated = await childStore.update({
+                requestId: record.requestId,
+                expectedVersion: versions.get(record.requestId) ?? 1,
+                state: 'RECEIVED',
+                set: {
+                  stuck: { queue: 'requests', reason: `round ${round}`, messageId: 'm', since: FIXTURE_TIME },
+                },
+                at: FIXTURE_TIME,
+              });
+              versions.set(record.requestId, updated.version);
+            } catch {
+              return; // the process is gone
+            }
+            updates += 1;
+            if (updates >= 300) enough();
+          }
+        }
+      };
+      const writers = Promise.all(
+        Array.from({ length: 8 }, (_, i) => writer(records.filter((_, index) => index % 8 === i))),
+      );
+
+      // Act: kill -9 while updates are in flight, then start again on the same folder
+      await killPoint;
+      child.kill('SIGKILL');
+      await exited;
+      await writers;
+      const after = await start({ dataDir, tableName });
+
+      // Assess: every in-flight record is listed, each exactly as its item reads
+      const store = new DynamoRequestStore({ client: clientFor(after), tableName });
+      const listed = (await store.listInFlight()).records;
+      expect(listed.map((record) => record.requestId).sort()).toEqual(
+        records.map((record) => record.requestId).sort(),
+      );
+      for (const record of listed) expect(record).toEqual(await store.get(record.requestId));
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
+
   it('restarts on the same port after closing', async () => {
     const before = await start({ dataDir, tableName });
     await before.close();
@@ -180,3 +257,16 @@ describe('startDynalite', () => {
     await expect(start({ dataDir, tableName })).rejects.toBeInstanceOf(ConfigError);
   });
 });
+
+/** The line `{"dynamoUrl": …}` the child process prints once dynalite listens. */
+const announcedDynamoUrl = (child: ReturnType<typeof spawn>): Promise<string> =>
+  new Promise((resolve, reject) => {
+    if (!child.stdout) throw new Error('no stdout');
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      if (!line.startsWith('{"dynamoUrl"')) return;
+      resolve((JSON.parse(line) as { dynamoUrl: string }).dynamoUrl);
+      lines.close();
+    });
+    child.once('exit', (code) => reject(new Error(`dynalite process exited early (${code})`)));
+  });
