@@ -45,7 +45,7 @@ export interface DeadLetterTarget {
   readonly where: string;
   readonly deadLetters: DeadLetterQueues;
   readonly queue: MessageQueue;
-  readonly store: Pick<RequestStore, 'get' | 'update'>;
+  readonly store: Pick<RequestStore, 'get' | 'update' | 'acquireLock' | 'releaseLock'>;
   close(): void;
 }
 

@@ -13,6 +13,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: process.env.SQS_HOST ?? '127.0.0.1' },
     'data-dir': { type: 'string', default: process.env.SQS_DATA_DIR },
     region: { type: 'string', default: process.env.AWS_REGION ?? 'ap-southeast-1' },
+    'compact-after-entries': { type: 'string', default: process.env.SQS_COMPACT_AFTER_ENTRIES },
   },
 });
 
@@ -21,6 +22,9 @@ const server = await startSqsServer({
   host: values.host,
   region: values.region,
   ...(values['data-dir'] && { dataDir: values['data-dir'] }),
+  ...(values['compact-after-entries'] && {
+    compactAfterEntries: Number(values['compact-after-entries']),
+  }),
 });
 logger.info('Local SQS server listening', { url: server.url, dataDir: values['data-dir'] ?? null });
 // One machine-readable line on stdout for scripts and tests that start this process.

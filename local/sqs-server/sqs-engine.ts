@@ -59,7 +59,7 @@ const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
  * The queues and their semantics, independent of HTTP: visibility timeouts, redelivery with a
  * receive count, dead-letter moves on the receive after `maxReceiveCount`, retention, delays.
  * Every mutation goes through one journal entry, applied in memory and (with a data folder)
- * written to disk first.
+ * handed to the journal first; `durable()` tells when the journal has it on disk.
  */
 export class SqsEngine {
   readonly region: string;
@@ -413,6 +413,14 @@ export class SqsEngine {
     });
   }
 
+  /**
+   * Resolves once every mutation made so far is on disk (at once without a data folder). The
+   * server awaits it before it answers, so nothing it acknowledged is lost in a crash.
+   */
+  durable(): Promise<void> {
+    return this.#options.journal?.durable() ?? Promise.resolve();
+  }
+
   /** Refuses further mutations and wakes every long poll. */
   close(): void {
     this.#closed = true;
@@ -425,7 +433,6 @@ export class SqsEngine {
     if (this.#closed) throw serviceUnavailable();
     this.#options.journal?.append(entry);
     applyJournalEntry(this.#states, entry);
-    this.#options.journal?.compactIfLong(this.#states);
   }
 
   #wake(queueName: string): void {

@@ -28,6 +28,8 @@ export interface SqsServerOptions {
   readonly region?: string;
   /** Clock for queue semantics (visibility, delays, retention), epoch ms; default `Date.now`. */
   readonly now?: () => number;
+  /** With `dataDir`: journal lines after which the state is compacted into a snapshot; default 10 000. */
+  readonly compactAfterEntries?: number;
 }
 
 export interface RunningSqsServer {
@@ -50,7 +52,14 @@ const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
  */
 export const startSqsServer = async (options: SqsServerOptions = {}): Promise<RunningSqsServer> => {
   const host = options.host ?? '127.0.0.1';
-  const stored = options.dataDir === undefined ? undefined : StateJournal.open(options.dataDir);
+  const stored =
+    options.dataDir === undefined
+      ? undefined
+      : await StateJournal.open(options.dataDir, {
+          ...(options.compactAfterEntries !== undefined && {
+            compactAfterEntries: options.compactAfterEntries,
+          }),
+        });
   let baseUrl = '';
   const engine = new SqsEngine({
     region: options.region ?? 'ap-southeast-1',
@@ -74,7 +83,7 @@ export const startSqsServer = async (options: SqsServerOptions = {}): Promise<Ru
       });
     });
   } catch (error) {
-    stored?.journal.close();
+    await stored?.journal.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -92,7 +101,7 @@ export const startSqsServer = async (options: SqsServerOptions = {}): Promise<Ru
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 100).unref();
       });
-      stored?.journal.close();
+      await stored?.journal.close();
     })();
     return closed;
   };
@@ -117,9 +126,13 @@ const handleRequest = async (
   });
   try {
     const output = await dispatch(services, request, AbortSignal.any([closing, hangUp.signal]));
+    // Acknowledge only what is on disk: a crash after this answer loses none of it.
+    await services.engine.durable();
     writeJson(response, 200, output, { 'x-amzn-requestid': requestId });
   } catch (error) {
     if (response.destroyed) return; // the client hung up: nobody to answer
+    // A refused request may still have changed something (an expired message dropped): same rule.
+    await services.engine.durable().catch(() => undefined);
     const answer = error instanceof SqsServiceError ? error : unexpected(error);
     const headers: Record<string, string> = { 'x-amzn-requestid': requestId };
     if (answer.queryCode) headers['x-amzn-query-error'] = `${answer.queryCode};${answer.fault}`;

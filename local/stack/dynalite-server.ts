@@ -3,8 +3,14 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type IndexRepair,
+  type RepairableLevel,
+  repairDynaliteIndexes,
+} from '#local/stack/dynalite-index-repair.ts';
 import { ensureTable } from '#shared/adapters/store/table-definition.ts';
 import { ConfigError } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
 
 /** dynalite ships no types; this is the part of its factory we use. */
 type DynaliteFactory = (options: {
@@ -14,8 +20,11 @@ type DynaliteFactory = (options: {
   updateTableMs?: number;
 }) => Server;
 
-/** The LevelDB class dynalite itself uses (its `level` dependency), to probe a data folder's lock. */
-type LevelFactory = new (path: string) => { open(): Promise<void>; close(): Promise<void> };
+/** The LevelDB class dynalite itself uses (its `level` dependency), to check a data folder first. */
+type LevelFactory = new (
+  path: string,
+  options: { valueEncoding: 'json' },
+) => RepairableLevel & { open(): Promise<void>; close(): Promise<void> };
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as DynaliteFactory;
@@ -35,6 +44,8 @@ export interface DynaliteServer {
   /** Endpoint for `AWS_ENDPOINT_URL_DYNAMODB` or a client's `endpoint`. */
   readonly url: string;
   readonly port: number;
+  /** What the start-up check rewrote in the secondary indexes (nothing for a consistent folder). */
+  readonly indexRepair: IndexRepair;
   /** Stops accepting requests, drops open connections and closes LevelDB (releasing its lock). */
   close(): Promise<void>;
 }
@@ -46,12 +57,15 @@ export const LOCAL_DYNAMO_CLIENT_CONFIG = {
 } as const;
 
 /**
- * dynalite opens LevelDB lazily: on a folder another dynalite holds, its first request throws an
- * uncaught "Database is closed" and is never answered. Open and close it first to fail clearly.
+ * Checks a data folder before dynalite serves it. dynalite opens LevelDB lazily: on a folder another
+ * dynalite holds, its first request throws an uncaught "Database is closed" and is never answered,
+ * so the lock is probed here to fail clearly. And a process killed mid-write can leave an index entry
+ * that disagrees with its item, so the indexes are re-derived from the items
+ * (`dynalite-index-repair.ts`).
  */
-const assertDataDirFree = async (dataDir: string): Promise<void> => {
+const prepareDataDir = async (dataDir: string): Promise<IndexRepair> => {
   await mkdir(dataDir, { recursive: true });
-  const db = new Level(dataDir);
+  const db = new Level(dataDir, { valueEncoding: 'json' });
   try {
     await db.open();
   } catch (error) {
@@ -62,13 +76,22 @@ const assertDataDirFree = async (dataDir: string): Promise<void> => {
       },
     );
   }
-  await db.close();
+  try {
+    const repair = await repairDynaliteIndexes(db);
+    if (repair.written + repair.removed > 0) {
+      logger.warn('Repaired dynalite index entries that disagreed with their items', { dataDir, ...repair });
+    }
+    return repair;
+  } finally {
+    await db.close();
+  }
 };
 
 /** Starts dynalite (DynamoDB's wire API on LevelDB) and ensures the replica-flow table exists. */
 export const startDynalite = async (options: DynaliteOptions = {}): Promise<DynaliteServer> => {
   const host = options.host ?? '127.0.0.1';
-  if (options.dataDir !== undefined) await assertDataDirFree(options.dataDir);
+  const indexRepair =
+    options.dataDir === undefined ? { written: 0, removed: 0 } : await prepareDataDir(options.dataDir);
   const server = dynalite({
     ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
     createTableMs: 0,
@@ -103,5 +126,5 @@ export const startDynalite = async (options: DynaliteOptions = {}): Promise<Dyna
       client.destroy();
     }
   }
-  return { url, port, close };
+  return { url, port, indexRepair, close };
 };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RequestRecord, StuckMarker } from '#shared/domain/request-record.ts';
 import { isTerminal } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
@@ -7,8 +8,18 @@ import type { DeadLetter, DeadLetterQueues } from '#shared/ports/dead-letter-que
 import type { QueueName } from '#shared/ports/message-queue.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';
 
+/**
+ * Taken by the dead-letter scan and by a redrive, so the two never overlap. A scan's peek hides the
+ * letters it reads while it reads them: a move task started then leaves them in the dead-letter
+ * queue. And a scan between a redrive's preparation and its move marks the requests stuck again,
+ * after which their letters are gone and nothing clears the marker.
+ */
+export const DEAD_LETTER_LOCK = 'dead-letters';
+/** How long a scan may hold the lock if it dies holding it. */
+const SCAN_LOCK_MS = 60_000;
+
 export interface MarkDeadLettersDependencies {
-  readonly store: Pick<RequestStore, 'get' | 'update'>;
+  readonly store: Pick<RequestStore, 'get' | 'update' | 'acquireLock' | 'releaseLock'>;
   readonly deadLetters: DeadLetterQueues;
   readonly clock: Clock;
   /** Dead letters read per queue and run (default 100). */
@@ -16,6 +27,8 @@ export interface MarkDeadLettersDependencies {
 }
 
 export interface DeadLetterScan {
+  /** A redrive held the dead-letter lock: this cycle scanned nothing, the next one looks again. */
+  readonly skipped: boolean;
   /** Dead letters read, per queue. */
   readonly seen: Record<QueueName, number>;
   /** Requests newly marked stuck. */
@@ -53,11 +66,33 @@ export const waitsOn = (record: RequestRecord, queue: QueueName): boolean => {
  */
 export const markDeadLetters = async (deps: MarkDeadLettersDependencies): Promise<DeadLetterScan> => {
   const scan = {
+    skipped: false,
     seen: { requests: 0, create: 0, notify: 0 },
     marked: 0,
     cleared: 0,
     unattributed: 0,
   };
+  const owner = `scan-${randomUUID()}`;
+  const now = deps.clock.now();
+  const locked = await deps.store.acquireLock(
+    DEAD_LETTER_LOCK,
+    owner,
+    new Date(now.getTime() + SCAN_LOCK_MS),
+    now,
+  );
+  if (!locked) return { ...scan, skipped: true };
+  try {
+    await scanQueues(deps, scan);
+  } finally {
+    await deps.store.releaseLock(DEAD_LETTER_LOCK, owner);
+  }
+  return scan;
+};
+
+const scanQueues = async (
+  deps: MarkDeadLettersDependencies,
+  scan: { seen: Record<QueueName, number>; marked: number; cleared: number; unattributed: number },
+): Promise<void> => {
   for (const queue of QUEUES) {
     const letters = await deps.deadLetters.peek(queue, deps.maxPerQueue ?? 100);
     scan.seen[queue] = letters.length;
@@ -79,7 +114,6 @@ export const markDeadLetters = async (deps: MarkDeadLettersDependencies): Promis
       if (outcome === 'cleared') scan.cleared += 1;
     }
   }
-  return scan;
 };
 
 const settleMarker = async (

@@ -1,14 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Notification, RequestRecord } from '#shared/domain/request-record.ts';
 import { isTerminal } from '#shared/domain/request-state.ts';
-import { ConcurrentUpdateError } from '#shared/errors.ts';
+import { ConcurrentUpdateError, ReplicaFlowError } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeadLetterQueues, RedriveTask } from '#shared/ports/dead-letter-queues.ts';
 import type { MessageQueue, QueueName } from '#shared/ports/message-queue.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';
+import { DEAD_LETTER_LOCK } from '#shared/use-cases/mark-dead-letters.ts';
 import { notifyMessageFor, withNewChain } from '#shared/use-cases/notification-outbox.ts';
 
+/** How long a redrive waits for a running dead-letter scan to end. */
+const LOCK_WAIT_MS = 30_000;
+/** How long a redrive may hold the dead-letter lock (its move included) if it dies holding it. */
+const REDRIVE_LOCK_MS = 120_000;
+/** How long a redrive waits for its move task before it lets the scans run again. */
+const MOVE_WAIT_MS = 100_000;
+const POLL_MS = 200;
+
 export interface RedriveDependencies {
-  readonly store: Pick<RequestStore, 'get' | 'update'>;
+  readonly store: Pick<RequestStore, 'get' | 'update' | 'acquireLock' | 'releaseLock'>;
   readonly queue: MessageQueue;
   readonly deadLetters: DeadLetterQueues;
   readonly clock: Clock;
@@ -24,6 +35,8 @@ export interface RedriveResult {
   readonly markersCleared: number;
   /** The SQS move task, when the queue held anything. */
   readonly task?: RedriveTask;
+  /** Where the move task stood when the redrive let go of the dead-letter queue (normally COMPLETED). */
+  readonly move?: { readonly status: string; readonly moved: number };
   /** Requests whose notification got a new retry chain, its message sent by the redrive. */
   readonly resent: readonly string[];
 }
@@ -44,9 +57,55 @@ export const resetForRedrive = (notification: Notification, at: string): Notific
  * notification not yet DELIVERED (UNDELIVERED included) gets a new retry chain and a new retry window,
  * and that chain's message is sent — one chain, however many dead letters named the notification (the
  * moved ones belong to old chains and are dropped). `requestIds` does the same for requests whose
- * messages are not in the dead-letter queue (e.g. past its retention).
+ * messages are not in the dead-letter queue (e.g. past its retention). The whole runs under the
+ * dead-letter lock (`DEAD_LETTER_LOCK`, shared with the poller's scan) and returns once the move task
+ * is over (`move`).
  */
 export const redriveDeadLetters = async (
+  queue: QueueName,
+  deps: RedriveDependencies,
+  options: { readonly requestIds?: readonly string[]; readonly max?: number } = {},
+): Promise<RedriveResult> => {
+  // The dead-letter scan stays off the queue from the peek below until the move is over.
+  const owner = `redrive-${randomUUID()}`;
+  await acquireDeadLetterLock(deps, owner);
+  try {
+    return await redriveHoldingLock(queue, deps, options);
+  } finally {
+    await deps.store.releaseLock(DEAD_LETTER_LOCK, owner);
+  }
+};
+
+const acquireDeadLetterLock = async (deps: RedriveDependencies, owner: string): Promise<void> => {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    const now = deps.clock.now();
+    const until = new Date(now.getTime() + REDRIVE_LOCK_MS);
+    if (await deps.store.acquireLock(DEAD_LETTER_LOCK, owner, until, now)) return;
+    if (Date.now() > deadline) {
+      throw new ReplicaFlowError(
+        'DEAD_LETTERS_BUSY',
+        `the dead-letter queues stayed locked for ${LOCK_WAIT_MS / 1000} s (a scan or another redrive); try again`,
+      );
+    }
+    await sleep(POLL_MS);
+  }
+};
+
+/** Waits until the move task is no longer RUNNING (or MOVE_WAIT_MS passed): where it stands then. */
+const moveOutcome = async (
+  task: RedriveTask,
+  deps: RedriveDependencies,
+): Promise<{ status: string; moved: number }> => {
+  const deadline = Date.now() + MOVE_WAIT_MS;
+  for (;;) {
+    const status = await deps.deadLetters.redriveStatus(task);
+    if (status.status !== 'RUNNING' || Date.now() > deadline) return status;
+    await sleep(POLL_MS);
+  }
+};
+
+const redriveHoldingLock = async (
   queue: QueueName,
   deps: RedriveDependencies,
   options: { readonly requestIds?: readonly string[]; readonly max?: number } = {},
@@ -68,12 +127,13 @@ export const redriveDeadLetters = async (
     }
   }
   const task = letters.length > 0 ? await deps.deadLetters.redrive(queue) : undefined;
+  const move = task ? await moveOutcome(task, deps) : undefined;
   return {
     queue,
     deadLetters: letters.length,
     notificationsReset,
     markersCleared,
-    ...(task ? { task } : {}),
+    ...(task ? { task, move } : {}),
     resent,
   };
 };

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '#test/support/eventually.ts';
 
 // Every log line, down to DEBUG, is what this test reads (set before the logger is first imported).
 process.env.LOG_LEVEL = 'DEBUG';
@@ -121,10 +122,12 @@ describe('log output of a full local run', () => {
     // READY comes first; the webhook's 2 s window runs out after it, and notify records UNDELIVERED before it
     // sends the dead letter. Redrive once the dead letter is there: a redrive before finds nothing to move.
     const deadLetters = fixture.stack.dependencies.deadLetters;
-    for (let tries = 0; deadLetters && tries < 150; tries += 1) {
-      const letters = await deadLetters.peek('notify');
-      if (letters.some((letter) => letter.requestId === undelivered.requestId)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    if (deadLetters) {
+      await eventually(
+        'the undelivered notification in the notify dead-letter queue',
+        () => deadLetters.peek('notify'),
+        (letters) => letters.some((letter) => letter.requestId === undelivered.requestId),
+      );
     }
     fixture.receiver.outage(0);
     if (deadLetters) await redriveDeadLetters('notify', { ...fixture.stack.dependencies, deadLetters });

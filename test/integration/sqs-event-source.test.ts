@@ -10,6 +10,7 @@ import { type RunningSqsServer, startSqsServer } from '#local/sqs-server/sqs-ser
 import { type SqsEventSource, startSqsEventSource } from '#local/stack/sqs-event-source.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
+import { until } from '#test/support/eventually.ts';
 
 const REGION = 'ap-southeast-1';
 
@@ -81,14 +82,6 @@ const start = (
   return source;
 };
 
-const eventually = async (check: () => boolean | Promise<boolean>, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
-
 beforeAll(async () => {
   server = await startSqsServer({ region: REGION });
   sqs = new SQSClient({
@@ -117,7 +110,10 @@ describe('startSqsEventSource', () => {
 
     // Act
     start({ queueUrl: queue.url, queueArn: queue.arn, handler: handled.record, batchSize: 10 });
-    await eventually(async () => handled.seen.length === 3 && (await queueCounts(queue.url)) === 0);
+    await until(
+      'three records handled and the queue empty',
+      async () => handled.seen.length === 3 && (await queueCounts(queue.url)) === 0,
+    );
 
     // Assess
     const [event] = handled.events;
@@ -163,7 +159,10 @@ describe('startSqsEventSource', () => {
 
     // Act
     start({ queueUrl: queue.url, queueArn: queue.arn, handler });
-    await eventually(async () => handled.seen.length === 4 && (await queueCounts(queue.url)) === 0);
+    await until(
+      'four records handled and the queue empty',
+      async () => handled.seen.length === 4 && (await queueCounts(queue.url)) === 0,
+    );
 
     // Assess
     expect(handled.seen).toEqual([
@@ -190,7 +189,10 @@ describe('startSqsEventSource', () => {
 
     // Act
     start({ queueUrl: queue.url, queueArn: queue.arn, handler });
-    await eventually(async () => handled.seen.length === 4 && (await queueCounts(queue.url)) === 0);
+    await until(
+      'four records handled and the queue empty',
+      async () => handled.seen.length === 4 && (await queueCounts(queue.url)) === 0,
+    );
 
     // Assess
     expect(handled.seen.map((item) => item.receiveCount)).toEqual(['1', '1', '2', '2']);
@@ -231,7 +233,8 @@ describe('startSqsEventSource', () => {
         if (slow.events.length === 1) await new Promise((resolve) => setTimeout(resolve, 400));
       },
     });
-    await eventually(
+    await until(
+      'both queues handled and empty',
       async () =>
         invalid.seen.length === 4 &&
         slow.seen.length === 2 &&
@@ -247,20 +250,39 @@ describe('startSqsEventSource', () => {
   it('stop() ends an idle long poll at once', async () => {
     // Prepare
     const queue = await createQueue();
-    const source = start({
+    let receives = 0;
+    const client = new SQSClient({
+      endpoint: server.url,
+      region: REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'ReceiveMessageCommand') receives += 1;
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const source = startSqsEventSource({
+      client,
+      functionName: 'validate',
+      timeoutMs: 1_000,
+      maxConcurrency: 1,
       queueUrl: queue.url,
       queueArn: queue.arn,
       handler: () => undefined,
       waitTimeSeconds: 20,
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    sources.push(source);
+    await until('the source polling', () => receives > 0);
     const stoppingAt = Date.now();
 
     // Act
     await source.stop();
+    client.destroy();
 
-    // Assess
-    expect(Date.now() - stoppingAt).toBeLessThan(500);
+    // Assess: well before the 20 s the poll would have waited
+    expect(Date.now() - stoppingAt).toBeLessThan(5_000);
   });
 
   it('stop() waits for the running invocation and deletes its batch before resolving', async () => {
@@ -289,6 +311,8 @@ describe('startSqsEventSource', () => {
     const stopping = sources[0]?.stop().then(() => {
       stopped = true;
     });
+    // A pause to give a wrong stop() the chance to resolve early: a slow machine can only make
+    // this check weaker, never make a right stop() fail it.
     await new Promise((resolve) => setTimeout(resolve, 150));
     const stoppedBeforeRelease = stopped;
     release();
@@ -307,12 +331,12 @@ describe('startSqsEventSource', () => {
     const warned = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     const handled = recorder();
     start({ queueUrl, queueArn: `arn:aws:sqs:${REGION}:000000000000:${name}`, handler: handled.record });
-    await eventually(() => warned.mock.calls.length > 0);
+    await until('a warning about the missing queue', () => warned.mock.calls.length > 0);
 
     // Act
     await sqs.send(new CreateQueueCommand({ QueueName: name }));
     await sendAll(queueUrl, ['finally']);
-    await eventually(() => handled.seen.length === 1);
+    await until('the record handled', () => handled.seen.length === 1);
 
     // Assess
     expect(warned.mock.calls[0]?.[0]).toBe('SQS event source could not receive; retrying');

@@ -6,12 +6,11 @@ import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-w
 import { type CallbackUrlRules, checkCallbackUrl } from '#shared/domain/callback-url.ts';
 import { isLoopbackAddress, isPrivateAddress } from '#shared/domain/private-address.ts';
 import { oddString } from '#test/property/hostile-arbitraries.ts';
+import { assertProperty } from '#test/support/property-seed.ts';
 
 const SECRET = `whsec_${Buffer.from('property-test-signing-key-32byte').toString('base64')}`;
 const ALLOWED = ['hooks.example.com', '*.ops.example.net', 'alt.example.com:8443'];
 const CLOUD: CallbackUrlRules = { localMode: false, allowedHosts: ALLOWED };
-/** A fixed seed, printed by fast-check on failure; `FC_SEED=<n>` replays another. */
-const seed = Number(process.env.FC_SEED ?? 20_261_129);
 
 const octet = fc.integer({ min: 0, max: 255 });
 const ipv4In = (first: number, second?: fc.Arbitrary<number>) =>
@@ -99,7 +98,7 @@ const hostileUrl = fc.oneof(
 
 describe('callback URLs, for any URL', () => {
   it('outside local mode: only https URLs to an allowlisted host, without userinfo, are accepted; nothing throws', () => {
-    fc.assert(
+    assertProperty(
       fc.property(hostileUrl, (url) => {
         const verdict = checkCallbackUrl(url, { localMode: false, allowedHosts: ALLOWED });
         if (!verdict.ok) return;
@@ -113,42 +112,42 @@ describe('callback URLs, for any URL', () => {
         ).toBe(true);
         expect(parsed.port || '443').toBe(host === 'alt.example.com' ? '8443' : '443');
       }),
-      { numRuns: 2000, seed },
+      { numRuns: 2000 },
     );
   });
 
   it('in local mode: plain http is accepted only for the loopback host names', () => {
-    fc.assert(
+    assertProperty(
       fc.property(hostileUrl, (url) => {
         const verdict = checkCallbackUrl(url, { localMode: true, allowedHosts: [] });
         if (!verdict.ok) return;
         expect(['127.0.0.1', 'localhost', '[::1]']).toContain(new URL(url).hostname.toLowerCase());
       }),
-      { numRuns: 2000, seed },
+      { numRuns: 2000 },
     );
   });
 
   it('recognises every private, loopback, link-local and metadata address, IPv4-mapped and NAT64 ones too', () => {
-    fc.assert(
+    assertProperty(
       fc.property(forbiddenAddress, (address) => {
         expect(isPrivateAddress(address)).toBe(true);
       }),
-      { numRuns: 2000, seed },
+      { numRuns: 2000 },
     );
   });
 
   it('recognises every forbidden IPv4 address inside every IPv6 form that carries one', () => {
-    fc.assert(
+    assertProperty(
       fc.property(forbiddenAddress.filter(isIPv4), (ipv4) => {
         for (const address of ipv6Carrying(ipv4))
           expect([address, isPrivateAddress(address)]).toEqual([address, true]);
       }),
-      { numRuns: 500, seed },
+      { numRuns: 500 },
     );
   });
 
   it('never connects to a host that resolves to any forbidden address, whatever else it resolves to', async () => {
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(
         fc.array(fc.constantFrom('93.184.216.34', '8.8.8.8', '2606:2800:220:1:248:1893:25c8:1946'), {
           maxLength: 3,
@@ -178,13 +177,13 @@ describe('callback URLs, for any URL', () => {
           if (!allowed) expect(result.error).toBe('callback host resolves to a private address');
         },
       ),
-      { numRuns: 500, seed },
+      { numRuns: 500 },
     );
   });
 
   it('posts to exactly the URLs the callback rules accept, and only to the addresses it checked', async () => {
     const answers = ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'];
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(hostileUrl, fc.boolean(), async (url, localMode) => {
         const rules = { localMode, allowedHosts: ALLOWED };
         const requests: PinnedRequest[] = [];
@@ -218,12 +217,12 @@ describe('callback URLs, for any URL', () => {
           reachable ? [[new URL(url).href, expected]] : [],
         );
       }),
-      { numRuns: 2000, seed },
+      { numRuns: 2000 },
     );
   });
 
   it('never follows a redirect: any 3xx is a failed delivery after one request', async () => {
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(fc.integer({ min: 300, max: 399 }), async (status) => {
         const requests: PinnedRequest[] = [];
         const sender = createStandardWebhookSender({
@@ -239,7 +238,7 @@ describe('callback URLs, for any URL', () => {
         expect(result).toMatchObject({ ok: false, status });
         expect(requests).toHaveLength(1);
       }),
-      { numRuns: 100, seed },
+      { numRuns: 100 },
     );
   });
 });

@@ -20,6 +20,7 @@ import * as z from '#shared/util/zod-mini.ts';
 import { hostileJson, mutatedObject, oddString } from '#test/property/hostile-arbitraries.ts';
 import { recordingQueue } from '#test/property/recording-ports.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
+import { assertProperty } from '#test/support/property-seed.ts';
 import { silenceJsonLogs } from '#test/support/quiet-logs.ts';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 120);
@@ -155,7 +156,7 @@ describe('every queue-message parser under hostile bodies', () => {
       const handler = consumer.build(deps);
       const arn = fixture.stack.queues[consumer.queue].arn;
 
-      await fc.assert(
+      await assertProperty(
         fc.asyncProperty(
           fc.array(hostileMessageBody(consumer.valid), { minLength: 1, maxLength: 10 }),
           async (bodies) => {

@@ -15,11 +15,12 @@ import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
 import { lambdaContext } from '#test/fixtures/lambda-context.ts';
 import { FIXTURE_TIME, requestRecord } from '#test/fixtures/request-records.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
+import { PROPERTY_SEED, PROPERTY_SEED_VARIABLE } from '#test/support/property-seed.ts';
 import { silenceJsonLogs } from '#test/support/quiet-logs.ts';
 import { SimulatedQueue } from '#test/support/simulated-queue.ts';
 
-/** Fixed for CI; NOTIFY_CHAINS_SEED replays another run (a failure prints the seed it ran with). */
-const SEED = Number(process.env.NOTIFY_CHAINS_SEED ?? 20261207);
+/** The property tests' seed (REPLICA_FLOW_PROPERTY_SEED replays another run; a failure prints it). */
+const SEED = PROPERTY_SEED;
 const RUNS = Number(process.env.NOTIFY_CHAINS_RUNS ?? 24);
 
 const TICK_MS = 250;
@@ -172,7 +173,7 @@ describe('notification retry chains against a receiver that keeps failing', () =
         const { attempts, end, webhookIds } = await runFailingReceiver(seed);
         for (const webhookId of webhookIds) {
           const times = attempts.get(webhookId) ?? [];
-          const context = `seed ${seed} (NOTIFY_CHAINS_SEED=${seed}), ${webhookId}: attempts at ${times
+          const context = `seed ${seed} (${PROPERTY_SEED_VARIABLE}=${seed}), ${webhookId}: attempts at ${times
             .map((at) => (at - Date.parse(FIXTURE_TIME)) / 1000)
             .join(', ')} s`;
           const first = times[0] ?? end;
