@@ -103,9 +103,11 @@ export const costBreakdown = (summary: CostSummary): string => {
 
 /**
  * The AWS cost of 1000 requests, from the calls the limited burst counted, against the same workflow
- * as a Step Functions standard state machine (`cost/cost-model.ts`): held to ≤ 0.5 × at the bench's
- * provisioning time and the stated load; reported at minutes-scale provisioning, without the floor,
- * and as the load at which the target is met.
+ * as a Step Functions standard state machine (`cost/cost-model.ts`): held to ≤ 0.5 × at minutes-scale
+ * provisioning (what a real replica takes, so what a real state machine's poll loop would run) and the
+ * stated load, monthly floor included. Reported only: the same at the bench emulator's seconds-scale
+ * provisioning (one loop iteration, a case no real replica has), without the floor, and the load at
+ * which the target is met at that provisioning.
  */
 export const costMeasurements = (burst: BurstResult): Measurement[] => {
   if (!burst.usage) return [];
@@ -115,11 +117,11 @@ export const costMeasurements = (burst: BurstResult): Measurement[] => {
   const load = STATED_REQUESTS_PER_MONTH;
   return [
     measurement({
-      metric: `cost.usd-per-1000-vs-step-functions.at-${load}-per-month`,
+      metric: `cost.usd-per-1000-vs-step-functions.at-${load}-per-month.provisioning-bench`,
       value: dollars(atBench.replicaFlow.total),
       unit,
       baseline: dollars(atBench.stepFunctions.total),
-      target: ratioAtMost(0.5),
+      target: reportOnly,
     }),
     measurement({
       metric: 'cost.usd-per-1000-without-monthly-floor',
@@ -142,11 +144,11 @@ export const costMeasurements = (burst: BurstResult): Measurement[] => {
       target: reportOnly,
     }),
     measurement({
-      metric: `cost.usd-per-1000-vs-step-functions.provisioning-${MINUTES_SCALE_PROVISIONING_MS / 60_000}min`,
+      metric: `cost.usd-per-1000-vs-step-functions.at-${load}-per-month.provisioning-${MINUTES_SCALE_PROVISIONING_MS / 60_000}min`,
       value: dollars(atMinutes.replicaFlow.total),
       unit,
       baseline: dollars(atMinutes.stepFunctions.total),
-      target: reportOnly,
+      target: ratioAtMost(0.5),
     }),
   ];
 };
