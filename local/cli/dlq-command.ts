@@ -10,7 +10,7 @@ import {
 } from '#local/cli/dead-letter-target.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import type { QueueName } from '#shared/ports/message-queue.ts';
-import { redriveDeadLetters } from '#shared/use-cases/redrive-dead-letters.ts';
+import { holdingDeadLetterLock, redriveDeadLetters } from '#shared/use-cases/redrive-dead-letters.ts';
 
 const queueName = z.enum(QUEUE_NAMES as [QueueName, ...QueueName[]]);
 
@@ -40,6 +40,33 @@ const withTarget = async <T>(
   }
 };
 
+/** Each dead-letter queue's letters, with the state of the request each names. */
+const listDeadLetters = async (
+  target: DeadLetterTarget,
+  flags: { readonly queue?: QueueName | undefined; readonly max?: number | undefined },
+) => {
+  const queues = [];
+  for (const queue of flags.queue ? [flags.queue] : QUEUE_NAMES) {
+    const depth = await target.deadLetters.depth(queue);
+    const letters = [];
+    for (const letter of await target.deadLetters.peek(queue, flags.max)) {
+      const record = letter.requestId ? await target.store.get(letter.requestId) : undefined;
+      letters.push({
+        messageId: letter.messageId,
+        requestId: letter.requestId ?? null,
+        reason: letter.reason,
+        sentAt: letter.sentAt ?? null,
+        state: record?.state ?? null,
+        notification: record?.notification?.status ?? null,
+        stuck: record?.stuck ?? null,
+        ...(letter.requestId ? {} : { body: letter.body.slice(0, 200) }),
+      });
+    }
+    queues.push({ queue, depth, deadLetters: letters });
+  }
+  return queues;
+};
+
 /** `replica-flow dlq list [--queue q] [--max n] [--json]`: what each dead-letter queue holds, and why. */
 export const dlqListCommand = async (argv: readonly string[]): Promise<number> => {
   const { flags } = parseFlags(
@@ -48,25 +75,10 @@ export const dlqListCommand = async (argv: readonly string[]): Promise<number> =
     listFlagsSchema,
   );
   return withTarget(flags, async (target) => {
-    const queues = [];
-    for (const queue of flags.queue ? [flags.queue] : QUEUE_NAMES) {
-      const depth = await target.deadLetters.depth(queue);
-      const letters = [];
-      for (const letter of await target.deadLetters.peek(queue, flags.max)) {
-        const record = letter.requestId ? await target.store.get(letter.requestId) : undefined;
-        letters.push({
-          messageId: letter.messageId,
-          requestId: letter.requestId ?? null,
-          reason: letter.reason,
-          sentAt: letter.sentAt ?? null,
-          state: record?.state ?? null,
-          notification: record?.notification?.status ?? null,
-          stuck: record?.stuck ?? null,
-          ...(letter.requestId ? {} : { body: letter.body.slice(0, 200) }),
-        });
-      }
-      queues.push({ queue, depth, deadLetters: letters });
-    }
+    // A running scan hides what it peeks: the listing waits for it, and keeps the next one off.
+    const queues = await holdingDeadLetterLock('dlq-list', { ...target, clock: systemClock }, () =>
+      listDeadLetters(target, flags),
+    );
     if (flags.json) {
       out(JSON.stringify({ where: target.where, queues }));
       return 0;

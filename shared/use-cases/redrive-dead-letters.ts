@@ -67,21 +67,25 @@ export const redriveDeadLetters = async (
   options: { readonly requestIds?: readonly string[]; readonly max?: number } = {},
 ): Promise<RedriveResult> => {
   // The dead-letter scan stays off the queue from the peek below until the move is over.
-  const owner = `redrive-${randomUUID()}`;
-  await acquireDeadLetterLock(deps, owner);
-  try {
-    return await redriveHoldingLock(queue, deps, options);
-  } finally {
-    await deps.store.releaseLock(DEAD_LETTER_LOCK, owner);
-  }
+  return holdingDeadLetterLock('redrive', deps, () => redriveHoldingLock(queue, deps, options));
 };
 
-const acquireDeadLetterLock = async (deps: RedriveDependencies, owner: string): Promise<void> => {
+/**
+ * Runs `work` holding the dead-letter lock (`DEAD_LETTER_LOCK`, the poller's scan takes it too): a
+ * scan's peek hides the letters it reads, so anything else that reads or moves them — a redrive, a
+ * listing — waits for a running scan (up to LOCK_WAIT_MS) and keeps the next scan off until it is done.
+ */
+export const holdingDeadLetterLock = async <T>(
+  purpose: string,
+  deps: { readonly store: Pick<RequestStore, 'acquireLock' | 'releaseLock'>; readonly clock: Clock },
+  work: () => Promise<T>,
+): Promise<T> => {
+  const owner = `${purpose}-${randomUUID()}`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     const now = deps.clock.now();
     const until = new Date(now.getTime() + REDRIVE_LOCK_MS);
-    if (await deps.store.acquireLock(DEAD_LETTER_LOCK, owner, until, now)) return;
+    if (await deps.store.acquireLock(DEAD_LETTER_LOCK, owner, until, now)) break;
     if (Date.now() > deadline) {
       throw new ReplicaFlowError(
         'DEAD_LETTERS_BUSY',
@@ -89,6 +93,11 @@ const acquireDeadLetterLock = async (deps: RedriveDependencies, owner: string): 
       );
     }
     await sleep(POLL_MS);
+  }
+  try {
+    return await work();
+  } finally {
+    await deps.store.releaseLock(DEAD_LETTER_LOCK, owner);
   }
 };
 

@@ -142,7 +142,7 @@ describe('the cost of 1000 requests', () => {
     );
   });
 
-  it('reads memory and batch sizes and the poll schedule from serverless.yml', () => {
+  it('reads memory and batch sizes and the poll schedule from the files serverless.yml deploys (deploy/shape.yml, deploy/params.yml)', () => {
     const deployed = readDeployedStack();
 
     expect(Object.keys(deployed.functions)).toEqual(['ingest', 'validate', 'create', 'poll', 'notify']);

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { deploymentShape } from '#local/stack/deployment-shape.ts';
 import { FUNCTIONS, type FunctionName } from '../../../scripts/bundle.ts';
 
-const SERVERLESS_YML = fileURLToPath(new URL('../../../serverless.yml', import.meta.url));
+const PARAMS_YML = fileURLToPath(new URL('../../../deploy/params.yml', import.meta.url));
 
-/** A function as `serverless.yml` deploys it: what the cost of its invocations depends on. */
+/** A function as the template deploys it: what the cost of its invocations depends on. */
 export interface DeployedFunction {
   readonly memoryMb: number;
   /** Records per invocation of its SQS event source; absent for a function no queue invokes. */
@@ -20,34 +21,32 @@ export interface DeployedStack {
   readonly polledQueues: number;
 }
 
-interface ServerlessFile {
-  readonly params?: { readonly default?: { readonly pollSchedule?: string } };
-  readonly functions?: Record<
-    string,
-    {
-      readonly memorySize?: number;
-      readonly events?: readonly { readonly sqs?: { readonly batchSize?: number } }[];
-    }
-  >;
+interface ParamsFile {
+  readonly default?: { readonly pollSchedule?: string };
 }
 
-/** Reads memory sizes, batch sizes and the poll schedule from `serverless.yml` (never copied by hand). */
-export const readDeployedStack = (file = SERVERLESS_YML): DeployedStack => {
-  // CloudFormation's short tags (!Ref, !GetAtt …) are unknown to a plain YAML parser: kept as strings.
-  const yml = parse(readFileSync(file, 'utf8'), { logLevel: 'silent' }) as ServerlessFile;
+/**
+ * Memory and batch sizes from `deploy/shape.yml` and the poll schedule from `deploy/params.yml`: the
+ * files serverless.yml deploys from (never copied by hand).
+ */
+export const readDeployedStack = (paramsFile = PARAMS_YML): DeployedStack => {
+  const shape = deploymentShape();
+  const queues = Object.values(shape.queues);
   const entries = FUNCTIONS.map((name): [FunctionName, DeployedFunction] => {
-    const fn = yml.functions?.[name];
-    if (!fn?.memorySize) throw new Error(`serverless.yml: function ${name} has no memorySize`);
-    const sqs = fn.events?.find((event) => event.sqs)?.sqs;
-    return [name, { memoryMb: fn.memorySize, ...(sqs ? { batchSize: sqs.batchSize ?? 10 } : {}) }];
+    const queue = queues.find((entry) => entry.consumer === name);
+    return [
+      name,
+      { memoryMb: shape.functions[name].memorySize, ...(queue ? { batchSize: queue.batchSize } : {}) },
+    ];
   });
-  const schedule = yml.params?.default?.pollSchedule ?? '';
+  // Serverless variables (${file(…)}) are unknown to a plain YAML parser: kept as strings.
+  const params = parse(readFileSync(paramsFile, 'utf8'), { logLevel: 'silent' }) as ParamsFile;
+  const schedule = params.default?.pollSchedule ?? '';
   const rate = /^rate\((\d+) minutes?\)$/.exec(schedule);
-  if (!rate) throw new Error(`serverless.yml: pollSchedule "${schedule}" is not rate(N minutes)`);
-  const functions = Object.fromEntries(entries) as Record<FunctionName, DeployedFunction>;
+  if (!rate) throw new Error(`${paramsFile}: pollSchedule "${schedule}" is not rate(N minutes)`);
   return {
-    functions,
+    functions: Object.fromEntries(entries) as Record<FunctionName, DeployedFunction>,
     pollEveryMinutes: Number(rate[1]),
-    polledQueues: entries.filter(([, fn]) => fn.batchSize !== undefined).length,
+    polledQueues: queues.length,
   };
 };
