@@ -183,8 +183,18 @@ const reportOf = (name: FunctionName, metafile: Metafile, buildDir: string): Bun
   };
 };
 
+/** A bundle's report and esbuild's metafile (every input's imports, every output's inputs and imports). */
+export interface BundleBuild {
+  readonly report: BundleReport;
+  readonly metafile: Metafile;
+}
+
 /** `buildDir` other than `.build` (the bench's) leaves the bundles that packaging uses alone. */
-export const bundleFunction = async (name: FunctionName, buildDir = BUILD_DIR): Promise<BundleReport> => {
+export const bundleFunction = async (name: FunctionName, buildDir = BUILD_DIR): Promise<BundleReport> =>
+  (await buildBundle(name, buildDir)).report;
+
+/** `bundleFunction`, keeping the metafile (test/bench/bundle-contents.test.ts reads import chains from it). */
+export const buildBundle = async (name: FunctionName, buildDir = BUILD_DIR): Promise<BundleBuild> => {
   const outdir = path.join(buildDir, name);
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
@@ -219,13 +229,19 @@ export const bundleFunction = async (name: FunctionName, buildDir = BUILD_DIR): 
   await writeFile(path.join(outdir, 'index.cjs'), INVOKE_LOCAL_LOADER);
   const report = reportOf(name, result.metafile, buildDir);
   await writeFile(path.join(outdir, 'meta.json'), `${JSON.stringify(report, null, 2)}\n`);
-  return report;
+  return { report, metafile: result.metafile };
 };
 
 export const bundleAll = async (
   names: readonly FunctionName[] = FUNCTIONS,
   buildDir = BUILD_DIR,
 ): Promise<BundleReport[]> => Promise.all(names.map((name) => bundleFunction(name, buildDir)));
+
+/** `bundleAll`, keeping each bundle's metafile. */
+export const buildAllBundles = async (
+  names: readonly FunctionName[] = FUNCTIONS,
+  buildDir = BUILD_DIR,
+): Promise<BundleBuild[]> => Promise.all(names.map((name) => buildBundle(name, buildDir)));
 
 const parseNames = (args: readonly string[]): FunctionName[] => {
   const unknown = args.filter((arg) => !(FUNCTIONS as readonly string[]).includes(arg));
