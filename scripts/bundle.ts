@@ -2,9 +2,8 @@
  * One minified ESM bundle per Lambda function in `.build/<function>/`: the entry `index.mjs` and its
  * chunks under `chunks/` (each with a source map), holding only what that function's handler imports
  * (tree-shaken per function; each function is bundled on its own, so no bundle loads another's
- * chunk). Split at every `import()`: what only some invocations need (the Tencent SDK, the policy's
- * YAML parser, the SSM client, the AWS SDK's other credential providers) sits in chunks that load
- * when first used, so the cold start compiles only the handler's share (docs/performance.md).
+ * chunk). Split at every `import()`: what only some invocations need sits in chunks that load when
+ * first used. What loads when, and the tests that hold it: docs/bundling.md.
  * `serverless.yml` zips each bundle with its stage's policy file.
  *
  *   npx tsx scripts/bundle.ts            # all five functions

@@ -3,6 +3,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/bundle.ts';
+import { BUNDLE_RULES } from './bundle-rules.ts';
 
 /**
  * The bundle rules of docs/bundling.md that are read off the source, not the bundles: how a module
@@ -137,7 +138,38 @@ const DEFERRED_MODULES: readonly { readonly specifier: string; readonly anchor: 
   },
 ];
 
+/** GitHub's anchor of each `## ` heading of docs/bundling.md. */
+const DOC_SECTIONS = readFileSync(path.join(ROOT, 'docs/bundling.md'), 'utf8')
+  .split('\n')
+  .filter((line) => line.startsWith('## '))
+  .map((line) =>
+    line
+      .slice(3)
+      .trim()
+      .toLowerCase()
+      .replaceAll(/[^a-z0-9 -]/g, '')
+      .replaceAll(' ', '-'),
+  );
+
 describe('bundle rules in the source', () => {
+  it('points only at sections docs/bundling.md has, from the rules and from every comment', () => {
+    const pointers = [...HANDLER_SOURCES, 'scripts/bundle.ts'].flatMap((file) =>
+      [...readFileSync(path.join(ROOT, file), 'utf8').matchAll(/docs\/bundling\.md#([a-z0-9-]+)/g)].map(
+        ([, anchor = '']) => ({ file, anchor }),
+      ),
+    );
+    expect(pointers.length, 'comments pointing at docs/bundling.md').toBeGreaterThan(0);
+    const named = [
+      ...pointers,
+      ...BUNDLE_RULES.map(({ rule, anchor }) => ({ file: `bundle-rules.ts: ${rule}`, anchor })),
+      ...DEFERRED_MODULES.map(({ specifier, anchor }) => ({
+        file: `DEFERRED_MODULES: ${specifier}`,
+        anchor,
+      })),
+    ];
+    expect(named.filter(({ anchor }) => !DOC_SECTIONS.includes(anchor))).toEqual([]);
+  });
+
   it('reads the imports of every handler module (the checks below look at something)', () => {
     expect(HANDLER_SOURCES).toContain('shared/domain/policy.ts');
     expect(IMPORTS.filter((found) => found.dynamic).length).toBeGreaterThanOrEqual(DEFERRED_MODULES.length);
