@@ -248,13 +248,16 @@ const PLACEMENT_TEXT: Record<Placement, string> = {
 
 /**
  * The shortest import chain in esbuild's input graph from the function's entry to an input of
- * `module`: through static imports only (`staticOnly`), else through any, each `import()` marked.
+ * `module`: through static imports only (`staticOnly`), else through any, each `import()` marked;
+ * only through inputs in `within` (what the bundle or its loaded share holds: the graph also has
+ * files esbuild parsed and then tree-shook away).
  */
 export const importChain = (
   metafile: Metafile,
   entry: string,
   module: ModuleRef,
   staticOnly: boolean,
+  within: ReadonlySet<string>,
 ): string | undefined => {
   const previous = new Map<string, { from: string; dynamic: boolean } | null>([[entry, null]]);
   const queue = [entry];
@@ -270,7 +273,7 @@ export const importChain = (
       return steps.join(' → ');
     }
     for (const imported of metafile.inputs[input]?.imports ?? []) {
-      if (imported.external || previous.has(imported.path)) continue;
+      if (imported.external || previous.has(imported.path) || !within.has(imported.path)) continue;
       const dynamic = imported.kind === 'dynamic-import';
       if (staticOnly && dynamic) continue;
       previous.set(imported.path, { from: input, dynamic });
@@ -289,6 +292,8 @@ export const bundleRuleViolations = (
 ): string[] => {
   const entry = `functions/${name}.ts`;
   const loaded = report.importedInputs;
+  const loadedSet = new Set(loaded);
+  const bundled = new Set(report.inputs);
   const violations: string[] = [];
   for (const { rule, anchor, modules, placement } of rules) {
     const wanted = placement[name];
@@ -302,15 +307,15 @@ export const bundleRuleViolations = (
       const isLoaded = loaded.some(module.matches);
       const isBundled = report.inputs.some(module.matches);
       if (wanted === 'loaded' && !isLoaded) {
-        const chain = importChain(metafile, entry, module, false);
+        const chain = importChain(metafile, entry, module, false, bundled);
         violations.push(`${says}: ${chain ? `only reached through ${chain}` : 'it is not in the bundle'}`);
       } else if ((wanted === 'not-loaded' || wanted === 'deferred') && isLoaded) {
-        const chain = importChain(metafile, entry, module, true);
+        const chain = importChain(metafile, entry, module, true, loadedSet);
         violations.push(
           `${says}: loaded with the handler through ${chain ?? '(no static chain in the inputs)'}`,
         );
       } else if (wanted === 'absent' && isBundled) {
-        const chain = importChain(metafile, entry, module, false);
+        const chain = importChain(metafile, entry, module, false, bundled);
         violations.push(`${says}: bundled through ${chain ?? '(no chain in the inputs)'}`);
       } else if (wanted === 'deferred' && !isBundled) {
         violations.push(`${says}: it is not in the bundle at all (the rule names nothing: update it)`);
