@@ -32,8 +32,8 @@ export const buildValidateHandler = (deps: Dependencies) =>
         ...(deps.deadLetters ? { deadLetters: deps.deadLetters } : {}),
         process: async (message, record) => {
           if (!isRequestMessage(message)) {
-            // Only stages wired to CloudWatch through EventBridge send these; read in full and recorded
-            // by a module loaded at the first one.
+            // Only stages wired to CloudWatch through EventBridge send these.
+            // Lazy: see docs/bundling.md#ingest-sources-load-at-their-first-request
             const { intakeQueuedCloudWatchAlarm } = await import(
               '#shared/ingress/alerts/cloudwatch/queued-cloudwatch-alarm.ts'
             );

@@ -2,9 +2,8 @@
  * One minified ESM bundle per Lambda function in `.build/<function>/`: the entry `index.mjs` and its
  * chunks under `chunks/` (each with a source map), holding only what that function's handler imports
  * (tree-shaken per function; each function is bundled on its own, so no bundle loads another's
- * chunk). Split at every `import()`: what only some invocations need (the Tencent SDK, the policy's
- * YAML parser, the SSM client, the AWS SDK's other credential providers) sits in chunks that load
- * when first used, so the cold start compiles only the handler's share (docs/performance.md).
+ * chunk). Split at every `import()`: what only some invocations need sits in chunks that load when
+ * first used. What loads when, and the tests that hold it: docs/bundling.md.
  * `serverless.yml` zips each bundle with its stage's policy file.
  *
  *   npx tsx scripts/bundle.ts            # all five functions
@@ -183,8 +182,18 @@ const reportOf = (name: FunctionName, metafile: Metafile, buildDir: string): Bun
   };
 };
 
+/** A bundle's report and esbuild's metafile (every input's imports, every output's inputs and imports). */
+export interface BundleBuild {
+  readonly report: BundleReport;
+  readonly metafile: Metafile;
+}
+
 /** `buildDir` other than `.build` (the bench's) leaves the bundles that packaging uses alone. */
-export const bundleFunction = async (name: FunctionName, buildDir = BUILD_DIR): Promise<BundleReport> => {
+export const bundleFunction = async (name: FunctionName, buildDir = BUILD_DIR): Promise<BundleReport> =>
+  (await buildBundle(name, buildDir)).report;
+
+/** `bundleFunction`, keeping the metafile (test/bench/bundle-contents.test.ts reads import chains from it). */
+export const buildBundle = async (name: FunctionName, buildDir = BUILD_DIR): Promise<BundleBuild> => {
   const outdir = path.join(buildDir, name);
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
@@ -219,13 +228,19 @@ export const bundleFunction = async (name: FunctionName, buildDir = BUILD_DIR): 
   await writeFile(path.join(outdir, 'index.cjs'), INVOKE_LOCAL_LOADER);
   const report = reportOf(name, result.metafile, buildDir);
   await writeFile(path.join(outdir, 'meta.json'), `${JSON.stringify(report, null, 2)}\n`);
-  return report;
+  return { report, metafile: result.metafile };
 };
 
 export const bundleAll = async (
   names: readonly FunctionName[] = FUNCTIONS,
   buildDir = BUILD_DIR,
 ): Promise<BundleReport[]> => Promise.all(names.map((name) => bundleFunction(name, buildDir)));
+
+/** `bundleAll`, keeping each bundle's metafile. */
+export const buildAllBundles = async (
+  names: readonly FunctionName[] = FUNCTIONS,
+  buildDir = BUILD_DIR,
+): Promise<BundleBuild[]> => Promise.all(names.map((name) => buildBundle(name, buildDir)));
 
 const parseNames = (args: readonly string[]): FunctionName[] => {
   const unknown = args.filter((arg) => !(FUNCTIONS as readonly string[]).includes(arg));

@@ -40,17 +40,13 @@ export interface OptionalAdapters {
  * `ingest` and `notify`, the webhook sender everywhere but `notify`) fails every call with a
  * `ConfigError` naming them, instead of failing the cold start of a function that never calls it.
  *
- * The store and the queues (every function's) load with the handler, in Lambda's init phase; the
- * Tencent client, the webhook sender and the policy (with its YAML parser) only in the functions that
- * name them, when they are built.
+ * What loads with the handler and what when built: docs/bundling.md#adapters-behind-their-builders.
  *
  * Metrics (Powertools, EMF on stdout) count what the store, the webhook sender and the Tencent client
- * do; in Lambda the tracer (Powertools, X-Ray) is imported too, in a chunk of its own, and traces the
- * AWS SDK clients and each Tencent call. Outside Lambda no tracer is ever loaded (`tracingWanted`).
+ * do; in Lambda the tracer (Powertools, X-Ray) traces the AWS SDK clients and each Tencent call.
  *
  * A deployed function's dependencies with only the optional adapters it names, e.g.
- * `lambdaHandler(build, lambdaDependencies({ tencent: tencentFrom }))`: the bundle of a function that
- * names no Tencent builder holds no Tencent SDK.
+ * `lambdaHandler(build, lambdaDependencies({ tencent: tencentFrom }))`.
  */
 export const lambdaDependencies =
   (adapters: OptionalAdapters) =>
@@ -111,7 +107,7 @@ const buildDependencies = async (
   };
 };
 
-/** The tracer where `tracingWanted` (in Lambda), imported then; elsewhere none, and the X-Ray SDK never loads. */
+/** The tracer in Lambda (`tracingWanted`), else none. Lazy: docs/bundling.md#the-tracer-only-in-lambda */
 const tracingIfWanted = async (): Promise<Tracing | undefined> => {
   if (!tracingWanted(process.env)) return undefined;
   const { createPowertoolsTracing } = await import('#shared/adapters/tracing/powertools-tracing.ts');

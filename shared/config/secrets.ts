@@ -116,11 +116,7 @@ interface StoredParameter {
   readonly value: string | undefined;
 }
 
-/**
- * The SSM client is imported here, when a function is first given a parameter name, not with the
- * handler: a function whose secrets all come from the environment (the local stack, `invoke local`)
- * never loads it, and in Lambda it loads beside its first call, in a chunk of its own (~80 KiB).
- */
+/** Reads the named parameters. Lazy: see docs/bundling.md#the-ssm-client-when-a-parameter-is-read */
 const readParameters = async (
   names: readonly string[],
   given?: ParameterClient,

@@ -2,7 +2,7 @@ import { observeTencentCalls } from '#shared/adapters/tencent/tencent-call-telem
 import type { AdapterBuilder } from '#shared/config/adapter-builder.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 
-/** The Tencent PostgreSQL client, with its SDK imported when built (validate, create, poll). */
+/** The Tencent PostgreSQL client. Lazy: see docs/bundling.md#adapters-behind-their-builders */
 export const tencentFrom: AdapterBuilder<TencentPostgres> = async (env, secrets, telemetry) => {
   const { createTencentPostgres } = await import('#shared/adapters/tencent/tencent-postgres-client.ts');
   return createTencentPostgres({

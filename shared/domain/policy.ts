@@ -2,8 +2,8 @@
  * The policy: what replicas may be created, within which limits, with which per-primary defaults.
  * Schema in `policy-schema.ts`, rules in `policy-evaluation.ts`, `resolvePlan` in
  * `policy-resolution.ts`; this module is the one to import for them. File loading (with the YAML
- * parser) is `policy-loader.ts`, imported on its own so that a bundle that reads no policy file —
- * or reads it only when its adapter is built — does not load the parser with its handler.
+ * parser) is `policy-loader.ts`, never re-exported here: see
+ * docs/bundling.md#the-policy-barrel-re-exports-only-types
  */
 export {
   checkPolicyRules,
@@ -17,7 +17,7 @@ export {
 } from '#shared/domain/policy-evaluation.ts';
 export { isGlob, matchesAny, matchesGlob } from '#shared/domain/policy-glob.ts';
 export { type PlanResolution, type ResolveOptions, resolvePlan } from '#shared/domain/policy-resolution.ts';
-// Types only: the schema itself (built when its module loads) is the loader's, in `policy-schema.ts`.
+// Types only: see docs/bundling.md#the-policy-barrel-re-exports-only-types
 export type {
   LimitOverrides,
   Policy,

@@ -45,8 +45,8 @@ export const requesterSchema = z.strictObject({
 export type Requester = z.infer<typeof requesterSchema>;
 
 /**
- * zod's own `regexes.hostname` (zod/v4/core/regexes.js), written out: the `z.regexes` namespace would
- * put every regex zod has in the chunk every handler loads.
+ * zod's own `regexes.hostname` (zod/v4/core/regexes.js), written out (no `z.regexes`: see
+ * docs/bundling.md#zod-mini-only).
  */
 const HOSTNAME =
   /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;

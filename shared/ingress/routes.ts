@@ -12,8 +12,8 @@ export interface Route {
 }
 
 /**
- * The ingest function's routes; each source adapter adds its own here. The generic API's load with
- * the handler; every other source's when its route is first called (`lazyRoute`).
+ * The ingest function's routes; each source adapter adds its own here. Lazy (all but the generic
+ * API's): see docs/bundling.md#ingest-sources-load-at-their-first-request
  */
 export const ingressRoutes = (deps: Dependencies): Route[] => {
   const api = { ...deps, bodyLimitBytes: deps.settings.bodyLimitBytes };

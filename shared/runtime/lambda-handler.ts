@@ -6,7 +6,7 @@ type Handler<Event, Result> = (event: Event, context: Context) => Promise<Result
 /**
  * The deployed entry point: dependencies are built once per cold start (a bad setting fails the
  * first invocation loudly, naming it) and reused by every invocation after. Each function passes its
- * own builder (`lambdaDependencies({...})`), so its bundle holds only the adapters it uses.
+ * own builder (`lambdaDependencies({...})`; see docs/bundling.md#adapters-behind-their-builders).
  */
 export const lambdaHandler = <Event, Result>(
   build: (deps: Dependencies) => Handler<Event, Result>,

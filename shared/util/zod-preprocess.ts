@@ -4,8 +4,7 @@ import * as z from '#shared/util/zod-mini.ts';
  * Full zod's `z.preprocess(fn, schema)`, which zod/mini lacks, built the way full zod builds it: a
  * transform piped into `schema`, whose `fn` gets a context with the same `addIssue`. An issue `fn`
  * raises stops the pipe, so `schema` never sees that input. Issues are made as zod's `util.issue`
- * makes them, written out: the `z.util` namespace would put all of zod's utilities in the chunk every
- * handler loads.
+ * makes them, written out (no `z.util`: see docs/bundling.md#zod-mini-only).
  */
 export const preprocess = <B extends z.core.$ZodType>(
   fn: (input: unknown, ctx: z.core.$RefinementCtx<unknown>) => unknown,

@@ -3,8 +3,8 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Tracing } from '#shared/ports/tracing.ts';
 
 /**
- * The tracing port on Powertools Tracer (the X-Ray SDK). Imported only where `tracingWanted` holds,
- * in a chunk of its own (see `lambda-dependencies.ts`). Responses are not recorded as metadata: an
+ * The tracing port on Powertools Tracer (the X-Ray SDK). Lazy: see
+ * docs/bundling.md#the-tracer-only-in-lambda. Responses are not recorded as metadata: an
  * HTTP answer can carry a requester's details, and X-Ray metadata is not access-controlled like logs.
  */
 export const createPowertoolsTracing = (

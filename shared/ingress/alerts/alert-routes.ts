@@ -7,7 +7,7 @@ import type { Route } from '#shared/ingress/routes.ts';
 /** The load-alert routes (docs/ingress/*.md). A source with no credentials configured answers 401. */
 export const alertRoutes = (deps: Dependencies): Route[] => {
   const alerts: AlertRouteDependencies = { ...deps, alerts: deps.alerts ?? NO_ALERT_SOURCES };
-  // Each source's module loads at its first alert (lazyRoute).
+  // Lazy: see docs/bundling.md#ingest-sources-load-at-their-first-request
   const tencentMonitor = lazyRoute(async () =>
     (await import('#shared/ingress/alerts/tencent-monitor/tencent-monitor-route.ts')).tencentMonitorRoute(
       alerts,
