@@ -72,7 +72,7 @@ describe('common parameters', () => {
 
   it('answers a real postgres action the emulator does not implement with UnsupportedOperation', async () => {
     const error = await sdkFailure(
-      sdkClient(emu.current).IsolateDBInstances({ DBInstanceIdSet: ['pgro-x'] }),
+      sdkClient(emu.current).RestartDBInstance({ DBInstanceId: 'pgro-x' }),
     );
 
     expect(error.code).toBe('UnsupportedOperation');
