@@ -29,6 +29,13 @@ export const addDBInstanceToReadOnlyGroup = defineAction({
         `The read-only group ${group.id} is being deleted.`,
       );
     }
+    const instanceStatus = replicaStatus(replica, call.now);
+    if (instanceStatus !== 'running') {
+      throw new ApiError(
+        'ResourceUnavailable.InvalidInstanceStatus',
+        `The read-only instance ${replica.id} is \`${instanceStatus}\`; only a running instance can join a read-only group.`,
+      );
+    }
     if (groupChangePending(replica, call.now)) {
       throw new ApiError(
         'OperationDenied.ROInstanceStatusLimitOpError',
@@ -40,13 +47,6 @@ export const addDBInstanceToReadOnlyGroup = defineAction({
       throw new ApiError(
         'FailedOperation.ROInstanceHasInROGroupError',
         `The read-only instance ${replica.id} is already in the read-only group ${current}.`,
-      );
-    }
-    const instanceStatus = replicaStatus(replica, call.now);
-    if (instanceStatus !== 'running') {
-      throw new ApiError(
-        'ResourceUnavailable.InvalidInstanceStatus',
-        `The read-only instance ${replica.id} is \`${instanceStatus}\`; only a running instance can join a read-only group.`,
       );
     }
     const taskId = startTask(

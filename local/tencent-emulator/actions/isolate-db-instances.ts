@@ -48,6 +48,7 @@ export const isolateDBInstances = defineAction({
     const patches = new Map<string, Partial<ReplicaRecord>>();
     for (const replica of replicas) {
       const recycleMs = replica.chargeType === 'PREPAID' ? prepaidRecycleMs : postpaidRecycleMs;
+      const group = groupOf(replica, call.now);
       patches.set(replica.id, {
         removal: {
           isolatingAt: call.now,
@@ -56,7 +57,8 @@ export const isolateDBInstances = defineAction({
           billingStoppedAt: call.now,
         },
         readOnlyGroupId: '',
-        groupChange: { from: groupOf(replica, call.now), at: isolatedAt },
+        // A join still running is cancelled; a member leaves its group once isolated.
+        groupChange: group === '' ? undefined : { from: group, at: isolatedAt },
       });
     }
     env.state.updateReplicas(patches);
