@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -481,6 +481,35 @@ describe('DescribeTasks', () => {
 });
 
 describe('persistence of fleet state', () => {
+  it('loads a state file written before the fleet actions (no tasks, no removal fields)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tencent-fleet-old-'));
+    const group = {
+      id: 'pgrogrp-oldfile1',
+      name: 'old',
+      primaryId: 'postgres-abcdef',
+      createdAt: clock.now(),
+    };
+    await writeFile(
+      join(dataDir, 'tencent-emulator-state.json'),
+      JSON.stringify({
+        format: 'replica-flow-tencent-emulator/1',
+        replicas: [],
+        orders: [],
+        groups: [group],
+        capacityUsed: {},
+        sequence: 0,
+      }),
+    );
+    const emulator = await startEmulator({ port: 0, dataDir, timings: FLEET_TIMINGS });
+    try {
+      expect(await groupOf(emulator, group.id)).toMatchObject({ Status: 'ok', ReadOnlyGroupName: 'old' });
+      expect((await sdkClient(emulator).DescribeTasks({})).TotalCount).toBe(0);
+    } finally {
+      await emulator.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps groups, tasks, isolations and deletion protection across a restart with a data dir', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'tencent-fleet-'));
     const options = { port: 0, dataDir, timings: { ...FLEET_TIMINGS, isolatingMs: 600_000 } };
