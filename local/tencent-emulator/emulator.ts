@@ -4,12 +4,17 @@ import type { EmulatorCredential } from '#local/tencent-emulator/credentials.ts'
 import { FaultInjector } from '#local/tencent-emulator/faults/fault-injector.ts';
 import { RateLimiter } from '#local/tencent-emulator/rate-limits.ts';
 import { EmulatorState } from '#local/tencent-emulator/state/emulator-state.ts';
-import { replicaStatus, runningSince } from '#local/tencent-emulator/state/lifecycle.ts';
+import { groupOf, replicaStatus, runningSince } from '#local/tencent-emulator/state/lifecycle.ts';
 import type { ProvisioningOutcome, TagValue } from '#local/tencent-emulator/state/records.ts';
 import { StateFile } from '#local/tencent-emulator/state/state-file.ts';
 import type { Timings, World } from '#local/tencent-emulator/world/world-schema.ts';
 
 const ms = z.int().nonnegative().max(86_400_000);
+/** The recycle bin lasts days: up to 30. */
+const longMs = z
+  .int()
+  .nonnegative()
+  .max(30 * 86_400_000);
 
 /** `POST /_emulator/timings` and `startEmulator({ timings })`: any subset, in milliseconds. */
 export const timingsPatch = z.strictObject({
@@ -18,6 +23,11 @@ export const timingsPatch = z.strictObject({
   listedAfterMs: ms.optional(),
   applyingMs: ms.optional(),
   initingMs: ms.optional(),
+  isolatingMs: ms.optional(),
+  postpaidRecycleMs: longMs.optional(),
+  prepaidRecycleMs: longMs.optional(),
+  offliningMs: ms.optional(),
+  groupTaskMs: ms.optional(),
 });
 export type TimingsPatch = z.output<typeof timingsPatch>;
 
@@ -33,7 +43,9 @@ export interface EmulatorInstance {
   readonly chargeType: string;
   readonly specCode: string;
   readonly storage: number;
+  /** The group it is in now (`''` = none), a membership change in progress counting as not done. */
   readonly readOnlyGroupId: string;
+  readonly deletionProtection: boolean;
   readonly dealName: string;
   readonly billId: string;
   /** The SecretId that signed the create. */
@@ -45,6 +57,14 @@ export interface EmulatorInstance {
   /** When it became `running`; `null` while it is not (yet, or ever). */
   readonly runningAt: number | null;
   readonly provisioning: ProvisioningOutcome;
+  /** When IsolateDBInstances was accepted, or `null`. */
+  readonly isolatingAt: number | null;
+  /** When it is (or was) `isolated`, or `null` if never isolated. */
+  readonly isolatedAt: number | null;
+  /** When billing stopped (isolation accepted; a dis-isolation resumes it, back to `null`). */
+  readonly billingStoppedAt: number | null;
+  /** When it went (or goes) `offline`: recycle-bin expiry or destroy; `null` otherwise. */
+  readonly offlineAt: number | null;
 }
 
 export interface EmulatorSetup {
@@ -119,7 +139,8 @@ export class Emulator {
       chargeType: r.chargeType,
       specCode: r.specCode,
       storage: r.storageGb,
-      readOnlyGroupId: r.readOnlyGroupId,
+      readOnlyGroupId: groupOf(r, now),
+      deletionProtection: r.deletionProtection,
       dealName: r.dealName,
       billId: r.billId,
       secretId: r.secretId,
@@ -128,6 +149,10 @@ export class Emulator {
       listedAt: r.listedAt,
       runningAt: runningSince(r, now),
       provisioning: r.outcome,
+      isolatingAt: r.removal?.isolatingAt ?? null,
+      isolatedAt: r.removal?.isolatedAt ?? null,
+      billingStoppedAt: r.removal?.billingStoppedAt ?? null,
+      offlineAt: r.destroy?.offlineAt ?? r.removal?.offlineAt ?? null,
     }));
   }
 

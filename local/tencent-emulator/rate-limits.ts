@@ -1,7 +1,12 @@
 import * as z from 'zod';
 
-/** Tencent's documented per-action limits (requests per second); see reference section 5. */
+/**
+ * Tencent's documented per-action limits (requests per second); see reference section 5 and
+ * tencent-fleet-api.md: DestroyDBInstance 50/s, InquiryPrice* 20/s, Describe* 1000/s, the rest
+ * (creates, read-only group actions, Isolate/DisIsolate, deletion protection) 100/s.
+ */
 export const documentedLimit = (action: string): number => {
+  if (action === 'DestroyDBInstance') return 50;
   if (action.startsWith('InquiryPrice')) return 20;
   if (action.startsWith('Describe')) return 1000;
   return 100;

@@ -71,9 +71,7 @@ describe('common parameters', () => {
   });
 
   it('answers a real postgres action the emulator does not implement with UnsupportedOperation', async () => {
-    const error = await sdkFailure(
-      sdkClient(emu.current).IsolateDBInstances({ DBInstanceIdSet: ['pgro-x'] }),
-    );
+    const error = await sdkFailure(sdkClient(emu.current).RestartDBInstance({ DBInstanceId: 'pgro-x' }));
 
     expect(error.code).toBe('UnsupportedOperation');
   });

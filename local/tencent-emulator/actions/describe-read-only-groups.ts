@@ -8,6 +8,7 @@ import {
 } from '#local/tencent-emulator/actions/list-query.ts';
 import { ApiError, apiErrors } from '#local/tencent-emulator/protocol/api-error.ts';
 import type { GroupView } from '#local/tencent-emulator/state/emulator-state.ts';
+import { liveGroupsOf } from '#local/tencent-emulator/state/group-lifecycle.ts';
 import { readOnlyGroupView } from '#local/tencent-emulator/views/read-only-group-view.ts';
 import type { WorldPrimary } from '#local/tencent-emulator/world/world-schema.ts';
 
@@ -25,13 +26,20 @@ const SORT_KEYS: Record<string, (g: GroupView) => string | number> = {
   Name: (g) => g.name,
 };
 
-/** DescribeReadOnlyGroups: `db-master-instance-id` is required; `read-only-group-id` narrows; PageSize ≤ 99. */
+/**
+ * DescribeReadOnlyGroups: `db-master-instance-id` is required; `read-only-group-id` and
+ * `read-only-group-name` narrow; PageSize ≤ 99. Deleted groups are gone; members are listed.
+ */
 export const describeReadOnlyGroups = defineAction({
   name: 'DescribeReadOnlyGroups',
   params,
   handle(env, call) {
     const p = call.params;
-    const filters = readFilters(p.Filters, ['db-master-instance-id', 'read-only-group-id']);
+    const filters = readFilters(p.Filters, [
+      'db-master-instance-id',
+      'read-only-group-id',
+      'read-only-group-name',
+    ]);
     const primaryIds = filters.get('db-master-instance-id');
     if (!primaryIds) throw apiErrors.invalidValue('Filters', 'a db-master-instance-id filter is required');
     const pageSize = p.PageSize === undefined || p.PageSize === 0 ? 10 : p.PageSize;
@@ -54,10 +62,11 @@ export const describeReadOnlyGroups = defineAction({
       primaries.push(primary);
     }
     const groupIds = filters.get('read-only-group-id');
+    const groupNames = filters.get('read-only-group-name');
     const groups = primaries.flatMap((primary) =>
-      env.state
-        .groupsOf(primary.id)
+      liveGroupsOf(env.state, primary.id, call.now)
         .filter((group) => !groupIds || groupIds.has(group.id))
+        .filter((group) => !groupNames || groupNames.has(group.name))
         .map((group) => ({ id: group.id, group, primary })),
     );
     const page = sortBy(groups, (g) => sortKey(g.group), direction).slice(

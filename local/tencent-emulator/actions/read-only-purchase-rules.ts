@@ -1,7 +1,8 @@
 import type { ActionCall, ActionEnv } from '#local/tencent-emulator/actions/action.ts';
 import { ApiError, apiErrors } from '#local/tencent-emulator/protocol/api-error.ts';
 import type { GroupView, ZoneLocation } from '#local/tencent-emulator/state/emulator-state.ts';
-import { replicaStatus } from '#local/tencent-emulator/state/lifecycle.ts';
+import { groupStatus, liveGroupsOf } from '#local/tencent-emulator/state/group-lifecycle.ts';
+import { REMOVED_STATUSES, replicaStatus } from '#local/tencent-emulator/state/lifecycle.ts';
 import type { TagValue } from '#local/tencent-emulator/state/records.ts';
 import { majorVersionOf } from '#local/tencent-emulator/views/db-instance-view.ts';
 import type { ChargeType, WorldPrimary, WorldSpec } from '#local/tencent-emulator/world/world-schema.ts';
@@ -203,22 +204,28 @@ const checkGroupAndLimits = (
   let group: GroupView | undefined;
   if (groupId === '') {
     check(
-      env.state.groupsOf(primary.id).length < limits.maxReadOnlyGroupsPerPrimary,
+      liveGroupsOf(env.state, primary.id, now).length < limits.maxReadOnlyGroupsPerPrimary,
       'FailedOperation.ROGroupNumExceedError',
       `The primary instance ${primary.id} already has ${limits.maxReadOnlyGroupsPerPrimary} read-only groups, the maximum.`,
     );
   } else {
     group = env.state.group(groupId);
+    const status = group && groupStatus(env.state, group, now);
     check(
-      group !== undefined && group.primaryId === primary.id,
+      group !== undefined && group.primaryId === primary.id && status !== 'deleted',
       'FailedOperation.ROGroupNotFoundError',
       `The read-only group ${groupId} does not exist for the primary instance ${primary.id}.`,
+    );
+    check(
+      status !== 'deleting',
+      'OperationDenied.ROGroupStatusError',
+      `The read-only group ${groupId} is being deleted.`,
     );
   }
   // Counted in place: a burst asks this once per create, over every replica of the primary.
   let existing = 0;
   for (const replica of env.state.replicasOf(primary.id)) {
-    if (replica.outcome !== 'isolated' || replicaStatus(replica, now) !== 'isolated') existing += 1;
+    if (!REMOVED_STATUSES.has(replicaStatus(replica, now))) existing += 1;
   }
   check(
     existing + p.InstanceCount <= limits.maxReadOnlyPerPrimary,

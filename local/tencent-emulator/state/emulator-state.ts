@@ -3,6 +3,7 @@ import type {
   OrderRecord,
   PersistedState,
   ReplicaRecord,
+  TaskRecord,
 } from '#local/tencent-emulator/state/records.ts';
 import type {
   World,
@@ -16,13 +17,8 @@ export interface ZoneLocation {
   readonly zone: WorldZone;
 }
 
-/** A read-only group, whether it came from the world file or was created by a purchase. */
-export interface GroupView {
-  readonly id: string;
-  readonly name: string;
-  readonly primaryId: string;
-  readonly createdAt: number;
-}
+/** A read-only group, whether it came from the world file or was created (by a purchase or CreateReadOnlyGroup). */
+export type GroupView = Readonly<GroupRecord>;
 
 const capacityKey = (zone: string, specCode: string): string => `${zone}/${specCode}`;
 
@@ -40,6 +36,9 @@ export class EmulatorState {
   private readonly replicasByPrimary = new Map<string, ReplicaRecord[]>();
   private readonly orders = new Map<string, OrderRecord>();
   private readonly groups = new Map<string, GroupRecord>();
+  private readonly tasks = new Map<number, TaskRecord>();
+  private readonly tasksByInstance = new Map<string, TaskRecord[]>();
+  private primaryProtection = new Map<string, boolean>();
   private capacityUsed = new Map<string, number>();
   private sequence = 0;
   onChange: () => void = () => {};
@@ -75,12 +74,72 @@ export class EmulatorState {
     return this.world.primaries;
   }
 
+  /** A group by id, deleted ones included (callers judge by `groupStatus`). */
   group(id: string): GroupView | undefined {
-    return this.worldGroups.get(id) ?? this.groups.get(id);
+    return this.groups.get(id) ?? this.worldGroups.get(id);
   }
 
+  /** Every group of the primary, deleted ones included; a modified world group appears once. */
   groupsOf(primaryId: string): GroupView[] {
-    return [...this.worldGroups.values(), ...this.groups.values()].filter((g) => g.primaryId === primaryId);
+    const world = [...this.worldGroups.values()].filter((g) => !this.groups.has(g.id));
+    return [...world, ...this.groups.values()].filter((g) => g.primaryId === primaryId);
+  }
+
+  /** Stores a new or changed group (a changed world group shadows the world's entry until reset). */
+  saveGroup(group: GroupRecord): void {
+    this.groups.set(group.id, group);
+    this.onChange();
+  }
+
+  /** Applies a change to a replica record in place (every index holds the same object). */
+  updateReplica(id: string, patch: Partial<ReplicaRecord>): void {
+    const replica = this.replicas.get(id);
+    if (!replica) throw new Error(`no replica ${id}`);
+    Object.assign(replica, patch);
+    this.onChange();
+  }
+
+  /** Applies changes to several replicas as one mutation (one `onChange`). */
+  updateReplicas(patches: ReadonlyMap<string, Partial<ReplicaRecord>>): void {
+    for (const [id, patch] of patches) {
+      const replica = this.replicas.get(id);
+      if (!replica) throw new Error(`no replica ${id}`);
+      Object.assign(replica, patch);
+    }
+    this.onChange();
+  }
+
+  primaryDeletionProtection(id: string): boolean {
+    return this.primaryProtection.get(id) ?? false;
+  }
+
+  setPrimaryDeletionProtection(id: string, protectedFromDeletion: boolean): void {
+    this.primaryProtection.set(id, protectedFromDeletion);
+    this.onChange();
+  }
+
+  addTask(task: TaskRecord): void {
+    this.indexTask(task);
+    this.onChange();
+  }
+
+  task(id: number): TaskRecord | undefined {
+    return this.tasks.get(id);
+  }
+
+  tasksOf(instanceId: string): readonly TaskRecord[] {
+    return this.tasksByInstance.get(instanceId) ?? [];
+  }
+
+  allTasks(): IterableIterator<TaskRecord> {
+    return this.tasks.values();
+  }
+
+  private indexTask(task: TaskRecord): void {
+    this.tasks.set(task.id, task);
+    const siblings = this.tasksByInstance.get(task.instanceId);
+    if (siblings) siblings.push(task);
+    else this.tasksByInstance.set(task.instanceId, [task]);
   }
 
   replica(id: string): ReplicaRecord | undefined {
@@ -143,6 +202,9 @@ export class EmulatorState {
     this.replicasByPrimary.clear();
     this.orders.clear();
     this.groups.clear();
+    this.tasks.clear();
+    this.tasksByInstance.clear();
+    this.primaryProtection = new Map();
     this.capacityUsed = new Map();
     this.sequence = 0;
     this.onChange();
@@ -154,6 +216,8 @@ export class EmulatorState {
       replicas: [...this.replicas.values()],
       orders: [...this.orders.values()],
       groups: [...this.groups.values()],
+      tasks: [...this.tasks.values()],
+      primaryDeletionProtection: Object.fromEntries(this.primaryProtection),
       capacityUsed: Object.fromEntries(this.capacityUsed),
       sequence: this.sequence,
     };
@@ -165,7 +229,11 @@ export class EmulatorState {
     this.replicasByPrimary.clear();
     this.orders.clear();
     this.groups.clear();
+    this.tasks.clear();
+    this.tasksByInstance.clear();
     for (const group of snapshot.groups) this.groups.set(group.id, group);
+    for (const task of snapshot.tasks) this.indexTask(task);
+    this.primaryProtection = new Map(Object.entries(snapshot.primaryDeletionProtection));
     for (const replica of snapshot.replicas) this.addReplica(replica);
     for (const order of snapshot.orders) this.orders.set(order.dealName, order);
     this.capacityUsed = new Map(Object.entries(snapshot.capacityUsed));

@@ -43,6 +43,25 @@ export const replicaRecord = z.strictObject({
   /** When provisioning ends (running or isolated); `null` when it never ends. */
   settlesAt: z.number().nullable(),
   outcome: provisioningOutcome,
+  /** Set by IsolateDBInstances: `isolating` from `isolatingAt`, `isolated` from `isolatedAt`, `offline` (recycle bin expired) from `offlineAt`. */
+  removal: z
+    .strictObject({
+      isolatingAt: z.number(),
+      isolatedAt: z.number(),
+      offlineAt: z.number(),
+      /** Billing stops when the isolation is accepted (postpaid: no more hourly charges; prepaid: returned). */
+      billingStoppedAt: z.number(),
+    })
+    .optional(),
+  /** Set by DestroyDBInstance: `offlining` from `requestedAt`, `offline` from `offlineAt`. */
+  destroy: z.strictObject({ requestedAt: z.number(), offlineAt: z.number() }).optional(),
+  /** Set by DisIsolateDBInstances: `disisolating` until then, `running` after. */
+  disisolatingUntil: z.number().optional(),
+  /**
+   * A membership change in progress or done: until `at` the replica is still in `from` (`''` = no
+   * group); from `at` on, in `readOnlyGroupId`.
+   */
+  groupChange: z.strictObject({ from: z.string(), at: z.number() }).optional(),
 });
 
 /** One deal (order) per instance, as DescribeOrders shows it. */
@@ -58,17 +77,53 @@ export const orderRecord = z.strictObject({
   idsVisibleAt: z.number(),
 });
 
-/** A read-only group the emulator created (groups from the world file are not repeated here). */
+/** The replication-delay settings of a read-only group (CreateReadOnlyGroup / ModifyReadOnlyGroupConfig). */
+export const groupConfig = z.strictObject({
+  replayLagEliminate: z.int(),
+  replayLatencyEliminate: z.int(),
+  maxReplayLag: z.int(),
+  maxReplayLatency: z.int(),
+  minDelayEliminateReserve: z.int(),
+  rebalance: z.int(),
+});
+
+/**
+ * A read-only group the emulator created, or a world group once it was modified or deleted (the
+ * record then shadows the world's entry until reset).
+ */
 export const groupRecord = z.strictObject({
   id: z.string(),
   name: z.string(),
   primaryId: z.string(),
   createdAt: z.number(),
+  /** CreateReadOnlyGroup: `creating` until then. */
+  readyAt: z.number().optional(),
+  projectId: z.int().optional(),
+  securityGroupIds: z.array(z.string()).optional(),
+  config: groupConfig.optional(),
+  /** ModifyReadOnlyGroupConfig: `modifying` until then. */
+  modifyingUntil: z.number().optional(),
+  /** DeleteReadOnlyGroup: `deleting` from `requestedAt`, gone from `deletedAt`. */
+  deletion: z.strictObject({ requestedAt: z.number(), deletedAt: z.number() }).optional(),
+});
+
+/** A task (flow) as DescribeTasks shows it: `Running` until `endsAt`, then `Success`. */
+export const taskRecord = z.strictObject({
+  id: z.int(),
+  type: z.string(),
+  instanceId: z.string(),
+  region: z.string(),
+  startedAt: z.number(),
+  endsAt: z.number(),
+  /** `TaskDetail.Input`: the request that started it, as JSON. */
+  input: z.string(),
 });
 
 export type ReplicaRecord = z.output<typeof replicaRecord>;
 export type OrderRecord = z.output<typeof orderRecord>;
 export type GroupRecord = z.output<typeof groupRecord>;
+export type GroupConfig = z.output<typeof groupConfig>;
+export type TaskRecord = z.output<typeof taskRecord>;
 export type ProvisioningOutcome = z.output<typeof provisioningOutcome>;
 export type TagValue = z.output<typeof tag>;
 
@@ -78,6 +133,10 @@ export const persistedState = z.strictObject({
   replicas: z.array(replicaRecord),
   orders: z.array(orderRecord),
   groups: z.array(groupRecord),
+  /** Tasks of group membership changes and group creation/deletion (absent in older files). */
+  tasks: z.array(taskRecord).default([]),
+  /** DeletionProtection set on world primaries through ModifyDBInstanceDeletionProtection. */
+  primaryDeletionProtection: z.record(z.string(), z.boolean()).default({}),
   /** Instances sold per `zone/specCode`, against the world's capacity entries. */
   capacityUsed: z.record(z.string(), z.int()),
   sequence: z.int(),

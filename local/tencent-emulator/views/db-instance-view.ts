@@ -1,5 +1,6 @@
 import type { EmulatorState } from '#local/tencent-emulator/state/emulator-state.ts';
-import { isListed, replicaStatus } from '#local/tencent-emulator/state/lifecycle.ts';
+import type { ReplicaStatus } from '#local/tencent-emulator/state/lifecycle.ts';
+import { isListed, REMOVED_STATUSES, replicaStatus } from '#local/tencent-emulator/state/lifecycle.ts';
 import type { ReplicaRecord } from '#local/tencent-emulator/state/records.ts';
 import { addMonths, tencentTime, ZERO_TIME } from '#local/tencent-emulator/views/tencent-time.ts';
 import type { WorldPrimary } from '#local/tencent-emulator/world/world-schema.ts';
@@ -28,9 +29,10 @@ const netInfo = (
   ProtocolType: 'postgresql',
 });
 
-/** Read-only instances of the primary that exist for callers: listed and not isolated. */
+/** Read-only instances of the primary that exist for callers: listed and not isolating, isolated or offline. */
 export const activeReadOnlyCount = (state: EmulatorState, primaryId: string, now: number): number =>
-  state.replicasOf(primaryId).filter((r) => isListed(r, now) && replicaStatus(r, now) !== 'isolated').length;
+  state.replicasOf(primaryId).filter((r) => isListed(r, now) && !REMOVED_STATUSES.has(replicaStatus(r, now)))
+    .length;
 
 /** A world primary as a `DBInstance`. */
 export const primaryView = (
@@ -91,9 +93,62 @@ export const primaryView = (
     NetworkAccessList: null,
     SupportIpv6: 0,
     ExpandedCpu: 0,
-    DeletionProtection: false,
+    DeletionProtection: state.primaryDeletionProtection(primary.id),
     DBInstanceStorageType: 'CLOUD_SSD',
   };
+};
+
+const NET_STATUS: Record<ReplicaStatus, string> = {
+  applying: 'initing',
+  initing: 'initing',
+  running: 'opened',
+  isolating: 'closed',
+  isolated: 'closed',
+  disisolating: 'closed',
+  offlining: 'closed',
+  offline: 'closed',
+};
+
+/** When the replica was isolated, for `IsolatedTime` (a failed provisioning counts from its end). */
+const isolatedTime = (replica: ReplicaRecord, status: ReplicaStatus): string => {
+  if (replica.removal && status !== 'isolating') return tencentTime(replica.removal.isolatedAt);
+  if (
+    replica.outcome === 'isolated' &&
+    replica.settlesAt !== null &&
+    status !== 'applying' &&
+    status !== 'initing'
+  ) {
+    return tencentTime(replica.settlesAt);
+  }
+  return ZERO_TIME;
+};
+
+/** When the replica went offline, or is due to (recycle-bin expiry), for `OfflineTime`. */
+const offlineTime = (replica: ReplicaRecord): string => {
+  const at = replica.destroy?.offlineAt ?? replica.removal?.offlineAt;
+  return at === undefined ? ZERO_TIME : tencentTime(at);
+};
+
+/** The last moment the replica's status changed, for `UpdateTime`. */
+const updatedAt = (replica: ReplicaRecord, status: ReplicaStatus, now: number): number => {
+  switch (status) {
+    case 'applying':
+      return replica.createdAt;
+    case 'initing':
+      return replica.initingAt;
+    case 'isolating':
+      return replica.removal?.isolatingAt ?? now;
+    case 'isolated':
+      return replica.removal?.isolatedAt ?? replica.settlesAt ?? now;
+    case 'offlining':
+      return replica.destroy?.requestedAt ?? now;
+    case 'offline':
+      return replica.destroy?.offlineAt ?? replica.removal?.offlineAt ?? now;
+    case 'disisolating':
+      return replica.disisolatingUntil ?? now;
+    case 'running':
+      return Math.max(replica.settlesAt ?? now, replica.disisolatingUntil ?? 0);
+  }
 };
 
 /** A replica as a `DBInstance`, with status, network and times computed for `now`. */
@@ -103,13 +158,7 @@ export const replicaView = (
   now: number,
 ): Record<string, unknown> => {
   const status = replicaStatus(replica, now);
-  const netStatus = status === 'running' ? 'opened' : status === 'isolated' ? 'closed' : 'initing';
-  const updatedAt =
-    status === 'applying'
-      ? replica.createdAt
-      : status === 'initing'
-        ? replica.initingAt
-        : (replica.settlesAt ?? now);
+  const netStatus = NET_STATUS[status];
   return {
     Region: replica.region,
     Zone: replica.zone,
@@ -129,13 +178,12 @@ export const replicaView = (
     DBInstanceVersion: 'standard',
     DBCharset: 'UTF8',
     CreateTime: tencentTime(replica.createdAt),
-    UpdateTime: tencentTime(updatedAt),
+    UpdateTime: tencentTime(updatedAt(replica, status, now)),
     ExpireTime:
       replica.chargeType === 'PREPAID'
         ? tencentTime(addMonths(replica.createdAt, replica.periodMonths))
         : ZERO_TIME,
-    IsolatedTime:
-      status === 'isolated' && replica.settlesAt !== null ? tencentTime(replica.settlesAt) : ZERO_TIME,
+    IsolatedTime: isolatedTime(replica, status),
     PayType: payType(replica.chargeType),
     AutoRenew: replica.autoRenew,
     DBInstanceNetInfo: [
@@ -149,7 +197,7 @@ export const replicaView = (
     MasterDBInstanceId: replica.primaryId,
     ReadOnlyInstanceNum: 0,
     StatusInReadonlyGroup: status,
-    OfflineTime: ZERO_TIME,
+    OfflineTime: offlineTime(replica),
     DBNodeSet: null,
     IsSupportTDE: 0,
     DBEngine: 'postgresql',

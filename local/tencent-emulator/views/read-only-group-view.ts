@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { EmulatorState, GroupView } from '#local/tencent-emulator/state/emulator-state.ts';
-import { isListed, replicaStatus } from '#local/tencent-emulator/state/lifecycle.ts';
+import {
+  DEFAULT_GROUP_CONFIG,
+  groupStatus,
+  membersOf,
+} from '#local/tencent-emulator/state/group-lifecycle.ts';
 import { replicaView } from '#local/tencent-emulator/views/db-instance-view.ts';
 import type { WorldPrimary } from '#local/tencent-emulator/world/world-schema.ts';
 
@@ -10,39 +14,32 @@ const groupIp = (groupId: string): string => {
   return `10.250.${a}.${Math.max(b, 2)}`;
 };
 
-/** A read-only group as `ReadOnlyGroup`: its listed members, `creating` until they all run. */
+/** A read-only group as `ReadOnlyGroup`: its listed members now, and its status (see `groupStatus`). */
 export const readOnlyGroupView = (
   state: EmulatorState,
   group: GroupView,
   primary: WorldPrimary,
   now: number,
 ): Record<string, unknown> => {
-  const members = state
-    .replicasOf(primary.id)
-    .filter((replica) => replica.readOnlyGroupId === group.id && isListed(replica, now));
-  const settling = state
-    .replicasOf(primary.id)
-    .some(
-      (replica) =>
-        replica.readOnlyGroupId === group.id && ['applying', 'initing'].includes(replicaStatus(replica, now)),
-    );
+  const members = membersOf(state, group, now);
+  const config = group.config ?? DEFAULT_GROUP_CONFIG;
   return {
     ReadOnlyGroupId: group.id,
     ReadOnlyGroupName: group.name,
-    ProjectId: primary.projectId,
+    ProjectId: group.projectId ?? primary.projectId,
     MasterDBInstanceId: primary.id,
-    MinDelayEliminateReserve: 1,
-    MaxReplayLatency: 512,
-    ReplayLatencyEliminate: 1,
-    MaxReplayLag: 30,
-    ReplayLagEliminate: 1,
+    MinDelayEliminateReserve: config.minDelayEliminateReserve,
+    MaxReplayLatency: config.maxReplayLatency,
+    ReplayLatencyEliminate: config.replayLatencyEliminate,
+    MaxReplayLag: config.maxReplayLag,
+    ReplayLagEliminate: config.replayLagEliminate,
     VpcId: primary.vpcId,
     SubnetId: primary.subnetId,
     Region: primary.region,
     Zone: primary.zone,
-    Status: settling ? 'creating' : 'ok',
+    Status: groupStatus(state, group, now),
     ReadOnlyDBInstanceList: members.map((replica) => replicaView(state, replica, now)),
-    Rebalance: 0,
+    Rebalance: config.rebalance,
     DBInstanceNetInfo: [
       {
         Address: '',

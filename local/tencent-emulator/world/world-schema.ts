@@ -68,6 +68,10 @@ const limits = z.strictObject({
   maxReadOnlyGroupsPerPrimary: z.int().nonnegative().default(5),
 });
 
+const DAY_MS = 86_400_000;
+export const POSTPAID_RECYCLE_MS = 3 * DAY_MS;
+export const PREPAID_RECYCLE_MS = 7 * DAY_MS;
+
 /** Provisioning timings in milliseconds; overridable per start and at run time. */
 export const timingsSchema = z.strictObject({
   /** DescribeOrders returns nothing for a new deal until this long after the create. */
@@ -79,6 +83,16 @@ export const timingsSchema = z.strictObject({
   /** Time in `applying`, then in `initing`, before `running`. */
   applyingMs: z.int().nonnegative().default(1000),
   initingMs: z.int().nonnegative().default(2000),
+  /** IsolateDBInstances: time in `isolating` before `isolated`. */
+  isolatingMs: z.int().nonnegative().default(2000),
+  /** The recycle bin: an isolated postpaid instance goes `offline` by itself after this (3 days). */
+  postpaidRecycleMs: z.int().nonnegative().default(POSTPAID_RECYCLE_MS),
+  /** The same for a prepaid instance (7 days). */
+  prepaidRecycleMs: z.int().nonnegative().default(PREPAID_RECYCLE_MS),
+  /** DestroyDBInstance: time in `offlining` before `offline`; DisIsolateDBInstances: time in `disisolating`. */
+  offliningMs: z.int().nonnegative().default(1000),
+  /** Read-only group tasks (create, delete, add or remove a member, modify): `Running` this long, then `Success`. */
+  groupTaskMs: z.int().nonnegative().default(2000),
 });
 
 const capacity = z.strictObject({
@@ -106,6 +120,11 @@ export const worldSchema = z.strictObject({
     listedAfterMs: 1000,
     applyingMs: 1000,
     initingMs: 2000,
+    isolatingMs: 2000,
+    postpaidRecycleMs: POSTPAID_RECYCLE_MS,
+    prepaidRecycleMs: PREPAID_RECYCLE_MS,
+    offliningMs: 1000,
+    groupTaskMs: 2000,
   }),
   capacity: z.array(capacity).default([]),
 });
