@@ -62,13 +62,15 @@ const FUNCTIONS = {
 
 /** Tencent allows 100 creates a second per account; the create containers together stay at 90. */
 const TENCENT_CREATES_PER_SECOND = 90;
+/** Tencent allows 20 price inquiries a second per account; validate's containers together stay at 18. */
+const TENCENT_PRICES_PER_SECOND = 18;
 
 const settingsOf = async (resolveVariable) => {
   const [wiring, secretsPath] = await Promise.all([
     resolveVariable('param:wiring'),
     resolveVariable('param:secretsPath'),
   ]);
-  const { functions: shape } = require('./shape.cjs').deploymentShape();
+  const { functions: shape, queues } = require('./shape.cjs').deploymentShape();
   const environment = {};
   const secretArns = {};
   for (const [name, { secrets, settings }] of Object.entries(FUNCTIONS)) {
@@ -80,6 +82,12 @@ const settingsOf = async (resolveVariable) => {
       // Per container, so that reservedConcurrency containers together stay under Tencent's limit.
       variables.TENCENT_CREATE_RATE_PER_SECOND = String(
         Math.floor(TENCENT_CREATES_PER_SECOND / shape.create.reservedConcurrency),
+      );
+    }
+    if (name === 'validate') {
+      // validate prices every plan; its queue runs at most maximumConcurrency containers at once.
+      variables.TENCENT_PRICE_RATE_PER_SECOND = String(
+        TENCENT_PRICES_PER_SECOND / queues.requests.maximumConcurrency,
       );
     }
     if (wiring === 'aws') {

@@ -20,7 +20,11 @@ export interface LocalEnvironment {
   /** Alert sources set in the environment, over the data folder's generated credentials. */
   readonly alerts: Partial<AlertIngressSettings>;
   readonly tencentTimeoutSeconds?: number;
-  readonly tencentRateLimits?: { readonly createPerSecond: number; readonly describePerSecond: number };
+  readonly tencentRateLimits?: {
+    readonly createPerSecond: number;
+    readonly describePerSecond: number;
+    readonly pricePerSecond?: number;
+  };
   readonly catalogCacheMs?: number;
   readonly webhookTimeoutMs?: number;
   readonly policyFile?: string;
@@ -68,7 +72,11 @@ export const localEnvironment = (env: NodeJS.ProcessEnv = process.env): LocalEnv
       : {}),
     ...(['GRAFANA_HMAC_SECRET', 'GRAFANA_TOKEN'].some(isSet) ? { grafana: fromEnv.grafana } : {}),
   };
-  const rates = ['TENCENT_CREATE_RATE_PER_SECOND', 'TENCENT_DESCRIBE_RATE_PER_SECOND'].some(isSet);
+  const rates = [
+    'TENCENT_CREATE_RATE_PER_SECOND',
+    'TENCENT_DESCRIBE_RATE_PER_SECOND',
+    'TENCENT_PRICE_RATE_PER_SECOND',
+  ].some(isSet);
   return {
     apiKeys: parseApiKeys(config.REPLICA_FLOW_API_KEYS),
     settings,
@@ -80,6 +88,7 @@ export const localEnvironment = (env: NodeJS.ProcessEnv = process.env): LocalEnv
             ...DEFAULT_TENCENT_RATE_LIMITS,
             createPerSecond: config.TENCENT_CREATE_RATE_PER_SECOND,
             describePerSecond: config.TENCENT_DESCRIBE_RATE_PER_SECOND,
+            pricePerSecond: config.TENCENT_PRICE_RATE_PER_SECOND,
           },
         }
       : {}),

@@ -1,4 +1,7 @@
-import { DEFAULT_TENCENT_RATE_LIMITS } from '#shared/adapters/tencent/rate-limiter.ts';
+import {
+  DEFAULT_PRICE_RATE_PER_SECOND,
+  DEFAULT_TENCENT_RATE_LIMITS,
+} from '#shared/adapters/tencent/rate-limiter.ts';
 import { reliabilityEnvironmentShape } from '#shared/config/reliability-environment.ts';
 import { sourceEnvironmentShape } from '#shared/config/source-environment.ts';
 import { ConfigError } from '#shared/errors.ts';
@@ -39,6 +42,8 @@ export const runtimeEnvironmentSchema = z.object({
   /** Client-side limits per action (calls a second), below Tencent's 100 (create) and 1000 (each Describe). */
   TENCENT_CREATE_RATE_PER_SECOND: rate(DEFAULT_TENCENT_RATE_LIMITS.createPerSecond),
   TENCENT_DESCRIBE_RATE_PER_SECOND: rate(DEFAULT_TENCENT_RATE_LIMITS.describePerSecond),
+  /** InquiryPriceCreateDBInstances (Tencent: 20/s), a bucket of its own. */
+  TENCENT_PRICE_RATE_PER_SECOND: rate(DEFAULT_PRICE_RATE_PER_SECOND),
   /** How long DescribeZones / DescribeClasses answers are kept (0: not at all). */
   TENCENT_CATALOG_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
   TENCENTCLOUD_SECRET_ID: z.optional(z.string()),

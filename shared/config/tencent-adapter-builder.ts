@@ -13,6 +13,7 @@ export const tencentFrom: AdapterBuilder<TencentPostgres> = async (env, secrets,
     rateLimits: {
       createPerSecond: env.TENCENT_CREATE_RATE_PER_SECOND,
       describePerSecond: env.TENCENT_DESCRIBE_RATE_PER_SECOND,
+      pricePerSecond: env.TENCENT_PRICE_RATE_PER_SECOND,
     },
     catalogCacheMs: env.TENCENT_CATALOG_CACHE_SECONDS * 1000,
     ...(telemetry ? { observe: observeTencentCalls(telemetry) } : {}),

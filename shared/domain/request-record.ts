@@ -1,3 +1,4 @@
+import type { PlanPrice } from '#shared/domain/plan-price.ts';
 import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { ReplicaRequest, Requester } from '#shared/domain/replica-request.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
@@ -20,6 +21,8 @@ export interface RuleViolation {
   readonly message: string;
   /** The request field concerned, when there is one. */
   readonly field?: string;
+  /** Tencent's error code, when a Tencent answer is the reason (e.g. `InvalidParameterValue.BadSpec`). */
+  readonly tencentCode?: string;
 }
 
 /** The create call and what Tencent answered. */
@@ -156,6 +159,12 @@ export interface RequestRecord {
   readonly violations?: readonly RuleViolation[];
   /** What would be created, for dry runs and for the record once validated (policy defaults applied). */
   readonly plan?: ReplicaPlan;
+  /**
+   * Tencent's quote for the plan (InquiryPriceCreateDBInstances), in integer minor units, asked by
+   * validate. Beside the plan, not in it: the plan is exactly the create call's parameters. Absent on
+   * records from before prices, and on requests rejected before Tencent was asked.
+   */
+  readonly price?: PlanPrice;
   readonly lease?: Lease;
   readonly creation?: CreationAttempt;
   /** Set when the record entered UNKNOWN; reconciliation waits the visibility grace period from here. */

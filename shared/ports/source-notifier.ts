@@ -1,3 +1,4 @@
+import type { PlanPrice } from '#shared/domain/plan-price.ts';
 import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { Requester } from '#shared/domain/replica-request.ts';
 import type { Failure, ReplicaInstance, RuleViolation, WebhookType } from '#shared/domain/request-record.ts';
@@ -25,6 +26,8 @@ export interface Completion {
   readonly violations: readonly RuleViolation[];
   /** For dry runs: what would have been created. */
   readonly plan?: ReplicaPlan;
+  /** Tencent's quote for the plan, when validate got one. */
+  readonly price?: PlanPrice;
 }
 
 /** Posts a completion to the source a request came from. Never throws: a failure is a `DeliveryResult`. */

@@ -13,6 +13,8 @@ import type {
   DescribeReadOnlyGroupsResponse,
   DescribeZonesRequest,
   DescribeZonesResponse,
+  InquiryPriceCreateDBInstancesRequest,
+  InquiryPriceCreateDBInstancesResponse,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 
 /**
@@ -40,4 +42,9 @@ export interface TencentPostgres {
     region: string,
     request: DescribeReadOnlyGroupsRequest,
   ): Promise<DescribeReadOnlyGroupsResponse>;
+  /** Prices are in fen (1/100 of `Currency`); the charge type is spelled `POSTPAID`, not `POSTPAID_BY_HOUR`. */
+  inquiryPriceCreateDBInstances(
+    region: string,
+    request: InquiryPriceCreateDBInstancesRequest,
+  ): Promise<InquiryPriceCreateDBInstancesResponse>;
 }

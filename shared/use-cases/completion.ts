@@ -21,6 +21,7 @@ export const completionOf = (record: RequestRecord, type: WebhookType): Completi
     ...(Number.isFinite(elapsedMs) ? { elapsedSeconds: Math.max(0, Math.round(elapsedMs / 1000)) } : {}),
     ...(record.failure ? { failure: record.failure } : {}),
     violations: record.violations ?? [],
+    ...(record.price ? { price: record.price } : {}),
     ...(type === 'replica.dry_run' && record.plan ? { plan: record.plan } : {}),
   };
 };

@@ -1,3 +1,4 @@
+import { renderPrice } from '#shared/domain/plan-price.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 
 /** What `GET /v1/replica-requests/{id}` and `replica-flow status` show of a request. */
@@ -10,6 +11,8 @@ export const requestView = (record: RequestRecord) => ({
   region: record.plan?.Region ?? record.request.Region,
   dryRun: record.request.dryRun ?? false,
   plan: record.plan,
+  /** Tencent's quote for the plan, in main units with the exact minor units beside them. */
+  price: record.price && renderPrice(record.price),
   dealNames: record.creation?.dealNames ?? [],
   billId: record.creation?.billId,
   tencentRequestId: record.creation?.tencentRequestId,

@@ -1,11 +1,15 @@
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
+import type { PlanPrice } from '#shared/domain/plan-price.ts';
 import type { ReplicaPlan, RuleViolation } from '#shared/domain/request-record.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import { inquirePlanPrice } from '#shared/use-cases/plan-price-inquiry.ts';
 
 export interface PrecheckResult {
   readonly violations: readonly RuleViolation[];
   readonly primary?: DBInstance;
+  /** Tencent's price of the plan, once the primary was found and Tencent quoted it. */
+  readonly price?: PlanPrice;
 }
 
 const NOT_FOUND_CODES = new Set([
@@ -20,8 +24,10 @@ const isPostpaid = (payType: string | undefined): boolean =>
  * Checks a plan against Tencent before anything is bought (Tencent has no dry-run flag for this
  * call): the primary exists and runs in the plan's region and zone, its pay type allows the charge
  * type, it has room for the replicas, the zone sells, the spec is on sale with the storage in range,
- * and a named read-only group exists. Every failed check is returned; a Tencent error that may pass
- * later (throttling, network) is thrown so the message is retried.
+ * a named read-only group exists, and Tencent prices the plan (`InquiryPriceCreateDBInstances`, asked
+ * alongside the spec check). Every failed check is returned; a Tencent error that may pass later
+ * (throttling, network) is thrown so the message is retried. A plan Tencent will not price is
+ * `tencent.priceUnavailable`, unless a zone or spec violation already says why.
  */
 export const precheckAgainstTencent = async (
   plan: ReplicaPlan,
@@ -89,12 +95,17 @@ export const precheckAgainstTencent = async (
       message: `${plan.MasterDBInstanceId} has ${existing} replicas; ${plan.InstanceCount} more would exceed the maximum of ${deps.maxReplicasPerPrimary}`,
     });
   }
-  const [specViolations, groupViolations] = await Promise.all([
+  const [specViolations, groupViolations, priced] = await Promise.all([
     checkSpec(plan, primary, deps.tencent),
     plan.ReadOnlyGroupId ? checkReadOnlyGroup(plan, deps.tencent) : [],
+    inquirePlanPrice(plan, deps.tencent),
   ]);
   violations.push(...zoneViolations, ...specViolations, ...groupViolations);
-  return { violations, primary };
+  if ('violation' in priced) {
+    if (zoneViolations.length === 0 && specViolations.length === 0) violations.push(priced.violation);
+    return { violations, primary };
+  }
+  return { violations, primary, price: priced.price };
 };
 
 /** The primary's attributes, or undefined when Tencent says it does not exist (other errors are thrown). */

@@ -1,4 +1,5 @@
 import { checkCallbackUrl } from '#shared/domain/callback-url.ts';
+import type { PlanPrice } from '#shared/domain/plan-price.ts';
 import type { Policy } from '#shared/domain/policy.ts';
 import { maxReplicasFor, resolvePlan } from '#shared/domain/policy.ts';
 import type { ReplicaPlan, RequestRecord, RuleViolation } from '#shared/domain/request-record.ts';
@@ -45,7 +46,7 @@ export const validateRequest = async (
   }
   // Alert-driven requests first pass the scale-out gate (enabled, maximum, cooldown): SUPPRESSED otherwise.
   if ((await gateScaleOut(record, deps)) === 'suppressed') return 'suppressed';
-  const { plan, violations } = await checkRequest(record, deps);
+  const { plan, price, violations } = await checkRequest(record, deps);
   const at = deps.clock.now().toISOString();
   if (violations.length > 0 || !plan) {
     const rejected = await deps.store.transition({
@@ -53,7 +54,12 @@ export const validateRequest = async (
       expectedVersion: record.version,
       from: 'RECEIVED',
       to: 'REJECTED',
-      set: { violations, ...(plan ? { plan } : {}), notification: pendingNotification('replica.rejected') },
+      set: {
+        violations,
+        ...(plan ? { plan } : {}),
+        ...(price ? { price } : {}),
+        notification: pendingNotification('replica.rejected'),
+      },
       note: violations.map((violation) => violation.rule).join(', '),
       at,
     });
@@ -66,7 +72,7 @@ export const validateRequest = async (
       expectedVersion: record.version,
       from: 'RECEIVED',
       to: 'DRY_RUN',
-      set: { plan, notification: pendingNotification('replica.dry_run') },
+      set: { plan, ...(price ? { price } : {}), notification: pendingNotification('replica.dry_run') },
       note: 'pre-checks passed; nothing created',
       at,
     });
@@ -79,7 +85,7 @@ export const validateRequest = async (
     expectedVersion: record.version,
     from: 'RECEIVED',
     to: 'VALIDATED',
-    set: { plan, deadline },
+    set: { plan, ...(price ? { price } : {}), deadline },
     at,
   });
   await deps.queue.send('create', { requestId });
@@ -89,7 +95,7 @@ export const validateRequest = async (
 const checkRequest = async (
   record: RequestRecord,
   deps: ValidateDependencies,
-): Promise<{ plan?: ReplicaPlan; violations: RuleViolation[] }> => {
+): Promise<{ plan?: ReplicaPlan; price?: PlanPrice; violations: RuleViolation[] }> => {
   const violations: RuleViolation[] = [];
   const callbackUrl = record.request.callback?.url;
   if (callbackUrl) {
@@ -105,5 +111,9 @@ const checkRequest = async (
     tencent: deps.tencent,
     maxReplicasPerPrimary: maxReplicasFor(deps.policy, resolved.plan.MasterDBInstanceId),
   });
-  return { plan: resolved.plan, violations: [...violations, ...prechecks.violations] };
+  return {
+    plan: resolved.plan,
+    ...(prechecks.price ? { price: prechecks.price } : {}),
+    violations: [...violations, ...prechecks.violations],
+  };
 };

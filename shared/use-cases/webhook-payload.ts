@@ -1,3 +1,4 @@
+import { renderPrice } from '#shared/domain/plan-price.ts';
 import type { RequestRecord, WebhookType } from '#shared/domain/request-record.ts';
 
 /** The completion webhook body (Standard Webhooks' recommended `{type, timestamp, data}` shape). */
@@ -28,6 +29,8 @@ export const webhookPayload = (
       primary: plan?.MasterDBInstanceId ?? record.request.MasterDBInstanceId,
       region: plan?.Region ?? record.request.Region,
       zone: plan?.Zone ?? record.request.Zone,
+      /** Tencent's quote for the plan; null when validate never got one (e.g. rejected by policy). */
+      price: record.price ? renderPrice(record.price) : null,
       dealNames: record.creation?.dealNames ?? [],
       billId: record.creation?.billId ?? null,
       instances:

@@ -511,6 +511,25 @@ describe('the create function', () => {
   });
 });
 
+describe('the validate function', () => {
+  it("keeps validate's containers under Tencent's 20 price inquiries a second together", () => {
+    const validate = functionOf('validate');
+    const perContainer = Number(
+      (validate.Environment as { Variables: Record<string, unknown> }).Variables
+        .TENCENT_PRICE_RATE_PER_SECOND,
+    );
+    const mapping = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').find(([, resource]) =>
+      JSON.stringify(resource.Properties).includes('RequestsQueue'),
+    );
+    const containers = (mapping?.[1].Properties as { ScalingConfig?: { MaximumConcurrency?: number } })
+      ?.ScalingConfig?.MaximumConcurrency;
+
+    expect(containers).toBe(4);
+    expect(perContainer).toBeGreaterThan(0);
+    expect(perContainer * (containers ?? Number.POSITIVE_INFINITY)).toBeLessThanOrEqual(18);
+  });
+});
+
 describe('secrets', () => {
   it('gives each function the SSM parameter names of its secrets, never a secret variable', () => {
     for (const name of FUNCTIONS) {

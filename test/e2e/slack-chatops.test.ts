@@ -221,6 +221,9 @@ describe('Slack slash commands, end to end through the local stack', () => {
     expect(dryRunMessage.text).toMatch(
       /Dry run for \*postgres-abcdef\*[\s\S]*Would create:\* 2 × `pg.it.small2`, 200 GB/,
     );
+    // The emulator's price list: 2 × (18000 + 16000 fen a month), postpaid an hour, 10 % off.
+    expect(dryRunMessage.text).toContain('*Price:* CNY 0.87 an hour (list CNY 0.96)');
+    expect(dryRunView.price).toMatchObject({ discountedMinor: 87, originalMinor: 96, per: 'PT1H' });
     expect(rejectedView.state).toBe('REJECTED');
     expect(rejectedMessage.text).toMatch(
       /was rejected[\s\S]*Storage 5000 GB is above the policy's maximum of 2000 GB/,

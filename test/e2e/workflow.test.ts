@@ -75,6 +75,16 @@ describe('the replica workflow, end to end through the local stack', () => {
     await fixture?.close();
   });
 
+  /** The emulator's default price list for the seed plan: one postpaid pg.it.small2 with 100 GB, an hour. */
+  const SEED_PRICE = {
+    original: 0.37,
+    discounted: 0.34,
+    currency: 'CNY',
+    per: 'PT1H',
+    originalMinor: 37,
+    discountedMinor: 34,
+  };
+
   it('turns the seed example into a READY replica and a replica.ready webhook that verifies', async () => {
     const answer = await fixture.api.submit(seedRequest(fixture.receiver.url), `seed-${randomUUID()}`);
     expect(answer.state).toBe('RECEIVED');
@@ -98,7 +108,9 @@ describe('the replica workflow, end to end through the local stack', () => {
       region: 'ap-beijing',
       zone: 'ap-beijing-4',
       dealNames: view.dealNames,
+      price: SEED_PRICE,
     });
+    expect(view.price).toEqual(SEED_PRICE);
     const [instance] = webhook.payload.data.instances as {
       instanceId: string;
       privateIp: string;
@@ -192,6 +204,7 @@ describe('the replica workflow, end to end through the local stack', () => {
       Storage: 100,
       Zone: 'ap-beijing-4',
     });
+    expect(webhook.payload.data.price).toEqual(SEED_PRICE);
     expect(instancesTagged(fixture, answer.requestId)).toHaveLength(0);
     expect((await fixture.api.status(answer.requestId)).state).toBe('DRY_RUN');
   });

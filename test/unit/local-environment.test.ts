@@ -45,6 +45,7 @@ describe('the local stack environment (npm start)', () => {
       RETRY_MAX_SECONDS: '30',
       TENCENT_TIMEOUT_SECONDS: '5',
       TENCENT_CREATE_RATE_PER_SECOND: '10',
+      TENCENT_PRICE_RATE_PER_SECOND: '5',
       TENCENT_CATALOG_CACHE_SECONDS: '0',
       WEBHOOK_TIMEOUT_MS: '2500',
       POLICY_FILE: 'policy/example.yaml',
@@ -56,7 +57,7 @@ describe('the local stack environment (npm start)', () => {
     });
     expect(env).toMatchObject({
       tencentTimeoutSeconds: 5,
-      tencentRateLimits: { createPerSecond: 10, describePerSecond: 900 },
+      tencentRateLimits: { createPerSecond: 10, describePerSecond: 900, pricePerSecond: 5 },
       catalogCacheMs: 0,
       webhookTimeoutMs: 2500,
       policyFile: 'policy/example.yaml',

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type LimiterTime, TencentRateLimiter, TokenBucket } from '#shared/adapters/tencent/rate-limiter.ts';
+import {
+  DEFAULT_TENCENT_RATE_LIMITS,
+  type LimiterTime,
+  TencentRateLimiter,
+  TokenBucket,
+} from '#shared/adapters/tencent/rate-limiter.ts';
 import { ConfigError } from '#shared/errors.ts';
 
 /** A clock that only moves when the test says so; sleepers wake in the order they are due. */
@@ -114,7 +119,25 @@ describe('TencentRateLimiter', () => {
     expect(creates.startedAt).toEqual([0, 100, 200]);
     expect(orders.startedAt).toEqual([0, 10, 20]);
     expect(instances.startedAt).toEqual([0, 10, 20]);
-    expect(limiter.rateFor('InquiryPriceCreateDBInstances')).toBe(10);
+    expect(limiter.rateFor('ModifyDBInstanceDeletionProtection')).toBe(10);
+  });
+
+  it('gives price inquiries a bucket of their own: never more than Tencent 20 in any one second', async () => {
+    const fake = fakeTime();
+    const limiter = new TencentRateLimiter(DEFAULT_TENCENT_RATE_LIMITS, fake.time);
+
+    const prices = startCalls(() => limiter.take('InquiryPriceCreateDBInstances'), 100, fake.now);
+    const creates = startCalls(() => limiter.take('CreateReadOnlyDBInstance'), 5, fake.now);
+    await fake.advanceTo(10_000);
+
+    expect(limiter.rateFor('InquiryPriceCreateDBInstances')).toBe(18);
+    expect(prices.startedAt).toHaveLength(100);
+    for (const from of prices.startedAt) {
+      const inWindow = prices.startedAt.filter((at) => at >= from && at < from + 1000);
+      expect(inWindow.length).toBeLessThanOrEqual(20);
+    }
+    // The creates did not wait behind the price calls.
+    expect(Math.max(...creates.startedAt)).toBeLessThan(100);
   });
 
   it('is shared by every caller of one limiter: concurrent consumers together stay under the limit', async () => {

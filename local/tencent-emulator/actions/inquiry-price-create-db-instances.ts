@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { defineAction } from '#local/tencent-emulator/actions/action.ts';
 import { ApiError, apiErrors } from '#local/tencent-emulator/protocol/api-error.ts';
+import type { WorldPricing, WorldSpec } from '#local/tencent-emulator/world/world-schema.ts';
 
 const params = z.strictObject({
   Zone: z.string(),
@@ -16,10 +17,21 @@ const params = z.strictObject({
 });
 
 const PERIODS = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36]);
+const INSTANCE_TYPES = new Set(['primary', 'readonly']);
+/** Hours in the month the postpaid price is derived from. */
+const HOURS_A_MONTH = 720;
+
+/** One instance of `spec` with `storage` GB for a month, in fen, from the world's price list. */
+const monthlyFen = (spec: WorldSpec, storage: number, pricing: WorldPricing): number =>
+  (spec.monthlyPriceFen ?? Math.round((spec.memoryMb / 1024) * pricing.memoryGbMonthFen)) +
+  (storage / 10) * pricing.storage10GbMonthFen;
 
 /**
- * InquiryPriceCreateDBInstances (20 requests/s): a made-up but stable price list in fen (CNY cents):
- * per GB of memory and per 10 GB of storage, per month; postpaid is the hourly price.
+ * InquiryPriceCreateDBInstances (20 requests/s): a made-up but stable price list in fen (1/100 of
+ * the world's `pricing.currency`), per spec, storage and charge type, from the world file.
+ * PREPAID answers the whole `Period` (months) for every instance; POSTPAID answers one hour of
+ * every instance (the month's price / 720, rounded up to the fen) — the real API does not say which
+ * a postpaid price covers. `Price` is `OriginalPrice` less `pricing.discountPercent`.
  */
 export const inquiryPriceCreateDBInstances = defineAction({
   name: 'InquiryPriceCreateDBInstances',
@@ -34,7 +46,13 @@ export const inquiryPriceCreateDBInstances = defineAction({
       );
     }
     const spec = env.state.spec(p.Zone, p.SpecCode);
-    if (!spec?.onSale) {
+    if (!spec) {
+      throw new ApiError(
+        'InvalidParameterValue.SpecNotRecognizedError',
+        `Spec \`${p.SpecCode}\` is not recognized in zone ${p.Zone}.`,
+      );
+    }
+    if (!spec.onSale) {
       throw new ApiError(
         'InvalidParameterValue.BadSpec',
         `Spec \`${p.SpecCode}\` is not sold in zone ${p.Zone}.`,
@@ -47,6 +65,10 @@ export const inquiryPriceCreateDBInstances = defineAction({
         'InstanceChargeType must be PREPAID or POSTPAID.',
       );
     }
+    if (p.InstanceType !== undefined && !INSTANCE_TYPES.has(p.InstanceType))
+      throw apiErrors.invalidValue('InstanceType', 'primary or readonly');
+    if (p.DBEngine !== undefined && p.DBEngine !== 'postgresql')
+      throw apiErrors.invalidValue('DBEngine', 'postgresql');
     if (p.InstanceCount < 1 || p.InstanceCount > 100)
       throw apiErrors.invalidValue('InstanceCount', '[1, 100]');
     if (!PERIODS.has(p.Period)) throw apiErrors.invalidValue('Period', 'one of 1-12, 24, 36');
@@ -56,11 +78,13 @@ export const inquiryPriceCreateDBInstances = defineAction({
         `a multiple of 10 within [${spec.minStorage}, ${spec.maxStorage}]`,
       );
     }
-    const monthly = Math.round((spec.memoryMb / 1024) * 9000 + (p.Storage / 10) * 800);
-    const price =
+    const pricing = env.state.world.pricing;
+    const monthly = monthlyFen(spec, p.Storage, pricing);
+    const original =
       chargeType === 'PREPAID'
         ? monthly * p.Period * p.InstanceCount
-        : Math.ceil(monthly / 720) * p.InstanceCount;
-    return { OriginalPrice: price, Price: price, Currency: 'CNY' };
+        : Math.ceil(monthly / HOURS_A_MONTH) * p.InstanceCount;
+    const price = original - Math.floor((original * pricing.discountPercent) / 100);
+    return { OriginalPrice: original, Price: price, Currency: pricing.currency };
   },
 });

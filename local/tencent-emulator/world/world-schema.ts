@@ -17,6 +17,11 @@ const spec = z
     majorVersions: z.array(z.string().min(1)).optional(),
     /** `false` keeps the spec listed in the world but refuses new purchases (`BadSpec`). */
     onSale: z.boolean().default(true),
+    /**
+     * InquiryPriceCreateDBInstances: the spec's own price a month in fen, storage excluded. Absent:
+     * `pricing.memoryGbMonthFen` per GB of memory.
+     */
+    monthlyPriceFen: z.int().nonnegative().optional(),
   })
   .refine((s) => s.minStorage <= s.maxStorage, { message: 'minStorage must not exceed maxStorage' });
 
@@ -102,6 +107,22 @@ const capacity = z.strictObject({
   remaining: z.int().nonnegative(),
 });
 
+/**
+ * The made-up, stable price list InquiryPriceCreateDBInstances answers from (integers: fen, percent).
+ * A month of one instance = the spec's `monthlyPriceFen` (or memory GB × `memoryGbMonthFen`) +
+ * storage / 10 × `storage10GbMonthFen`.
+ */
+const pricing = z.strictObject({
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code like CNY')
+    .default('CNY'),
+  memoryGbMonthFen: z.int().nonnegative().default(9000),
+  storage10GbMonthFen: z.int().nonnegative().default(800),
+  /** `Price` is `OriginalPrice` less this percent (rounded down to the fen); 0 = no discount. */
+  discountPercent: z.int().min(0).max(100).default(0),
+});
+
 const account = z.strictObject({
   appId: z.int().positive().default(1300000001),
   ownerUin: z.string().regex(/^\d+$/).default('100000000001'),
@@ -127,6 +148,12 @@ export const worldSchema = z.strictObject({
     groupTaskMs: 2000,
   }),
   capacity: z.array(capacity).default([]),
+  pricing: pricing.default({
+    currency: 'CNY',
+    memoryGbMonthFen: 9000,
+    storage10GbMonthFen: 800,
+    discountPercent: 0,
+  }),
 });
 
 /** A world as written in a JSON file (defaults may be omitted). */
@@ -138,4 +165,5 @@ export type WorldPrimary = World['primaries'][number];
 export type WorldZone = World['regions'][number]['zones'][number];
 export type WorldSpec = WorldZone['specs'][number];
 export type WorldReadOnlyGroup = World['readOnlyGroups'][number];
+export type WorldPricing = World['pricing'];
 export type ChargeType = z.output<typeof chargeType>;

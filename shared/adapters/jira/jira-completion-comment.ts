@@ -1,3 +1,4 @@
+import { priceText } from '#shared/domain/plan-price.ts';
 import type { WebhookType } from '#shared/domain/request-record.ts';
 import type { FieldIssue } from '#shared/errors.ts';
 import type { Completion } from '#shared/ports/source-notifier.ts';
@@ -39,6 +40,7 @@ export const jiraCompletionComment = (completion: Completion): string => {
         `${monospace(plan.Zone)} (${plan.InstanceChargeType})`,
     );
   }
+  if (completion.price) lines.push(`* Price: ${escapeWiki(priceText(completion.price))}`);
   if (completion.elapsedSeconds !== undefined)
     lines.push(`* Elapsed: ${durationText(completion.elapsedSeconds)}`);
   lines.push('', `replica-flow request ${monospace(completion.requestId)}`);

@@ -1,3 +1,4 @@
+import { priceText } from '#shared/domain/plan-price.ts';
 import type { WebhookType } from '#shared/domain/request-record.ts';
 import type { Completion } from '#shared/ports/source-notifier.ts';
 import { durationText } from '#shared/util/duration-text.ts';
@@ -47,6 +48,7 @@ const detailLines = (completion: Completion): string[] => {
         `\`${escapeMrkdwn(plan.Zone)}\` (${plan.InstanceChargeType})`,
     );
   }
+  if (completion.price) lines.push(`*Price:* ${escapeMrkdwn(priceText(completion.price))}`);
   if (completion.elapsedSeconds !== undefined) {
     lines.push(`*Elapsed:* ${durationText(completion.elapsedSeconds)}`);
   }

@@ -13,6 +13,11 @@ import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
  * times instead of 1000. Its replica count is then up to a second old, which changes nothing: the
  * requests validated together in one batch already saw one count, and the create call is the
  * authority (Tencent refuses a replica over its limit; the request ends FAILED with the code).
+ *
+ * `InquiryPriceCreateDBInstances` is kept for `ttlMs` per region and question: identical plans ask
+ * the identical question (`priceInquiryFor`), so a burst of the same plan costs one call of the
+ * action's 20/s. A price list changes over days; the quote is what the record shows, and the order
+ * itself is billed at Tencent's price of the moment.
  */
 export const INSTANCE_ANSWER_MS = 1000;
 
@@ -53,6 +58,10 @@ export const withCatalogCache = (
         `DescribeDBInstanceAttribute ${region} ${JSON.stringify(request)}`,
         () => tencent.describeDBInstanceAttribute(region, request),
         Math.min(options.ttlMs, INSTANCE_ANSWER_MS),
+      ),
+    inquiryPriceCreateDBInstances: (region, request) =>
+      cached(`InquiryPriceCreateDBInstances ${region} ${JSON.stringify(request)}`, () =>
+        tencent.inquiryPriceCreateDBInstances(region, request),
       ),
   };
 };

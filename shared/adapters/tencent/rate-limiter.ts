@@ -11,16 +11,28 @@ export const realTime: LimiterTime = { now: () => performance.now(), sleep: (ms)
 
 /**
  * Calls a second that replica-flow allows itself per Tencent action, below Tencent's documented
- * limits (CreateReadOnlyDBInstance 100/s, each Describe* 1000/s, per account): the headroom leaves
+ * limits (CreateReadOnlyDBInstance 100/s, each Describe* 1000/s, InquiryPrice* 20/s, per account): the headroom leaves
  * room for the account's other clients and for the jitter between when a call leaves and when
  * Tencent counts it in its one-second window.
  */
 export interface TencentRateLimits {
   readonly createPerSecond: number;
   readonly describePerSecond: number;
+  /** `InquiryPrice*` (Tencent: 20/s); absent: `DEFAULT_PRICE_RATE_PER_SECOND`. */
+  readonly pricePerSecond?: number;
 }
 
-export const DEFAULT_TENCENT_RATE_LIMITS: TencentRateLimits = { createPerSecond: 90, describePerSecond: 900 };
+/**
+ * 18 of Tencent's 20 price inquiries a second: the same 10 % headroom as the others, for the jitter
+ * between when a call leaves and when Tencent counts it in its one-second window.
+ */
+export const DEFAULT_PRICE_RATE_PER_SECOND = 18;
+
+export const DEFAULT_TENCENT_RATE_LIMITS: TencentRateLimits = {
+  createPerSecond: 90,
+  describePerSecond: 900,
+  pricePerSecond: DEFAULT_PRICE_RATE_PER_SECOND,
+};
 
 /**
  * A token bucket: `ratePerSecond` tokens a second, at most `burst` saved while idle. A caller that
@@ -74,9 +86,14 @@ export class TencentRateLimiter {
     private readonly time: LimiterTime = realTime,
   ) {}
 
-  /** Calls a second allowed for `action`: the Describe limit for reads, the create's for anything else. */
+  /**
+   * Calls a second allowed for `action`: the Describe limit for reads, the price limit for price
+   * inquiries (a bucket of their own), the create's for anything else.
+   */
   rateFor(action: string): number {
-    return action.startsWith('Describe') ? this.limits.describePerSecond : this.limits.createPerSecond;
+    if (action.startsWith('Describe')) return this.limits.describePerSecond;
+    if (action.startsWith('InquiryPrice')) return this.limits.pricePerSecond ?? DEFAULT_PRICE_RATE_PER_SECOND;
+    return this.limits.createPerSecond;
   }
 
   take(action: string): Promise<void> {

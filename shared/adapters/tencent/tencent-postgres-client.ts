@@ -26,7 +26,10 @@ export interface TencentPostgresOptions {
    * a call waits its turn instead of being refused by Tencent. Absent: no client-side limit.
    */
   readonly rateLimits?: TencentRateLimits;
-  /** Keep DescribeZones / DescribeClasses answers this long (see `catalog-cache.ts`). Absent or 0: never. */
+  /**
+   * Keep DescribeZones / DescribeClasses answers, and the price of each distinct plan
+   * (InquiryPriceCreateDBInstances), this long (see `catalog-cache.ts`). Absent or 0: never.
+   */
   readonly catalogCacheMs?: number;
   /** Wraps every call made to Tencent (after its rate-limit wait): metrics and tracing (`tencent-call-telemetry.ts`). */
   readonly observe?: TencentCallObserver;
@@ -126,6 +129,8 @@ export const createTencentPostgres = (options: TencentPostgresOptions): TencentP
       call('DescribeClasses', () => clientFor(region).DescribeClasses(request)),
     describeReadOnlyGroups: (region, request) =>
       call('DescribeReadOnlyGroups', () => clientFor(region).DescribeReadOnlyGroups(request)),
+    inquiryPriceCreateDBInstances: (region, request) =>
+      call('InquiryPriceCreateDBInstances', () => clientFor(region).InquiryPriceCreateDBInstances(request)),
   };
   return options.catalogCacheMs ? withCatalogCache(port, { ttlMs: options.catalogCacheMs }) : port;
 };

@@ -1,4 +1,5 @@
 import { escapeMrkdwn } from '#shared/adapters/slack/slack-completion-message.ts';
+import { priceText } from '#shared/domain/plan-price.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { FieldIssue } from '#shared/errors.ts';
 import { USAGE } from '#shared/ingress/slack/slack-command-grammar.ts';
@@ -35,8 +36,10 @@ export const acceptedReply = (record: RequestRecord, replayed: boolean): SlackRe
     ? `Dry run ${id} for ${primary}`
     : `Read replica of ${primary}: request ${id}`;
   const state = replayed ? ` (already received; now ${record.state})` : ' queued';
+  // A new request is answered before validate has priced it; a replayed one may already have a price.
+  const price = record.price ? ` Price: ${escapeMrkdwn(priceText(record.price))}.` : '';
   return ephemeral(
-    `:inbox_tray: ${what}${state}. The result will be posted in this channel; ` +
+    `:inbox_tray: ${what}${state}.${price} The result will be posted in this channel; ` +
       `follow it with \`/replica status ${record.requestId}\`.`,
   );
 };
@@ -54,6 +57,7 @@ export const statusReply = (record: RequestRecord): SlackReply => {
     lines.push(`• \`${escapeMrkdwn(record.failure.code)}\` ${escapeMrkdwn(record.failure.message)}`);
   }
   for (const violation of record.violations ?? []) lines.push(`• ${escapeMrkdwn(violation.message)}`);
+  if (record.price) lines.push(`Price: ${escapeMrkdwn(priceText(record.price))}`);
   lines.push(`Last change ${record.updatedAt}`);
   return ephemeral(lines.join('\n'));
 };
