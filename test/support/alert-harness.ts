@@ -14,7 +14,8 @@ import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings
 import { logger } from '#shared/logger.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { policyFixturePath } from '#test/fixtures/policies.ts';
-import { InMemoryStore, RecordingQueue } from '#test/support/in-memory-store.ts';
+import { InMemoryStore } from '#test/support/in-memory-store.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
 
 /** A sample body under events/, as the exact bytes a source sends. */
 export const eventBytes = (file: string): Buffer =>

@@ -1,7 +1,6 @@
 import { isOpenNotification, type RequestRecord } from '#shared/domain/request-record.ts';
 import { canTransition, isTerminal } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError, IllegalTransitionError } from '#shared/errors.ts';
-import type { MessageQueue, QueueName } from '#shared/ports/message-queue.ts';
 import type {
   InFlightPage,
   Marker,
@@ -98,19 +97,4 @@ export class InMemoryStore implements RequestStore, MarkerStore {
     this.records.set(record.requestId, record);
     return record;
   }
-}
-
-/** A queue that records what was sent. */
-export class RecordingQueue implements MessageQueue {
-  readonly sent: { queue: QueueName; body: unknown }[] = [];
-
-  async send(queue: QueueName, body: unknown): Promise<void> {
-    this.sent.push({ queue, body });
-  }
-
-  async sendBatch(queue: QueueName, bodies: readonly unknown[]): Promise<void> {
-    for (const body of bodies) this.sent.push({ queue, body });
-  }
-
-  async delayRetry(): Promise<void> {}
 }

@@ -11,6 +11,7 @@ import { lambdaContext } from '#test/fixtures/lambda-context.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 import { recordingMetrics } from '#test/support/recording-metrics.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
 
 const NOW = new Date(FIXTURE_TIME);
 const minutesFromNow = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
@@ -28,11 +29,7 @@ const stillCreating = {
 
 const dependencies = (store: InMemoryStore, overrides: Partial<Dependencies> = {}) => {
   const recording = recordingMetrics();
-  const queue = {
-    send: async () => undefined,
-    sendBatch: async () => undefined,
-    delayRetry: async () => undefined,
-  };
+  const queue = new RecordingQueue();
   const deps = {
     store,
     queue,

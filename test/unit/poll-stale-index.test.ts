@@ -6,7 +6,8 @@ import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
-import { InMemoryStore, RecordingQueue } from '#test/support/in-memory-store.ts';
+import { InMemoryStore } from '#test/support/in-memory-store.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
 
 /** A store whose in-flight index holds copies the test chooses (a lagging GSI, or one a crash left behind). */
 class StaleIndexStore extends InMemoryStore {
