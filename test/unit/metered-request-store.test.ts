@@ -111,7 +111,7 @@ describe('meteredRequestStore', () => {
     const record = requestRecord();
     inner.records.set(record.requestId, record);
 
-    expect(await store.get(record.requestId)).toBe(record);
+    expect(await store.get(record.requestId)).toEqual(record);
     expect(store.records).toBe(inner.records);
   });
 });
