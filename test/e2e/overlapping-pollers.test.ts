@@ -6,25 +6,10 @@ import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
 import { parseStoredRequest } from '#shared/domain/stored-request.ts';
-import type { MessageQueue, QueueName } from '#shared/ports/message-queue.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';
 import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
-
-/** A queue that only records what would be sent. */
-const recordingQueue = () => {
-  const sent: { queue: QueueName; body: unknown }[] = [];
-  const queue: MessageQueue = {
-    send: async (name, body) => {
-      sent.push({ queue: name, body });
-    },
-    sendBatch: async (name, bodies) => {
-      for (const body of bodies) sent.push({ queue: name, body });
-    },
-    delayRetry: async () => undefined,
-  };
-  return { queue, sent };
-};
+import { RecordingQueue } from '#test/support/recording-queue.ts';
 
 /** The store as a poller whose run lock ran out mid-cycle sees it: the lock is always "held". */
 const withoutRunLock = (store: RequestStore): RequestStore => ({
@@ -86,7 +71,8 @@ describe('overlapping poller runs', () => {
 
   /** Five poll cycles at once, none held back by the run lock. */
   const fivePollersAtOnce = async () => {
-    const { queue, sent } = recordingQueue();
+    const queue = new RecordingQueue();
+    const { sent } = queue;
     const deps = fixture.stack.dependencies;
     await Promise.all(
       Array.from({ length: 5 }, (_, index) =>

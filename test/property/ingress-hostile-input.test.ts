@@ -13,10 +13,10 @@ import {
   hostileJson,
   mutatedObject,
 } from '#test/property/hostile-arbitraries.ts';
-import { recordingQueue } from '#test/property/recording-ports.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
 import { assertProperty } from '#test/support/property-seed.ts';
 import { silenceJsonLogs } from '#test/support/quiet-logs.ts';
+import { RecordingQueue, type SentMessage } from '#test/support/recording-queue.ts';
 
 const SLACK_SECRET = `slack-signing-${randomUUID()}`;
 const JIRA_SECRET = `jira-webhook-${randomUUID()}`;
@@ -161,7 +161,7 @@ const hostileRequest = (seedBody: unknown): fc.Arbitrary<HostileRequest> =>
 describe('every HTTP route under hostile input', () => {
   let fixture: StackFixture;
   let deps: Dependencies;
-  let sent: ReturnType<typeof recordingQueue>['sent'];
+  let sent: SentMessage[];
   let ingest: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
   let routes: Route[];
   const unhandled: unknown[] = [];
@@ -173,10 +173,10 @@ describe('every HTTP route under hostile input', () => {
       slack: { signingSecret: SLACK_SECRET },
       jira: { webhookSecret: JIRA_SECRET, projects: ['OPS'] },
     });
-    const recording = recordingQueue();
+    const recording = new RecordingQueue();
     sent = recording.sent;
     // The real store (dynalite), a queue that only records: nothing hostile input does leaves the test.
-    deps = { ...fixture.stack.dependencies, queue: recording.queue };
+    deps = { ...fixture.stack.dependencies, queue: recording };
     const handler = buildIngestHandler(deps);
     ingest = async (event) =>
       (await handler(event, lambdaContext('ingest'))) as APIGatewayProxyStructuredResultV2;

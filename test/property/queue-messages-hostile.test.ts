@@ -18,10 +18,10 @@ import {
 } from '#shared/use-cases/queue-messages.ts';
 import * as z from '#shared/util/zod-mini.ts';
 import { hostileJson, mutatedObject, oddString } from '#test/property/hostile-arbitraries.ts';
-import { recordingQueue } from '#test/property/recording-ports.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
 import { assertProperty } from '#test/support/property-seed.ts';
 import { silenceJsonLogs } from '#test/support/quiet-logs.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 120);
 
@@ -146,11 +146,11 @@ describe('every queue-message parser under hostile bodies', () => {
   )(
     'the %s consumer never throws, dead-letters every malformed body at once, and sends nothing for it',
     async (_name, consumer) => {
-      const recording = recordingQueue();
+      const recording = new RecordingQueue();
       const dead = recordingDeadLetters();
       const deps: Dependencies = {
         ...fixture.stack.dependencies,
-        queue: recording.queue,
+        queue: recording,
         deadLetters: dead.deadLetters,
       };
       const handler = consumer.build(deps);

@@ -14,7 +14,9 @@ import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings
 import { logger } from '#shared/logger.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { policyFixturePath } from '#test/fixtures/policies.ts';
-import { InMemoryStore, RecordingQueue } from '#test/support/in-memory-store.ts';
+import { type FixedClock, fixedClock } from '#test/support/fixed-clock.ts';
+import { InMemoryStore } from '#test/support/in-memory-store.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
 
 /** A sample body under events/, as the exact bytes a source sends. */
 export const eventBytes = (file: string): Buffer =>
@@ -23,16 +25,8 @@ export const eventBytes = (file: string): Buffer =>
 export const eventJson = <T = Record<string, unknown>>(file: string): T =>
   JSON.parse(eventBytes(file).toString('utf8')) as T;
 
-/** A movable clock. */
-export const testClock = (start = '2026-11-29T11:20:00.000Z') => {
-  let now = new Date(start);
-  return {
-    now: () => new Date(now),
-    advance: (ms: number) => {
-      now = new Date(now.getTime() + ms);
-    },
-  };
-};
+/** A movable clock, starting at the alert samples' time. */
+export const testClock = (start = '2026-11-29T11:20:00.000Z'): FixedClock => fixedClock(start);
 
 let alertPolicy: Policy | undefined;
 /** test/fixtures/policies/alerts.yaml, loaded once. */

@@ -1,7 +1,8 @@
+import { STORE_OWNED_ATTRIBUTES, withoutUndefined } from '#shared/adapters/store/request-item.ts';
+import { StoreError } from '#shared/adapters/store/store-error.ts';
 import { isOpenNotification, type RequestRecord } from '#shared/domain/request-record.ts';
-import { canTransition, isTerminal } from '#shared/domain/request-state.ts';
-import { ConcurrentUpdateError, IllegalTransitionError } from '#shared/errors.ts';
-import type { MessageQueue, QueueName } from '#shared/ports/message-queue.ts';
+import { assertTransition, isTerminal } from '#shared/domain/request-state.ts';
+import { ConcurrentUpdateError } from '#shared/errors.ts';
 import type {
   InFlightPage,
   Marker,
@@ -13,63 +14,109 @@ import type {
   UpdateCommand,
 } from '#shared/ports/request-store.ts';
 
+/** Fields a command may not set (as `request-change.ts` refuses them): the store writes them. */
+const NOT_SETTABLE: ReadonlySet<string> = new Set([
+  ...STORE_OWNED_ATTRIBUTES,
+  'requestId',
+  'state',
+  'version',
+  'history',
+  'updatedAt',
+]);
+/** Fields a command may not remove: a record without them is not a record. */
+const NOT_REMOVABLE: ReadonlySet<string> = new Set([
+  ...NOT_SETTABLE,
+  'idempotencyKey',
+  'payloadHash',
+  'request',
+  'requester',
+  'createdAt',
+]);
+
+interface Lock {
+  readonly owner: string;
+  readonly until: number;
+}
+
 /**
- * The request store's contract in memory, for unit tests of use cases: conditional puts,
- * versioned transitions, the in-flight listing and markers with their validity window.
+ * The request store's contract in memory, for unit tests of use cases, held to the same rules as
+ * `DynamoRequestStore` by `test/integration/request-store-contract.test.ts`: conditional puts;
+ * transitions conditional on version and `from` state, illegal ones refused before anything is
+ * written; updates conditional on version (and on `state` when given); store-owned fields refused;
+ * `undefined` never written; named locks held by one owner until they expire; markers with their
+ * validity window. Records go in and come out as copies, so a caller cannot change what is stored.
  */
 export class InMemoryStore implements RequestStore, MarkerStore {
   readonly records = new Map<string, RequestRecord>();
   readonly markers = new Map<string, Marker>();
+  readonly locks = new Map<string, Lock>();
 
   async putNew(record: RequestRecord): Promise<PutNewResult> {
     const existing = this.records.get(record.requestId);
-    if (existing) return { created: false, existing };
-    this.records.set(record.requestId, record);
-    return { created: true, record };
+    if (existing) return { created: false, existing: structuredClone(existing) };
+    const stored = withoutUndefined(structuredClone(record));
+    this.records.set(record.requestId, stored);
+    return { created: true, record: structuredClone(stored) };
   }
 
   async get(requestId: string): Promise<RequestRecord | undefined> {
-    return this.records.get(requestId);
+    const record = this.records.get(requestId);
+    return record === undefined ? undefined : structuredClone(record);
   }
 
   async transition(command: TransitionCommand): Promise<RequestRecord> {
-    if (!canTransition(command.from, command.to)) throw new IllegalTransitionError(command.from, command.to);
-    const current = this.expect(command.requestId, command.expectedVersion);
-    if (current.state !== command.from) throw new ConcurrentUpdateError(command.requestId, 'state changed');
-    return this.write(current, command, command.to, [
-      ...current.history,
-      { state: command.to, at: command.at, ...(command.note ? { note: command.note } : {}) },
-    ]);
+    assertTransition(command.from, command.to);
+    assertWritableFields(command);
+    const current = this.expect(command, command.from);
+    const entry = withoutUndefined({ state: command.to, at: command.at, note: command.note });
+    return this.write(current, command, command.to, [...current.history, entry]);
   }
 
   async update(command: UpdateCommand): Promise<RequestRecord> {
-    const current = this.expect(command.requestId, command.expectedVersion);
+    assertWritableFields(command);
+    const current = this.expect(command, command.state);
     return this.write(current, command, current.state, current.history);
   }
 
   async listInFlight(
     options: { readonly limit?: number; readonly cursor?: string } = {},
   ): Promise<InFlightPage> {
+    const limit = options.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new StoreError(
+        'STORE_INVALID_COMMAND',
+        `listInFlight limit must be a positive integer (got ${limit})`,
+      );
+    }
     const all = [...this.records.values()].filter(
       (record) => !isTerminal(record.state) || isOpenNotification(record.notification?.status),
     );
     const start = Number(options.cursor ?? 0);
-    const limit = options.limit ?? 100;
-    const records = all.slice(start, start + limit);
+    if (!Number.isInteger(start) || start < 0) {
+      throw new StoreError('STORE_INVALID_CURSOR', `listInFlight cursor ${options.cursor} is not ours`);
+    }
+    const records = all.slice(start, start + limit).map((record) => structuredClone(record));
     const next = start + limit;
     return { records, itemsRead: records.length, ...(next < all.length ? { cursor: String(next) } : {}) };
   }
 
-  async acquireLock(): Promise<boolean> {
+  /** Taken when nobody holds it, its holder's window ended (`until < now`), or `owner` already holds it. */
+  async acquireLock(name: string, owner: string, until: Date, now: Date): Promise<boolean> {
+    const held = this.locks.get(name);
+    if (held && held.owner !== owner && held.until >= now.getTime()) return false;
+    this.locks.set(name, { owner, until: until.getTime() });
     return true;
   }
 
-  async releaseLock(): Promise<void> {}
+  /** Released only by its owner; someone else's lock (or none) is left as it is. */
+  async releaseLock(name: string, owner: string): Promise<void> {
+    if (this.locks.get(name)?.owner === owner) this.locks.delete(name);
+  }
 
   async putMarker(name: string, value: Readonly<Record<string, unknown>>, options: PutMarkerOptions) {
     const existing = this.markers.get(name);
     if (existing && existing.until.getTime() >= options.now.getTime()) return false;
-    this.markers.set(name, { name, value, until: options.until });
+    this.markers.set(name, { name, value: withoutUndefined(value), until: options.until });
     return true;
   }
 
@@ -79,10 +126,21 @@ export class InMemoryStore implements RequestStore, MarkerStore {
     return marker;
   }
 
-  private expect(requestId: string, version: number): RequestRecord {
+  /** The record, if it is still at the command's version (and in `state`, when one is expected). */
+  private expect(
+    command: Pick<UpdateCommand, 'requestId' | 'expectedVersion'>,
+    state: RequestRecord['state'] | undefined,
+  ): RequestRecord {
+    const { requestId, expectedVersion } = command;
     const current = this.records.get(requestId);
-    if (!current || current.version !== version)
-      throw new ConcurrentUpdateError(requestId, 'version changed');
+    if (!current || current.version !== expectedVersion || (state !== undefined && current.state !== state)) {
+      const expected = state === undefined ? '' : ` ${state}`;
+      const now = current ? ` (now ${current.state} at version ${current.version})` : '';
+      throw new ConcurrentUpdateError(
+        requestId,
+        `Request ${requestId} is no longer${expected} at version ${expectedVersion}${now}`,
+      );
+    }
     return current;
   }
 
@@ -92,25 +150,32 @@ export class InMemoryStore implements RequestStore, MarkerStore {
     state: RequestRecord['state'],
     history: RequestRecord['history'],
   ): RequestRecord {
-    const next: Record<string, unknown> = { ...current, ...command.set, state, history };
+    // As DynamoDB: a field set to undefined is not written (the old value stays).
+    const next: Record<string, unknown> = {
+      ...current,
+      ...withoutUndefined(structuredClone(command.set ?? {})),
+      state,
+      history,
+    };
     for (const field of command.remove ?? []) delete next[field];
     const record = { ...next, version: current.version + 1, updatedAt: command.at } as RequestRecord;
     this.records.set(record.requestId, record);
-    return record;
+    return structuredClone(record);
   }
 }
 
-/** A queue that records what was sent. */
-export class RecordingQueue implements MessageQueue {
-  readonly sent: { queue: QueueName; body: unknown }[] = [];
-
-  async send(queue: QueueName, body: unknown): Promise<void> {
-    this.sent.push({ queue, body });
+const assertWritableFields = (command: TransitionCommand | UpdateCommand): void => {
+  const set = Object.keys(command.set ?? {});
+  const remove = (command.remove ?? []).map(String);
+  const refused = [
+    ...set.filter((field) => NOT_SETTABLE.has(field)).map((field) => `set ${field}`),
+    ...remove.filter((field) => NOT_REMOVABLE.has(field)).map((field) => `remove ${field}`),
+    ...remove.filter((field) => set.includes(field)).map((field) => `set and remove ${field}`),
+  ];
+  if (refused.length > 0) {
+    throw new StoreError(
+      'STORE_INVALID_COMMAND',
+      `Refused change to request ${command.requestId}: ${refused.join(', ')}`,
+    );
   }
-
-  async sendBatch(queue: QueueName, bodies: readonly unknown[]): Promise<void> {
-    for (const body of bodies) this.sent.push({ queue, body });
-  }
-
-  async delayRetry(): Promise<void> {}
-}
+};

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { MessageQueue, QueueName } from '#shared/ports/message-queue.ts';
+import type { QueueName } from '#shared/ports/message-queue.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
 
 export interface QueuedMessage {
   readonly messageId: string;
@@ -18,20 +19,21 @@ export interface QueuedMessage {
  * handler did not report as failed is deleted. `onSent` lets a test consume a message the moment it
  * is sent (a consumer racing the sender), `lose` drops sends (a crash after the write, before the send).
  */
-export class SimulatedQueue implements MessageQueue {
+export class SimulatedQueue extends RecordingQueue {
   readonly queues = new Map<QueueName, QueuedMessage[]>();
-  /** Every body sent, per queue, lost ones included. */
-  readonly sent: { readonly queue: QueueName; readonly body: unknown }[] = [];
   lose: (queue: QueueName, body: unknown) => boolean = () => false;
   onSent: (queue: QueueName, message: QueuedMessage) => void = () => undefined;
 
   constructor(
     private readonly now: () => number,
     private readonly visibilityTimeoutMs = 30_000,
-  ) {}
+  ) {
+    super();
+  }
 
-  async send(queue: QueueName, body: unknown): Promise<void> {
-    this.sent.push({ queue, body });
+  /** Records the body in `sent` (lost ones included), then queues it unless `lose` drops it. */
+  override async send(queue: QueueName, body: unknown): Promise<void> {
+    await super.send(queue, body);
     if (this.lose(queue, body)) return;
     const message: QueuedMessage = {
       messageId: randomUUID(),
@@ -43,11 +45,12 @@ export class SimulatedQueue implements MessageQueue {
     this.onSent(queue, message);
   }
 
-  async sendBatch(queue: QueueName, bodies: readonly unknown[]): Promise<void> {
+  override async sendBatch(queue: QueueName, bodies: readonly unknown[]): Promise<void> {
     for (const body of bodies) await this.send(queue, body);
   }
 
-  async delayRetry(queue: QueueName, receiptHandle: string, seconds: number): Promise<void> {
+  override async delayRetry(queue: QueueName, receiptHandle: string, seconds: number): Promise<void> {
+    await super.delayRetry(queue, receiptHandle, seconds);
     const message = this.messagesOf(queue).find((candidate) => candidate.receiptHandle === receiptHandle);
     if (message) message.visibleAt = this.now() + seconds * 1000;
   }

@@ -1,37 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { DeadLetter, DeadLetterQueues } from '#shared/ports/dead-letter-queues.ts';
-import type { MessageQueue } from '#shared/ports/message-queue.ts';
-import type { UpdateCommand } from '#shared/ports/request-store.ts';
 import { DEAD_LETTER_LOCK, markDeadLetters } from '#shared/use-cases/mark-dead-letters.ts';
 import { redriveDeadLetters } from '#shared/use-cases/redrive-dead-letters.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
 import { until } from '#test/support/eventually.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
 
-/** The in-memory store with named locks that exclude each other until released or expired. */
-const lockingStore = () => {
-  const memory = new InMemoryStore();
-  const locks = new Map<string, { owner: string; until: number }>();
-  const attempts: string[] = [];
-  return {
-    records: memory.records,
-    locks,
-    attempts,
-    get: (requestId: string) => memory.get(requestId),
-    update: (command: UpdateCommand) => memory.update(command),
-    acquireLock: async (name: string, owner: string, until: Date, now: Date): Promise<boolean> => {
-      attempts.push(owner);
-      const held = locks.get(name);
-      if (held && held.owner !== owner && held.until >= now.getTime()) return false;
-      locks.set(name, { owner, until: until.getTime() });
-      return true;
-    },
-    releaseLock: async (name: string, owner: string): Promise<void> => {
-      if (locks.get(name)?.owner === owner) locks.delete(name);
-    },
-  };
-};
+/** The in-memory store (named locks that exclude each other until released or expired), counting lock attempts. */
+class LockingStore extends InMemoryStore {
+  readonly attempts: string[] = [];
+
+  override acquireLock(name: string, owner: string, until: Date, now: Date): Promise<boolean> {
+    this.attempts.push(owner);
+    return super.acquireLock(name, owner, until, now);
+  }
+}
+const lockingStore = () => new LockingStore();
 
 /** A READY request whose webhook was given up on: UNDELIVERED, marked stuck on notify. */
 const undeliveredRecord = (): RequestRecord => ({
@@ -67,12 +53,6 @@ const scriptedDeadLetters = (requestId: string, options: { holdFirstPeek: boolea
   return { deadLetters, calls, releasePeek: () => releasePeek(), releaseMove: () => releaseMove() };
 };
 
-/** The redrive sends the new retry chain's one message itself; these tests only need it accepted. */
-const noQueue: MessageQueue = {
-  send: async () => undefined,
-  sendBatch: async () => undefined,
-  delayRetry: async () => undefined,
-};
 const clock = { now: () => new Date(FIXTURE_TIME) };
 
 describe('the dead-letter lock', () => {
@@ -82,7 +62,7 @@ describe('the dead-letter lock', () => {
     const record = undeliveredRecord();
     store.records.set(record.requestId, record);
     const script = scriptedDeadLetters(record.requestId, { holdFirstPeek: false });
-    const deps = { store, queue: noQueue, deadLetters: script.deadLetters, clock };
+    const deps = { store, queue: new RecordingQueue(), deadLetters: script.deadLetters, clock };
     const redriving = redriveDeadLetters('notify', deps);
     await until('the redrive waiting for its move task', () => script.calls.status === 1);
 
@@ -105,7 +85,7 @@ describe('the dead-letter lock', () => {
     const record = undeliveredRecord();
     store.records.set(record.requestId, record);
     const script = scriptedDeadLetters(record.requestId, { holdFirstPeek: true });
-    const deps = { store, queue: noQueue, deadLetters: script.deadLetters, clock };
+    const deps = { store, queue: new RecordingQueue(), deadLetters: script.deadLetters, clock };
     const scanning = markDeadLetters(deps);
     await until('the scan reading the dead-letter queue', () => script.calls.peek === 1);
 

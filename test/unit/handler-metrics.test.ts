@@ -6,33 +6,28 @@ import type { Dependencies } from '#shared/config/dependencies.ts';
 import { settingsFrom } from '#shared/config/dependencies.ts';
 import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
-import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { lambdaContext } from '#test/fixtures/lambda-context.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 import { recordingMetrics } from '#test/support/recording-metrics.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
+import { ScriptedTencent } from '#test/support/scripted-tencent.ts';
 
 const NOW = new Date(FIXTURE_TIME);
 const minutesFromNow = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
 
 /** Replicas that are still being created, whatever is asked. */
-const stillCreating = {
-  describeDBInstances: async (_region: string, request: { Filters?: { Values?: string[] }[] }) => {
-    const ids = request.Filters?.[0]?.Values ?? [];
-    return {
-      TotalCount: ids.length,
-      DBInstanceSet: ids.map((id) => ({ DBInstanceId: id, DBInstanceStatus: 'creating' })),
-    };
-  },
-} as unknown as TencentPostgres;
+const stillCreating = new ScriptedTencent().otherwise('describeDBInstances', (request) => {
+  const ids = request.Filters?.[0]?.Values ?? [];
+  return {
+    TotalCount: ids.length,
+    DBInstanceSet: ids.map((id) => ({ DBInstanceId: id, DBInstanceStatus: 'creating' })),
+  };
+});
 
 const dependencies = (store: InMemoryStore, overrides: Partial<Dependencies> = {}) => {
   const recording = recordingMetrics();
-  const queue = {
-    send: async () => undefined,
-    sendBatch: async () => undefined,
-    delayRetry: async () => undefined,
-  };
+  const queue = new RecordingQueue();
   const deps = {
     store,
     queue,

@@ -10,7 +10,10 @@ describe('the local stack environment (npm start)', () => {
 
   it('accepts the API keys of REPLICA_FLOW_API_KEYS, named as in Lambda', () => {
     const { apiKeys } = localEnvironment({ REPLICA_FLOW_API_KEYS: 'ops:ops-key-0123456789abcdef' });
-    expect(authenticateBearer('Bearer ops-key-0123456789abcdef', apiKeys)).toEqual({ name: 'ops', role: 'submitter' });
+    expect(authenticateBearer('Bearer ops-key-0123456789abcdef', apiKeys)).toEqual({
+      name: 'ops',
+      role: 'submitter',
+    });
   });
 
   it('turns on the alert sources whose secrets are set, with their settings', () => {

@@ -6,17 +6,12 @@ import { submitRequest } from '#shared/use-cases/submit-request.ts';
 import { FIXTURE_TIME, requestRecord, storedRequest } from '#test/fixtures/request-records.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 import { recordingMetrics } from '#test/support/recording-metrics.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
 
 const setup = () => {
   const inner = new InMemoryStore();
   const recording = recordingMetrics();
   return { inner, store: meteredRequestStore(inner, recording.metrics), ...recording };
-};
-
-const noQueue = {
-  send: async () => undefined,
-  sendBatch: async () => undefined,
-  delayRetry: async () => undefined,
 };
 
 describe('meteredRequestStore', () => {
@@ -25,8 +20,8 @@ describe('meteredRequestStore', () => {
     const request = storedRequest('key-received-once');
     const clock = { now: () => new Date(FIXTURE_TIME) };
 
-    await submitRequest(request, { store, queue: noQueue, clock });
-    await submitRequest(request, { store, queue: noQueue, clock });
+    await submitRequest(request, { store, queue: new RecordingQueue(), clock });
+    await submitRequest(request, { store, queue: new RecordingQueue(), clock });
 
     expect(total('RequestsReceived', { source: 'slack' })).toBe(1);
     expect(total('RequestOutcome')).toBe(0);
@@ -116,7 +111,7 @@ describe('meteredRequestStore', () => {
     const record = requestRecord();
     inner.records.set(record.requestId, record);
 
-    expect(await store.get(record.requestId)).toBe(record);
+    expect(await store.get(record.requestId)).toEqual(record);
     expect(store.records).toBe(inner.records);
   });
 });

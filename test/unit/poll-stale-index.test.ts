@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { requestIdFor } from '#shared/domain/idempotency.ts';
 import type { Notification, RequestRecord } from '#shared/domain/request-record.ts';
 import type { InFlightPage } from '#shared/ports/request-store.ts';
-import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
-import { InMemoryStore, RecordingQueue } from '#test/support/in-memory-store.ts';
+import { InMemoryStore } from '#test/support/in-memory-store.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
+import { ScriptedTencent } from '#test/support/scripted-tencent.ts';
 
 /** A store whose in-flight index holds copies the test chooses (a lagging GSI, or one a crash left behind). */
 class StaleIndexStore extends InMemoryStore {
@@ -21,21 +22,11 @@ class StaleIndexStore extends InMemoryStore {
 const INSTANCE_ID = 'pgro-7kq2m9xa';
 const NOW = '2026-11-29T10:10:00.000Z';
 
-/** Tencent answers that the replica is running; every DescribeDBInstances call is counted. */
-const runningReplica = () => {
-  const calls: unknown[] = [];
-  const tencent = {
-    describeDBInstances: async (_region: string, request: unknown) => {
-      calls.push(request);
-      return {
-        TotalCount: 1,
-        DBInstanceSet: [{ DBInstanceId: INSTANCE_ID, DBInstanceStatus: 'running' }],
-        RequestId: 'req-1',
-      };
-    },
-  } as unknown as TencentPostgres;
-  return { tencent, calls };
-};
+/** Tencent answers that the replica is running; every call is recorded. */
+const runningReplica = () =>
+  new ScriptedTencent().otherwise('describeDBInstances', {
+    ok: { TotalCount: 1, DBInstanceSet: [{ DBInstanceId: INSTANCE_ID, DBInstanceStatus: 'running' }] },
+  });
 
 const submitted = (): RequestRecord => {
   const base = requestRecord({ createdAt: FIXTURE_TIME });
@@ -62,7 +53,7 @@ const submitted = (): RequestRecord => {
 const setUp = () => {
   const store = new StaleIndexStore();
   const queue = new RecordingQueue();
-  const { tencent, calls } = runningReplica();
+  const tencent = runningReplica();
   const poll = () =>
     pollInFlight({
       store,
@@ -73,7 +64,7 @@ const setUp = () => {
       requeueAfterMs: 60_000,
       lockMs: 10_000,
     });
-  return { store, queue, calls, poll };
+  return { store, queue, tencent, poll };
 };
 
 describe('pollInFlight reads the item behind each index entry', () => {
@@ -114,7 +105,7 @@ describe('pollInFlight reads the item behind each index entry', () => {
   });
 
   it('leaves alone a record whose index copy is in flight but whose item has no work left', async () => {
-    const { store, queue, calls, poll } = setUp();
+    const { store, queue, tencent, poll } = setUp();
     const item: RequestRecord = {
       ...submitted(),
       state: 'READY',
@@ -129,7 +120,7 @@ describe('pollInFlight reads the item behind each index entry', () => {
 
     expect(report.inFlight).toBe(0);
     expect(report.itemsReread).toBe(2);
-    expect(calls).toEqual([]);
+    expect(tencent.calls).toEqual([]);
     expect(queue.sent).toEqual([]);
     expect(store.records.get(item.requestId)).toEqual(item);
   });

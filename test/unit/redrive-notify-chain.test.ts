@@ -7,7 +7,8 @@ import type { NotifyMessage } from '#shared/use-cases/queue-messages.ts';
 import { redriveDeadLetters } from '#shared/use-cases/redrive-dead-letters.ts';
 import { sendNotification } from '#shared/use-cases/send-notification.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
-import { InMemoryStore, RecordingQueue } from '#test/support/in-memory-store.ts';
+import { InMemoryStore } from '#test/support/in-memory-store.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
 
 const NOW = '2026-11-30T12:00:00.000Z';
 

@@ -13,7 +13,8 @@ import {
 } from '#shared/use-cases/scale-out-gate.ts';
 import { requestRecord } from '#test/fixtures/request-records.ts';
 import { alertsPolicy, fakeTencent, testClock } from '#test/support/alert-harness.ts';
-import { InMemoryStore, RecordingQueue } from '#test/support/in-memory-store.ts';
+import { InMemoryStore } from '#test/support/in-memory-store.ts';
+import { RecordingQueue } from '#test/support/recording-queue.ts';
 
 let sequence = 0;
 

@@ -1,0 +1,269 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DynaliteServer,
+  LOCAL_DYNAMO_CLIENT_CONFIG,
+  startDynalite,
+} from '#local/stack/dynalite-server.ts';
+import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
+import { StoreError } from '#shared/adapters/store/store-error.ts';
+import { ensureTable } from '#shared/adapters/store/table-definition.ts';
+import type { RequestRecord } from '#shared/domain/request-record.ts';
+import { ConcurrentUpdateError, IllegalTransitionError } from '#shared/errors.ts';
+import type { MarkerStore, RequestStore, TransitionCommand } from '#shared/ports/request-store.ts';
+import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
+import { InMemoryStore } from '#test/support/in-memory-store.ts';
+
+/**
+ * One contract, two stores: every case runs against the in-memory fake the unit tests use and the
+ * real DynamoDB store on dynalite, so a fake that drifts from the store fails here, not in production.
+ */
+let dynalite: DynaliteServer;
+let client: DynamoDBClient;
+let tables = 0;
+
+beforeAll(async () => {
+  dynalite = await startDynalite({ port: 0 });
+  client = new DynamoDBClient({ ...LOCAL_DYNAMO_CLIENT_CONFIG, endpoint: dynalite.url });
+});
+
+afterAll(async () => {
+  client.destroy();
+  await dynalite.close();
+});
+
+type Store = RequestStore & MarkerStore;
+
+const stores: [string, () => Promise<Store>][] = [
+  ['the in-memory store', async () => new InMemoryStore()],
+  [
+    'the DynamoDB store (dynalite)',
+    async () => {
+      tables += 1;
+      const tableName = `contract-${tables}`;
+      await ensureTable(client, tableName);
+      return new DynamoRequestStore({ client, tableName });
+    },
+  ],
+];
+
+const at = (minutes: number) => new Date(Date.parse(FIXTURE_TIME) + minutes * 60_000).toISOString();
+
+/** The record as a use case sees it: what the store derives (the TTL) left out. */
+const seen = (record: RequestRecord | undefined) => {
+  if (!record) return record;
+  const { expiresAt: _expiresAt, ...rest } = record;
+  return rest;
+};
+
+const stored = async (store: Store, overrides: Partial<RequestRecord> = {}) => {
+  const record = requestRecord(overrides);
+  await store.putNew(record);
+  return record;
+};
+
+const toValidated = (
+  record: RequestRecord,
+  overrides: Partial<TransitionCommand> = {},
+): TransitionCommand => ({
+  requestId: record.requestId,
+  expectedVersion: record.version,
+  from: 'RECEIVED',
+  to: 'VALIDATED',
+  at: at(1),
+  ...overrides,
+});
+
+describe.each(stores)('the request store contract: %s', (_name, open) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await open();
+  });
+
+  it('puts a new record once and answers the existing one for the same id', async () => {
+    const record = requestRecord();
+    const first = await store.putNew(record);
+    const again = await store.putNew({ ...record, payloadHash: 'sha256:other' });
+
+    expect(first.created).toBe(true);
+    expect(again).toMatchObject({ created: false, existing: { payloadHash: record.payloadHash } });
+    expect(seen(await store.get(record.requestId))).toEqual(record);
+  });
+
+  it('moves a record at the expected version and state, bumping the version and appending history', async () => {
+    const record = await stored(store);
+    const moved = await store.transition(toValidated(record, { note: 'valid', set: { deadline: at(60) } }));
+
+    expect(moved).toMatchObject({ state: 'VALIDATED', version: 2, updatedAt: at(1), deadline: at(60) });
+    expect(moved.history.at(-1)).toEqual({ state: 'VALIDATED', at: at(1), note: 'valid' });
+    expect(seen(await store.get(record.requestId))).toEqual(seen(moved));
+  });
+
+  it('refuses a transition at a stale version and leaves the record as it was', async () => {
+    const record = await stored(store);
+    await store.transition(toValidated(record));
+
+    await expect(store.transition(toValidated(record, { at: at(2) }))).rejects.toBeInstanceOf(
+      ConcurrentUpdateError,
+    );
+    expect(await store.get(record.requestId)).toMatchObject({ state: 'VALIDATED', version: 2 });
+  });
+
+  it('refuses a transition from a state the record is not in, even at its version', async () => {
+    const record = await stored(store);
+
+    await expect(
+      store.transition({ ...toValidated(record), from: 'VALIDATED', to: 'CREATING' }),
+    ).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    expect(await store.get(record.requestId)).toMatchObject({ state: 'RECEIVED', version: 1 });
+  });
+
+  it('refuses an illegal transition before anything is written', async () => {
+    const record = await stored(store);
+
+    await expect(store.transition({ ...toValidated(record), to: 'READY' })).rejects.toBeInstanceOf(
+      IllegalTransitionError,
+    );
+    expect(await store.get(record.requestId)).toMatchObject({ state: 'RECEIVED', version: 1 });
+  });
+
+  it('refuses a change to a record that does not exist', async () => {
+    const record = requestRecord();
+
+    await expect(store.transition(toValidated(record))).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await expect(
+      store.update({ requestId: record.requestId, expectedVersion: 1, set: { deadline: at(5) }, at: at(1) }),
+    ).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    expect(await store.get(record.requestId)).toBeUndefined();
+  });
+
+  it('updates at the expected version, keeping the state and the history', async () => {
+    const record = await stored(store);
+    const updated = await store.update({
+      requestId: record.requestId,
+      expectedVersion: 1,
+      set: { deadline: at(30) },
+      at: at(1),
+    });
+
+    expect(updated).toMatchObject({ state: 'RECEIVED', version: 2, deadline: at(30), updatedAt: at(1) });
+    expect(updated.history).toEqual(record.history);
+  });
+
+  it('refuses an update at a stale version', async () => {
+    const record = await stored(store);
+    const command = { requestId: record.requestId, expectedVersion: 1, set: { deadline: at(30) }, at: at(1) };
+    await store.update(command);
+
+    await expect(store.update({ ...command, at: at(2) })).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    expect(await store.get(record.requestId)).toMatchObject({ version: 2 });
+  });
+
+  it('refuses an update that names a state the record is no longer in', async () => {
+    const record = await stored(store);
+
+    await expect(
+      store.update({
+        requestId: record.requestId,
+        expectedVersion: 1,
+        state: 'VALIDATED',
+        set: { deadline: at(30) },
+        at: at(1),
+      }),
+    ).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    expect(await store.get(record.requestId)).toMatchObject({ version: 1 });
+    expect((await store.get(record.requestId))?.deadline).toBeUndefined();
+  });
+
+  it('removes the fields a change names and leaves a field set to undefined as it was', async () => {
+    const record = await stored(store, {
+      lease: { owner: 'a', until: at(5) },
+      deadline: at(60),
+    });
+
+    const updated = await store.update({
+      requestId: record.requestId,
+      expectedVersion: 1,
+      set: { deadline: undefined },
+      remove: ['lease'],
+      at: at(1),
+    });
+
+    expect(updated.lease).toBeUndefined();
+    expect(updated.deadline).toBe(at(60));
+  });
+
+  it.each([
+    ['setting the version', { set: { version: 9 } as never }],
+    ['setting the state', { set: { state: 'READY' } as never }],
+    ['setting a store-owned attribute', { set: { expiresAt: 1 } }],
+    ['removing the request', { remove: ['request'] as const }],
+    ['setting and removing the same field', { set: { deadline: at(5) }, remove: ['deadline'] as const }],
+  ])('refuses %s before anything is written', async (_what, change) => {
+    const record = await stored(store);
+
+    const refused = store.update({ requestId: record.requestId, expectedVersion: 1, at: at(1), ...change });
+
+    await expect(refused).rejects.toBeInstanceOf(StoreError);
+    await expect(refused).rejects.toMatchObject({ code: 'STORE_INVALID_COMMAND' });
+    expect(await store.get(record.requestId)).toMatchObject({ version: 1, state: 'RECEIVED' });
+  });
+
+  it('lists a record while it has work left and drops it once terminal with its notification closed', async () => {
+    const store = await open();
+    const record = await stored(store, { state: 'PROVISIONING' });
+    const ready = await store.transition({
+      requestId: record.requestId,
+      expectedVersion: 1,
+      from: 'PROVISIONING',
+      to: 'READY',
+      set: { notification: notification('PENDING') },
+      at: at(1),
+    });
+    const listedWhilePending = (await store.listInFlight()).records.map((listed) => listed.requestId);
+    await store.update({
+      requestId: record.requestId,
+      expectedVersion: ready.version,
+      state: 'READY',
+      set: { notification: notification('DELIVERED') },
+      at: at(2),
+    });
+
+    expect(listedWhilePending).toEqual([record.requestId]);
+    expect((await store.listInFlight()).records).toEqual([]);
+  });
+
+  it('gives a named lock to one owner until it expires or its owner releases it', async () => {
+    const now = new Date(FIXTURE_TIME);
+    const until = new Date(now.getTime() + 30_000);
+    const lock = `lock-${Math.random()}`;
+
+    expect(await store.acquireLock(lock, 'a', until, now)).toBe(true);
+    expect(await store.acquireLock(lock, 'b', until, now)).toBe(false);
+    expect(await store.acquireLock(lock, 'a', until, now)).toBe(true);
+    await store.releaseLock(lock, 'b');
+    expect(await store.acquireLock(lock, 'b', until, now)).toBe(false);
+    expect(await store.acquireLock(lock, 'b', until, new Date(until.getTime() + 1))).toBe(true);
+    await store.releaseLock(lock, 'b');
+    expect(await store.acquireLock(lock, 'c', until, now)).toBe(true);
+  });
+
+  it('writes a marker only when none is live, and reads an expired one as absent', async () => {
+    const now = new Date(FIXTURE_TIME);
+    const until = new Date(now.getTime() + 60_000);
+    const name = `marker-${Math.random()}`;
+
+    expect(await store.putMarker(name, { by: 'a' }, { ifAbsentOrExpired: true, until, now })).toBe(true);
+    expect(await store.putMarker(name, { by: 'b' }, { ifAbsentOrExpired: true, until, now })).toBe(false);
+    expect(await store.getMarker(name, now)).toMatchObject({ value: { by: 'a' } });
+    expect(await store.getMarker(name, new Date(until.getTime() + 1))).toBeUndefined();
+    const later = new Date(until.getTime() + 1);
+    expect(
+      await store.putMarker(
+        name,
+        { by: 'c' },
+        { ifAbsentOrExpired: true, until: new Date(later.getTime() + 1), now: later },
+      ),
+    ).toBe(true);
+  });
+});
