@@ -1,4 +1,5 @@
-import { STORE_OWNED_ATTRIBUTES, withoutUndefined } from '#shared/adapters/store/request-item.ts';
+import { NOT_REMOVABLE, NOT_SETTABLE } from '#shared/adapters/store/request-change.ts';
+import { withoutUndefined } from '#shared/adapters/store/request-item.ts';
 import { StoreError } from '#shared/adapters/store/store-error.ts';
 import { isOpenNotification, type RequestRecord } from '#shared/domain/request-record.ts';
 import { assertTransition, isTerminal } from '#shared/domain/request-state.ts';
@@ -13,25 +14,6 @@ import type {
   TransitionCommand,
   UpdateCommand,
 } from '#shared/ports/request-store.ts';
-
-/** Fields a command may not set (as `request-change.ts` refuses them): the store writes them. */
-const NOT_SETTABLE: ReadonlySet<string> = new Set([
-  ...STORE_OWNED_ATTRIBUTES,
-  'requestId',
-  'state',
-  'version',
-  'history',
-  'updatedAt',
-]);
-/** Fields a command may not remove: a record without them is not a record. */
-const NOT_REMOVABLE: ReadonlySet<string> = new Set([
-  ...NOT_SETTABLE,
-  'idempotencyKey',
-  'payloadHash',
-  'request',
-  'requester',
-  'createdAt',
-]);
 
 interface Lock {
   readonly owner: string;

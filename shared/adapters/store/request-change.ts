@@ -19,7 +19,7 @@ import { isTerminal, type RequestState, TERMINAL_STATES } from '#shared/domain/r
 import type { TransitionCommand, UpdateCommand } from '#shared/ports/request-store.ts';
 
 /** Fields a command may not set: the store writes them (state and version through `transition`). */
-const NOT_SETTABLE: ReadonlySet<string> = new Set([
+export const NOT_SETTABLE: ReadonlySet<string> = new Set([
   ...STORE_OWNED_ATTRIBUTES,
   'requestId',
   'state',
@@ -28,7 +28,7 @@ const NOT_SETTABLE: ReadonlySet<string> = new Set([
   'updatedAt',
 ]);
 /** Fields a command may not remove: a record without them is not a record. */
-const NOT_REMOVABLE: ReadonlySet<string> = new Set([
+export const NOT_REMOVABLE: ReadonlySet<string> = new Set([
   ...NOT_SETTABLE,
   'idempotencyKey',
   'payloadHash',
