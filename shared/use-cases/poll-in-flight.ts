@@ -217,7 +217,10 @@ class PollCycle {
     }
   }
 
-  /** DESIGN.md step 3: find the replica by its name and request-id tag; adopt it, or re-issue after the grace period. */
+  /**
+   * DESIGN.md step 3: find the replica by its name and request-id tag; adopt it (whatever the deadline:
+   * it exists and is billed), or after the grace period re-issue the create, or end TIMED_OUT past the deadline.
+   */
   private async reconcile(records: readonly RequestRecord[]): Promise<void> {
     for (const [region, group] of groupBy(records, regionOf)) {
       const found = new Map<string, DBInstance[]>();
@@ -257,6 +260,17 @@ class PollCycle {
       return;
     }
     if (instances.length === 0 && waited > this.deps.visibilityGraceMs) {
+      // Past the deadline a re-issue could create a replica for a request that should have ended:
+      // nothing was found in the window, so nothing was created (docs/reliability.md); end it instead.
+      if (this.pastDeadline(record)) {
+        await this.finish(record, 'TIMED_OUT', {
+          failure: {
+            code: 'ProvisioningTimedOut',
+            message: `The create's outcome stayed unknown and nothing was found by its tag and name ${creation.instanceName} by the deadline ${record.deadline}`,
+          },
+        });
+        return;
+      }
       const moved = await this.apply(record, {
         to: 'VALIDATED',
         remove: ['unknownSince'],
@@ -282,7 +296,10 @@ class PollCycle {
       }
       for (const record of group) {
         const deals = record.creation?.dealNames ?? [];
-        if (deals.length === 0 || !deals.every((deal) => idsByDeal.has(deal))) continue;
+        if (deals.length === 0 || !deals.every((deal) => idsByDeal.has(deal))) {
+          if (this.pastDeadline(record)) await this.timeOutUnresolved(record, deals, idsByDeal);
+          continue;
+        }
         const instanceIds = deals.flatMap((deal) => idsByDeal.get(deal) ?? []);
         const updated = await this.apply(record, {
           to: 'PROVISIONING',
@@ -293,6 +310,28 @@ class PollCycle {
       }
     }
     return resolved;
+  }
+
+  /** An order that still shows no instance ids at the deadline: nothing to watch, so the request ends. */
+  private async timeOutUnresolved(
+    record: RequestRecord,
+    deals: readonly string[],
+    idsByDeal: ReadonlyMap<string, string[]>,
+  ): Promise<void> {
+    const unresolved = deals.filter((deal) => !idsByDeal.has(deal));
+    await this.finish(record, 'TIMED_OUT', {
+      failure: {
+        code: 'ProvisioningTimedOut',
+        message:
+          unresolved.length > 0
+            ? `Order ${unresolved.join(', ')} showed no instance ids by the deadline ${record.deadline}`
+            : `The create returned neither an order nor instance ids by the deadline ${record.deadline}`,
+      },
+    });
+  }
+
+  private pastDeadline(record: RequestRecord): boolean {
+    return record.deadline !== undefined && Date.parse(record.deadline) < this.now.getTime();
   }
 
   /** Every instance of every request in one region, up to 100 ids a DescribeDBInstances call. */
@@ -328,7 +367,7 @@ class PollCycle {
       await this.finish(record, 'READY', { instances });
       return;
     }
-    if (record.deadline && Date.parse(record.deadline) < this.now.getTime()) {
+    if (this.pastDeadline(record)) {
       await this.finish(record, 'TIMED_OUT', {
         instances,
         failure: {

@@ -105,6 +105,28 @@ const rows: Row[] = [
     orders: { fail: failure.throttled() },
     state: 'SUBMITTED',
   },
+  {
+    name: 'continues from SUBMITTED (DealNames only): ends TIMED_OUT past its deadline while the order never resolves',
+    record: () => submitted({ dealNames: ['deal-1'] }, PAST_DEADLINE),
+    orders: { ok: { TotalCount: 1, Deals: [{ DealName: 'deal-1', DBInstanceIdSet: [] }] as never } },
+    state: 'TIMED_OUT',
+    stored: {
+      failure: { code: 'ProvisioningTimedOut', message: expect.stringContaining('Order deal-1') as string },
+    },
+  },
+  {
+    name: 'continues from SUBMITTED (DealNames only): past its deadline, a throttled DescribeOrders leaves it for the next cycle',
+    record: () => submitted({ dealNames: ['deal-1'] }, PAST_DEADLINE),
+    orders: { fail: failure.throttled() },
+    state: 'SUBMITTED',
+  },
+  {
+    name: 'continues from SUBMITTED (DealNames only): past its deadline, an order resolving to a running replica ends READY',
+    record: () => submitted({ dealNames: ['deal-1'] }, PAST_DEADLINE),
+    orders: order('deal-1', ['pgro-1']),
+    replicas: [replica('pgro-1', 'running')],
+    state: 'READY',
+  },
   // SUBMITTED with instance ids from the create answer.
   ...(
     [
@@ -212,6 +234,34 @@ const rows: Row[] = [
     name: 'continues from UNKNOWN: a throttled reconciliation re-issues nothing, even after the window',
     record: () => unknown(GRACE_MS / 60_000 + 1),
     replicas: { fail: failure.throttled() },
+    state: 'UNKNOWN',
+  },
+  {
+    name: 'continues from UNKNOWN past its deadline with nothing found after the window: ends TIMED_OUT instead of re-issuing the create',
+    record: () => ({ ...unknown(GRACE_MS / 60_000 + 1), ...PAST_DEADLINE }),
+    replicas: [],
+    state: 'TIMED_OUT',
+    createQueued: 0,
+    stored: {
+      failure: {
+        code: 'ProvisioningTimedOut',
+        message: expect.stringContaining(
+          'outcome stayed unknown and nothing was found by its tag and name',
+        ) as string,
+      },
+    },
+  },
+  {
+    name: 'continues from UNKNOWN past its deadline: still adopts the replica reconciliation finds by its tag',
+    record: () => ({ ...unknown(GRACE_MS / 60_000 + 1), ...PAST_DEADLINE }),
+    replicas: ['TAGGED'] as never,
+    state: 'SUBMITTED',
+    stored: (record) => expect(record.creation?.instanceIds).toEqual(['pgro-found']),
+  },
+  {
+    name: 'continues from UNKNOWN past its deadline: keeps waiting while nothing is found inside the visibility window',
+    record: () => ({ ...unknown(1), ...PAST_DEADLINE }),
+    replicas: [],
     state: 'UNKNOWN',
   },
   // CREATING: the lease.
@@ -359,33 +409,5 @@ describe('pollInFlight, from each in-flight state, for each Tencent answer', () 
 
     expect(report.skipped).toBe(true);
     expect(ports.tencent.calls).toEqual([]);
-  });
-
-  // Known gap (reported, product code not changed here): the deadline is checked only for records with
-  // instance ids, so a prepaid order that never resolves stays SUBMITTED for ever, and docs/deploy.md
-  // says the poller ends such requests TIMED_OUT after PROVISIONING_TIMEOUT_SECONDS.
-  it.fails('continues from SUBMITTED (DealNames only) past its deadline: ends TIMED_OUT while the order never resolves', async () => {
-    const { stored } = await poll({
-      name: 'unresolved order past the deadline',
-      record: () => submitted({ dealNames: ['deal-1'] }, PAST_DEADLINE),
-      orders: { ok: { TotalCount: 1, Deals: [{ DealName: 'deal-1', DBInstanceIdSet: [] }] as never } },
-      state: 'TIMED_OUT',
-    });
-
-    expect(stored.state).toBe('TIMED_OUT');
-  });
-
-  // Known gap (reported): an UNKNOWN create is never ended by its deadline; past it, the poller still
-  // re-issues the create (UNKNOWN → VALIDATED), so a request can be created after it was due to time out.
-  it.fails('continues from UNKNOWN past its deadline with nothing found: ends TIMED_OUT instead of re-issuing the create', async () => {
-    const { stored, queue } = await poll({
-      name: 'unknown past the deadline',
-      record: () => ({ ...unknown(GRACE_MS / 60_000 + 1), ...PAST_DEADLINE }),
-      replicas: [],
-      state: 'TIMED_OUT',
-    });
-
-    expect(stored.state).toBe('TIMED_OUT');
-    expect(queue.bodiesTo('create')).toEqual([]);
   });
 });
