@@ -94,7 +94,10 @@ describe('sendNotification to the webhook and the source', () => {
           expect.objectContaining({ instanceId: 'pgro-7kq2m9xa', privateIp: '10.0.4.17', port: 5432 }),
         ],
         elapsedSeconds: 450,
-        requester: expect.objectContaining({ source: 'slack', context: { channel: 'C0123456' } }),
+        requester: expect.objectContaining({
+          source: 'slack',
+          context: expect.objectContaining({ channel: 'C0123456' }),
+        }),
       }),
     ]);
     expect(stored().notification).toMatchObject({
