@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Two test files at a time on this 2-core machine (vitest's default is cores − 1 = one): most of
+    // an end-to-end file's time is spent waiting on a local stack's poll cycles and queues, not on CPU.
+    maxWorkers: 2,
     // Logs are printed for failing tests only (whatever writes them: see test/support/console-capture.ts).
     silent: 'passed-only',
     setupFiles: ['test/support/console-capture.ts'],
