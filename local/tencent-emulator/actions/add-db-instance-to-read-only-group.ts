@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { defineAction } from '#local/tencent-emulator/actions/action.ts';
-import { findGroup, findReplica, startTask } from '#local/tencent-emulator/actions/fleet-rules.ts';
+import { replicaAndItsPrimarysGroup, startTask } from '#local/tencent-emulator/actions/fleet-rules.ts';
 import { ApiError } from '#local/tencent-emulator/protocol/api-error.ts';
 import { groupChangePending, groupOf, replicaStatus } from '#local/tencent-emulator/state/lifecycle.ts';
 
@@ -15,14 +15,7 @@ export const addDBInstanceToReadOnlyGroup = defineAction({
   params,
   handle(env, call) {
     const p = call.params;
-    const replica = findReplica(env, p.DBInstanceId, call.region, call.now);
-    const { group, status } = findGroup(env, p.ReadOnlyGroupId, call.region, call.now);
-    if (group.primaryId !== replica.primaryId) {
-      throw new ApiError(
-        'FailedOperation.ROGroupMasterInstanceNotRight',
-        `The read-only group ${group.id} belongs to ${group.primaryId}, not to ${replica.primaryId}, the primary of ${replica.id}.`,
-      );
-    }
+    const { replica, group, status } = replicaAndItsPrimarysGroup(env, p, call.region, call.now);
     if (status === 'deleting') {
       throw new ApiError(
         'OperationDenied.ROGroupStatusError',

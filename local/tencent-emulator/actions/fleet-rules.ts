@@ -74,6 +74,27 @@ export const findGroup = (
   return { group, primary, status };
 };
 
+/**
+ * The replica and the group of a membership change (Add/RemoveDBInstanceFromReadOnlyGroup), both of
+ * the region and the group of the replica's own primary (`FailedOperation.ROGroupMasterInstanceNotRight`).
+ */
+export const replicaAndItsPrimarysGroup = (
+  env: ActionEnv,
+  params: { readonly DBInstanceId: string; readonly ReadOnlyGroupId: string },
+  region: string,
+  now: number,
+): { replica: ReplicaRecord; group: GroupView; status: GroupStatus } => {
+  const replica = findReplica(env, params.DBInstanceId, region, now);
+  const { group, status } = findGroup(env, params.ReadOnlyGroupId, region, now);
+  if (group.primaryId !== replica.primaryId) {
+    throw new ApiError(
+      'FailedOperation.ROGroupMasterInstanceNotRight',
+      `The read-only group ${group.id} belongs to ${group.primaryId}, not to ${replica.primaryId}, the primary of ${replica.id}.`,
+    );
+  }
+  return { replica, group, status };
+};
+
 export const checkGroupName = (field: string, name: string): void => {
   if (name === '') throw apiErrors.missingParameter(field);
   if (!NAME_CHARACTERS.test(name)) {
