@@ -1,4 +1,4 @@
-import { NOT_REMOVABLE, NOT_SETTABLE } from '#shared/adapters/store/request-change.ts';
+import { assertWritableFields } from '#shared/adapters/store/request-change.ts';
 import { withoutUndefined } from '#shared/adapters/store/request-item.ts';
 import { StoreError } from '#shared/adapters/store/store-error.ts';
 import { isOpenNotification, type RequestRecord } from '#shared/domain/request-record.ts';
@@ -145,19 +145,3 @@ export class InMemoryStore implements RequestStore, MarkerStore {
     return structuredClone(record);
   }
 }
-
-const assertWritableFields = (command: TransitionCommand | UpdateCommand): void => {
-  const set = Object.keys(command.set ?? {});
-  const remove = (command.remove ?? []).map(String);
-  const refused = [
-    ...set.filter((field) => NOT_SETTABLE.has(field)).map((field) => `set ${field}`),
-    ...remove.filter((field) => NOT_REMOVABLE.has(field)).map((field) => `remove ${field}`),
-    ...remove.filter((field) => set.includes(field)).map((field) => `set and remove ${field}`),
-  ];
-  if (refused.length > 0) {
-    throw new StoreError(
-      'STORE_INVALID_COMMAND',
-      `Refused change to request ${command.requestId}: ${refused.join(', ')}`,
-    );
-  }
-};

@@ -19,7 +19,7 @@ import { isTerminal, type RequestState, TERMINAL_STATES } from '#shared/domain/r
 import type { TransitionCommand, UpdateCommand } from '#shared/ports/request-store.ts';
 
 /** Fields a command may not set: the store writes them (state and version through `transition`). */
-export const NOT_SETTABLE: ReadonlySet<string> = new Set([
+const NOT_SETTABLE: ReadonlySet<string> = new Set([
   ...STORE_OWNED_ATTRIBUTES,
   'requestId',
   'state',
@@ -28,7 +28,7 @@ export const NOT_SETTABLE: ReadonlySet<string> = new Set([
   'updatedAt',
 ]);
 /** Fields a command may not remove: a record without them is not a record. */
-export const NOT_REMOVABLE: ReadonlySet<string> = new Set([
+const NOT_REMOVABLE: ReadonlySet<string> = new Set([
   ...NOT_SETTABLE,
   'idempotencyKey',
   'payloadHash',
@@ -154,7 +154,8 @@ export const lostRaceMessage = (change: Change, current: RequestRecord | undefin
   return `Request ${requestId} is no longer ${expected}${now}`;
 };
 
-const assertWritableFields = (command: TransitionCommand | UpdateCommand): void => {
+/** Refuses a command that sets or removes a field the store owns (`STORE_INVALID_COMMAND`). */
+export const assertWritableFields = (command: TransitionCommand | UpdateCommand): void => {
   const set = Object.keys(command.set ?? {});
   const remove = (command.remove ?? []).map(String);
   const refused = [
