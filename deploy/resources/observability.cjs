@@ -66,7 +66,15 @@ const alarmsOf = ({ namespace, service, shape, pollSchedule }) => {
     MetricName: metricName,
     Dimensions: [{ Name: 'QueueName', Value: getAtt(queueId, 'QueueName') }],
   });
-  const anyIn = { Statistic: 'Maximum', Period: 300, EvaluationPeriods: 1, Threshold: 0 };
+  /** Alarms when the 5-minute statistic goes over the threshold; no data is no alarm. */
+  const over5Minutes = (Statistic, Threshold = 0) => ({
+    Statistic,
+    Period: 300,
+    EvaluationPeriods: 1,
+    Threshold,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+  });
   const deadLetters = [
     ['Requests', 'requests-dead-letters', 'Requests the validate function gave up on'],
     ['Create', 'create-dead-letters', 'Creates that never completed'],
@@ -81,9 +89,7 @@ const alarmsOf = ({ namespace, service, shape, pollSchedule }) => {
     name,
     description,
     ...queueMetric(`${id}DeadLetterQueue`, 'ApproximateNumberOfMessagesVisible'),
-    ...anyIn,
-    ComparisonOperator: 'GreaterThanThreshold',
-    TreatMissingData: 'notBreaching',
+    ...over5Minutes('Maximum'),
     ok: true,
   }));
   const errors = Object.keys(FUNCTION_IDS).map((fn) => ({
@@ -91,24 +97,14 @@ const alarmsOf = ({ namespace, service, shape, pollSchedule }) => {
     name: `${fn}-errors`,
     description: `The ${fn} function failed (an unhandled error, a timeout, a bad cold start)`,
     ...lambda(fn, 'Errors'),
-    Statistic: 'Sum',
-    Period: 300,
-    EvaluationPeriods: 1,
-    Threshold: 0,
-    ComparisonOperator: 'GreaterThanThreshold',
-    TreatMissingData: 'notBreaching',
+    ...over5Minutes('Sum'),
   }));
   const oldest = Object.entries(shape.queues).map(([queue, { oldestMessageAlarmSeconds }]) => ({
     id: `${QUEUE_IDS[queue]}OldestMessage`,
     name: `${queue}-oldest-message`,
     description: `A message has waited over ${oldestMessageAlarmSeconds} s in the ${queue} queue`,
     ...queueMetric(`${QUEUE_IDS[queue]}Queue`, 'ApproximateAgeOfOldestMessage'),
-    Statistic: 'Maximum',
-    Period: 300,
-    EvaluationPeriods: 1,
-    Threshold: oldestMessageAlarmSeconds,
-    ComparisonOperator: 'GreaterThanThreshold',
-    TreatMissingData: 'notBreaching',
+    ...over5Minutes('Maximum', oldestMessageAlarmSeconds),
     ok: true,
   }));
   // Poll's heartbeat: no invocation in 5 minutes, or in 3 of its intervals where it runs less often.
@@ -124,12 +120,7 @@ const alarmsOf = ({ namespace, service, shape, pollSchedule }) => {
       name: 'create-throttles',
       description: 'Lambda throttled create invocations (concurrency below its reserved concurrency?)',
       ...lambda('create', 'Throttles'),
-      Statistic: 'Sum',
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
+      ...over5Minutes('Sum'),
       ok: true,
     },
     {
@@ -190,12 +181,7 @@ const alarmsOf = ({ namespace, service, shape, pollSchedule }) => {
       description:
         'Requests still in flight past the provisioning deadline (RequestsPastDeadline, from poll)',
       ...custom('RequestsPastDeadline'),
-      Statistic: 'Maximum',
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
+      ...over5Minutes('Maximum'),
       ok: true,
     },
     {
@@ -204,12 +190,7 @@ const alarmsOf = ({ namespace, service, shape, pollSchedule }) => {
       description:
         'Completion webhooks given up on after their retry window (WebhooksUndelivered, from notify)',
       ...custom('WebhooksUndelivered'),
-      Statistic: 'Sum',
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
+      ...over5Minutes('Sum'),
     },
   ];
 };
