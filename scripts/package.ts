@@ -10,7 +10,9 @@
  * `serverless deploy --package .serverless --stage <stage>` later deploys exactly this package.
  */
 import { spawn } from 'node:child_process';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,10 +39,45 @@ export interface PackageResult {
   readonly output: string;
 }
 
+/**
+ * One `serverless package` at a time in this checkout: osls writes the create-stack template into
+ * `.serverless/` before copying it to `--package`, and every run (a refused one too) removes
+ * `.serverless/`, so two at once lose each other's files. A directory made with `mkdir` is the lock
+ * (atomic across processes); one left by a killed run is taken over after LOCK_STALE_MS.
+ */
+const LOCK_DIR = path.join(ROOT, '.build', '.package-lock');
+const LOCK_STALE_MS = 10 * 60_000;
+
+const withPackageLock = async <T>(work: () => Promise<T>): Promise<T> => {
+  await mkdir(path.dirname(LOCK_DIR), { recursive: true });
+  for (;;) {
+    try {
+      await mkdir(LOCK_DIR);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const held = await stat(LOCK_DIR).catch(() => undefined);
+      if (held && Date.now() - held.mtimeMs > LOCK_STALE_MS)
+        await rm(LOCK_DIR, { recursive: true, force: true });
+      else await sleep(200);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(LOCK_DIR, { recursive: true, force: true });
+  }
+};
+
 /** Runs `serverless package <args>` offline; resolves with the exit code and the combined output. */
 export const packageService = (
   args: readonly string[],
   options: { readonly env?: NodeJS.ProcessEnv; readonly echo?: boolean } = {},
+): Promise<PackageResult> => withPackageLock(() => runPackage(args, options));
+
+const runPackage = (
+  args: readonly string[],
+  options: { readonly env?: NodeJS.ProcessEnv; readonly echo?: boolean },
 ): Promise<PackageResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SERVERLESS, 'package', ...args], {
