@@ -113,17 +113,20 @@ describe('pricing a plan through the real SDK against the emulator', () => {
   });
 
   it('throws a throttled inquiry as retryable, and does not keep it: the retry asks again', async () => {
-    emulator.setRateLimits({ limits: { InquiryPriceCreateDBInstances: 1 } });
+    // A fault, not a 1/s limit: the emulator's windows are whole seconds, so two calls that
+    // straddle a second boundary on a busy machine would both pass a limit of 1.
+    emulator.addFaults({
+      rules: [{ action: 'InquiryPriceCreateDBInstances', sequence: ['RequestLimitExceeded'] }],
+    });
     const tencent = client({ limited: false });
-    await inquirePlanPrice(plan({ Storage: 200 }), tencent);
 
     const failure = await inquirePlanPrice(plan(), tencent).catch((error: unknown) => error);
-    emulator.setRateLimits({ limits: { InquiryPriceCreateDBInstances: null } });
     const retried = await inquirePlanPrice(plan(), tencent);
 
     expect(failure).toBeInstanceOf(TencentApiError);
     expect(failure).toMatchObject({ kind: 'throttled', tencentCode: 'RequestLimitExceeded' });
     expect('price' in retried).toBe(true);
+    expect(priceCalls()?.outcomes).toEqual({ RequestLimitExceeded: 1, ok: 1 });
   });
 
   it('keeps 40 different plans at once under Tencent 20 a second: none is refused', async () => {
