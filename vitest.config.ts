@@ -13,6 +13,13 @@ export default defineConfig({
     // Logs are printed for failing tests only (whatever writes them: see test/support/console-capture.ts).
     silent: 'passed-only',
     setupFiles: ['test/support/console-capture.ts'],
+    // `npm run coverage`: line coverage of the product (shared/ and functions/), not of the tooling.
+    coverage: {
+      provider: 'v8',
+      include: ['shared/**/*.ts', 'functions/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+    },
     env: {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'ERROR',
       // No EMF metric lines and no tracer in tests (as in the local stack); tests that look at them say so.
