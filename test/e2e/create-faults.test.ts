@@ -41,7 +41,9 @@ describe('each create and provisioning failure, alone', () => {
         visibilityGraceMs: 1000,
         leaseMs: 2000,
         requeueAfterMs: 2000,
-        provisioningTimeoutMs: 4000,
+        // Long enough for the slowest path here (UNKNOWN, the grace period, a second create) on a busy
+        // 2-core machine — 4 s ran out under load; ProvisioningStuck waits for it in full.
+        provisioningTimeoutMs: 10_000,
         retryBackoff: { baseSeconds: 1, maxSeconds: 1 },
       },
       afterCreateCall: async (requestId) => {

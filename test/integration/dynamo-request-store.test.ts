@@ -562,7 +562,7 @@ describe('DynamoRequestStore', () => {
         expect(pages.every((page) => page.records.length <= 100)).toBe(true);
         expect(pages.length).toBeGreaterThanOrEqual(3);
       }
-    });
+    }, 120_000); // 2 × 750 writes to dynalite: 30 s ran out under coverage on a busy machine
 
     it('refuses a cursor it did not issue', async () => {
       const { store } = await freshStore();
