@@ -19,6 +19,7 @@ export default defineConfig({
       include: ['shared/**/*.ts', 'functions/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
+      reportOnFailure: true,
     },
     env: {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'ERROR',
