@@ -54,11 +54,7 @@ export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set([
 const ALLOWED: Readonly<Record<RequestState, readonly RequestState[]>> = Object.fromEntries(
   REQUEST_STATES.map((state) => [
     state,
-    [
-      ...new Set(
-        TRANSITIONS.filter((row) => row.from === state).map((row) => row.to),
-      ),
-    ],
+    [...new Set(TRANSITIONS.filter((row) => row.from === state).map((row) => row.to))],
   ]),
 ) as unknown as Record<RequestState, readonly RequestState[]>;
 
@@ -71,7 +67,8 @@ export const canTransition = (from: RequestState, to: RequestState): boolean => 
  * for that actor (the store's check: an actor moves a request only along its own rows).
  */
 export const assertTransition = (from: RequestState, to: RequestState, actor?: TransitionActor): void => {
-  const allowed = actor === undefined ? canTransition(from, to) : transitionRow(from, to, actor) !== undefined;
+  const allowed =
+    actor === undefined ? canTransition(from, to) : transitionRow(from, to, actor) !== undefined;
   if (!allowed) throw new IllegalTransitionError(from, to, actor);
 };
 

@@ -27,14 +27,15 @@ export interface TransitionRow {
   readonly actor: TransitionActor;
   /** What happened, in one short sentence. */
   readonly trigger: string;
-  /** Set when no code issues the row yet: what will. The store already allows it. */
-  readonly reserved?: string;
+  /**
+   * Set when no code issues the row: `spend` and `fleet` rows wait for those issues' features (the
+   * approval flow; replica removal, `POST /v1/replica-removals`); `unused` rows were allowed before
+   * this table and nothing issues them. The store allows them all already.
+   */
+  readonly reserved?: 'spend' | 'fleet' | 'unused';
 }
 
-const SPEND = 'the spend issue (approval); nothing writes it yet';
-const FLEET = 'the fleet issue (replica removal, POST /v1/replica-removals); nothing writes it yet';
-const NO_WRITER = 'no code issues it today; kept so a request that can no longer be created can end';
-
+// biome-ignore format: a table reads one row a line
 export const TRANSITIONS: readonly TransitionRow[] = [
   // Intake
   { from: null, to: 'RECEIVED', actor: 'ingest', trigger: 'a request was recorded under its idempotency key' },
@@ -45,16 +46,17 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { from: 'RECEIVED', to: 'SUPPRESSED', actor: 'validate', trigger: 'the scale-out gate refused an alert (disabled, maximum, cooldown)' },
   { from: 'RECEIVED', to: 'DRY_RUN', actor: 'validate', trigger: 'a dry run passed every check; nothing is created' },
 
-  // Spending: approval after the checks, before the create
-  { from: 'RECEIVED', to: 'AWAITING_APPROVAL', actor: 'validate', trigger: 'the checks passed but the spend needs an approver', reserved: SPEND },
-  { from: 'AWAITING_APPROVAL', to: 'VALIDATED', actor: 'approval', trigger: 'an approver approved; the create is queued', reserved: SPEND },
-  { from: 'AWAITING_APPROVAL', to: 'REJECTED', actor: 'approval', trigger: 'an approver denied it', reserved: SPEND },
-  { from: 'AWAITING_APPROVAL', to: 'EXPIRED', actor: 'poll', trigger: 'no decision before the approval window ended', reserved: SPEND },
+  // Spending: approval after the checks, before the create. Nothing writes these rows yet; the
+  // approval feature will, from shared/transitions/approval-transitions.ts.
+  { from: 'RECEIVED', to: 'AWAITING_APPROVAL', actor: 'validate', trigger: 'the checks passed but the spend needs an approver', reserved: 'spend' },
+  { from: 'AWAITING_APPROVAL', to: 'VALIDATED', actor: 'approval', trigger: 'an approver approved; the create is queued', reserved: 'spend' },
+  { from: 'AWAITING_APPROVAL', to: 'REJECTED', actor: 'approval', trigger: 'an approver denied it', reserved: 'spend' },
+  { from: 'AWAITING_APPROVAL', to: 'EXPIRED', actor: 'poll', trigger: 'no decision before the approval window ended', reserved: 'spend' },
 
   // The create call (DESIGN.md exactly-once steps 2 and 3)
   { from: 'VALIDATED', to: 'CREATING', actor: 'create', trigger: 'took the lease; the one create call goes out' },
-  { from: 'VALIDATED', to: 'FAILED', actor: 'poll', trigger: 'it can no longer be created', reserved: NO_WRITER },
-  { from: 'VALIDATED', to: 'TIMED_OUT', actor: 'poll', trigger: 'its deadline passed before any create call', reserved: NO_WRITER },
+  { from: 'VALIDATED', to: 'FAILED', actor: 'poll', trigger: 'it can no longer be created', reserved: 'unused' },
+  { from: 'VALIDATED', to: 'TIMED_OUT', actor: 'poll', trigger: 'its deadline passed before any create call', reserved: 'unused' },
   { from: 'CREATING', to: 'SUBMITTED', actor: 'create', trigger: 'Tencent accepted the create' },
   { from: 'CREATING', to: 'VALIDATED', actor: 'create', trigger: 'Tencent refused the create before accepting it (throttled); lease released' },
   { from: 'CREATING', to: 'FAILED', actor: 'create', trigger: 'Tencent answered with a business error' },
@@ -65,7 +67,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { from: 'UNKNOWN', to: 'SUBMITTED', actor: 'create', trigger: 'the late answer arrived after the lease expired; adopted' },
   { from: 'UNKNOWN', to: 'SUBMITTED', actor: 'poll', trigger: 'reconciliation found the replica by tag and name; adopted' },
   { from: 'UNKNOWN', to: 'VALIDATED', actor: 'poll', trigger: 'nothing found for longer than the visibility grace; the create is re-issued' },
-  { from: 'UNKNOWN', to: 'FAILED', actor: 'poll', trigger: 'reconciliation gave up', reserved: NO_WRITER },
+  { from: 'UNKNOWN', to: 'FAILED', actor: 'poll', trigger: 'reconciliation gave up', reserved: 'unused' },
   { from: 'UNKNOWN', to: 'TIMED_OUT', actor: 'poll', trigger: 'nothing found by tag and name by the deadline' },
 
   // Provisioning
@@ -79,14 +81,15 @@ export const TRANSITIONS: readonly TransitionRow[] = [
 
   // Removal (DESIGN.md "The replica fleet"): a removal request is validated (or SUPPRESSED) like a
   // creation, then walks these rows; each Tencent step is read back before anything is re-issued.
-  { from: 'VALIDATED', to: 'DRAINING', actor: 'remove', trigger: 'took the primary lease; the replica leaves its read-only group', reserved: FLEET },
-  { from: 'DRAINING', to: 'ISOLATING', actor: 'remove', trigger: 'the group task finished; deletion protection lifted, IsolateDBInstances sent', reserved: FLEET },
-  { from: 'ISOLATING', to: 'ISOLATED', actor: 'poll', trigger: 'the replica reads back isolated', reserved: FLEET },
-  { from: 'ISOLATED', to: 'DESTROYED', actor: 'remove', trigger: 'DestroyDBInstance removed it for good', reserved: FLEET },
-  { from: 'ISOLATED', to: 'REMOVED', actor: 'remove', trigger: 'the policy leaves it in the recycle bin', reserved: FLEET },
-  { from: 'DRAINING', to: 'REMOVAL_FAILED', actor: 'remove', trigger: 'a removal step failed with a business error', reserved: FLEET },
-  { from: 'ISOLATING', to: 'REMOVAL_FAILED', actor: 'poll', trigger: 'the replica did not isolate', reserved: FLEET },
-  { from: 'ISOLATED', to: 'REMOVAL_FAILED', actor: 'remove', trigger: 'DestroyDBInstance failed with a business error', reserved: FLEET },
+  // Nothing writes these rows yet; removal will, from shared/transitions/remove-transitions.ts.
+  { from: 'VALIDATED', to: 'DRAINING', actor: 'remove', trigger: 'took the primary lease; the replica leaves its read-only group', reserved: 'fleet' },
+  { from: 'DRAINING', to: 'ISOLATING', actor: 'remove', trigger: 'the group task finished; deletion protection lifted, IsolateDBInstances sent', reserved: 'fleet' },
+  { from: 'ISOLATING', to: 'ISOLATED', actor: 'poll', trigger: 'the replica reads back isolated', reserved: 'fleet' },
+  { from: 'ISOLATED', to: 'DESTROYED', actor: 'remove', trigger: 'DestroyDBInstance removed it for good', reserved: 'fleet' },
+  { from: 'ISOLATED', to: 'REMOVED', actor: 'remove', trigger: 'the policy leaves it in the recycle bin', reserved: 'fleet' },
+  { from: 'DRAINING', to: 'REMOVAL_FAILED', actor: 'remove', trigger: 'a removal step failed with a business error', reserved: 'fleet' },
+  { from: 'ISOLATING', to: 'REMOVAL_FAILED', actor: 'poll', trigger: 'the replica did not isolate', reserved: 'fleet' },
+  { from: 'ISOLATED', to: 'REMOVAL_FAILED', actor: 'remove', trigger: 'DestroyDBInstance failed with a business error', reserved: 'fleet' },
 ];
 
 /** The row for a state change by an actor, or undefined when the actor may not make it. */

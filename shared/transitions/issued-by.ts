@@ -1,6 +1,10 @@
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
-import { type TransitionActor, type TransitionRow, transitionRow } from '#shared/domain/request-transitions.ts';
+import {
+  type TransitionActor,
+  type TransitionRow,
+  transitionRow,
+} from '#shared/domain/request-transitions.ts';
 import type { RequestStore, TransitionCommand } from '#shared/ports/request-store.ts';
 
 /** A transition's command without what its row fixes (from, to, actor). */
