@@ -756,7 +756,13 @@ describe('ensureTable', () => {
 
 /** The transition command that moves a version-1 record on. */
 function move(record: RequestRecord, to: RequestState) {
-  return { requestId: record.requestId, expectedVersion: 1, from: record.state, to, actor: ownerOf(record.state, to) };
+  return {
+    requestId: record.requestId,
+    expectedVersion: 1,
+    from: record.state,
+    to,
+    actor: ownerOf(record.state, to),
+  };
 }
 
 async function putAll(store: DynamoRequestStore, records: readonly RequestRecord[]) {

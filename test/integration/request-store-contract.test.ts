@@ -128,7 +128,7 @@ describe.each(stores)('the request store contract: %s', (_name, open) => {
     expect(await store.get(record.requestId)).toMatchObject({ state: 'RECEIVED', version: 1 });
   });
 
-  it("refuses a change by an actor the table does not give it to, naming the actor, before anything is written", async () => {
+  it('refuses a change by an actor the table does not give it to, naming the actor, before anything is written', async () => {
     const record = await stored(store);
 
     const byCreate = store.transition({ ...toValidated(record), actor: 'create' });
