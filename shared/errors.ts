@@ -57,8 +57,15 @@ export class IllegalTransitionError extends ReplicaFlowError {
   constructor(
     readonly from: string,
     readonly to: string,
+    /** The actor that tried; absent when only the change itself was checked. */
+    readonly actor?: string,
   ) {
-    super('ILLEGAL_TRANSITION', `A request cannot move from ${from} to ${to}`);
+    super(
+      'ILLEGAL_TRANSITION',
+      actor === undefined
+        ? `A request cannot move from ${from} to ${to}`
+        : `A request cannot move from ${from} to ${to} by ${actor}: no such row in request-transitions.ts`,
+    );
   }
 }
 

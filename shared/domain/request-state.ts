@@ -1,11 +1,16 @@
+import { TRANSITIONS, type TransitionActor, transitionRow } from '#shared/domain/request-transitions.ts';
 import { IllegalTransitionError } from '#shared/errors.ts';
 
 /**
- * The life of a replica request (DESIGN.md, "Request record").
+ * The life of a replica request (DESIGN.md, "Request record"). Who moves it, and when, is the table
+ * in request-transitions.ts; the allowed changes below are derived from it.
  *
  *   RECEIVED → VALIDATED → CREATING → SUBMITTED → PROVISIONING → READY
  *   terminal: READY, REJECTED, FAILED, TIMED_OUT, SUPPRESSED, DRY_RUN
  *   UNKNOWN while a create call's outcome is being reconciled.
+ *
+ * Rows that nothing writes yet: AWAITING_APPROVAL / EXPIRED (spending), and the removal states
+ * DRAINING → ISOLATING → ISOLATED → DESTROYED | REMOVED, REMOVAL_FAILED (the replica fleet).
  */
 export const REQUEST_STATES = [
   'RECEIVED',
@@ -20,6 +25,14 @@ export const REQUEST_STATES = [
   'TIMED_OUT',
   'SUPPRESSED',
   'DRY_RUN',
+  'AWAITING_APPROVAL',
+  'EXPIRED',
+  'DRAINING',
+  'ISOLATING',
+  'ISOLATED',
+  'DESTROYED',
+  'REMOVED',
+  'REMOVAL_FAILED',
 ] as const;
 
 export type RequestState = (typeof REQUEST_STATES)[number];
@@ -31,33 +44,32 @@ export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set([
   'TIMED_OUT',
   'SUPPRESSED',
   'DRY_RUN',
+  'EXPIRED',
+  'DESTROYED',
+  'REMOVED',
+  'REMOVAL_FAILED',
 ]);
 
-const ALLOWED: Readonly<Record<RequestState, readonly RequestState[]>> = {
-  RECEIVED: ['VALIDATED', 'REJECTED', 'SUPPRESSED', 'DRY_RUN'],
-  // VALIDATED → FAILED: a request that can no longer be created (e.g. its deadline passed before any call).
-  VALIDATED: ['CREATING', 'FAILED', 'TIMED_OUT'],
-  // CREATING → VALIDATED: the call was refused before Tencent accepted it (throttled); the lease is released.
-  CREATING: ['SUBMITTED', 'VALIDATED', 'FAILED', 'UNKNOWN'],
-  SUBMITTED: ['PROVISIONING', 'READY', 'FAILED', 'TIMED_OUT'],
-  PROVISIONING: ['READY', 'FAILED', 'TIMED_OUT'],
-  // UNKNOWN → SUBMITTED: reconciliation found the replica (or the late answer arrived) and adopted it.
-  // UNKNOWN → VALIDATED: nothing found for longer than the visibility grace period; the create may be re-issued.
-  UNKNOWN: ['SUBMITTED', 'VALIDATED', 'FAILED', 'TIMED_OUT'],
-  READY: [],
-  REJECTED: [],
-  FAILED: [],
-  TIMED_OUT: [],
-  SUPPRESSED: [],
-  DRY_RUN: [],
-};
+/** The states each state may move to, by any actor, in the table's order. */
+const ALLOWED: Readonly<Record<RequestState, readonly RequestState[]>> = Object.fromEntries(
+  REQUEST_STATES.map((state) => [
+    state,
+    [...new Set(TRANSITIONS.filter((row) => row.from === state).map((row) => row.to))],
+  ]),
+) as unknown as Record<RequestState, readonly RequestState[]>;
 
 export const isTerminal = (state: RequestState): boolean => TERMINAL_STATES.has(state);
 
 export const canTransition = (from: RequestState, to: RequestState): boolean => ALLOWED[from].includes(to);
 
-export const assertTransition = (from: RequestState, to: RequestState): void => {
-  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
+/**
+ * Throws `IllegalTransitionError` unless the table has a row for the change; with an actor, a row
+ * for that actor (the store's check: an actor moves a request only along its own rows).
+ */
+export const assertTransition = (from: RequestState, to: RequestState, actor?: TransitionActor): void => {
+  const allowed =
+    actor === undefined ? canTransition(from, to) : transitionRow(from, to, actor) !== undefined;
+  if (!allowed) throw new IllegalTransitionError(from, to, actor);
 };
 
 export const allowedTransitions = (from: RequestState): readonly RequestState[] => ALLOWED[from];

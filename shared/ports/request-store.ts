@@ -1,5 +1,6 @@
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
+import type { TransitionActor } from '#shared/domain/request-transitions.ts';
 
 export type PutNewResult =
   | { readonly created: true; readonly record: RequestRecord }
@@ -11,6 +12,8 @@ export interface TransitionCommand {
   readonly expectedVersion: number;
   readonly from: RequestState;
   readonly to: RequestState;
+  /** Who makes the change: the store refuses a (from, to, actor) with no row in request-transitions.ts. */
+  readonly actor: TransitionActor;
   /** Fields to set with the change (state, version, updatedAt and history are handled by the store). */
   readonly set?: Partial<Omit<RequestRecord, 'requestId' | 'state' | 'version' | 'history' | 'updatedAt'>>;
   /** Fields to remove with the change, e.g. `lease` once the call is answered. */
@@ -45,7 +48,7 @@ export interface InFlightPage {
 
 /**
  * The request table. Every write is conditional; a lost race throws `ConcurrentUpdateError`,
- * an illegal state change throws `IllegalTransitionError` before anything is written.
+ * a state change with no row for its actor throws `IllegalTransitionError` before anything is written.
  */
 export interface RequestStore {
   /** Conditional put keyed by request id (derived from the idempotency key). */

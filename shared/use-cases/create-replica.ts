@@ -8,6 +8,14 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import {
+  adoptLateAnswer,
+  failCreate,
+  markCreateUnknown,
+  releaseRefusedCreate,
+  storeAccepted,
+  takeCreateLease,
+} from '#shared/transitions/create-transitions.ts';
 import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 
@@ -86,11 +94,9 @@ const takeLease = async (
   const now = deps.clock.now();
   const attempt = (record.creation?.attempt ?? 0) + 1;
   try {
-    return await deps.store.transition({
+    return await takeCreateLease(deps.store, {
       requestId: record.requestId,
       expectedVersion: record.version,
-      from: 'VALIDATED',
-      to: 'CREATING',
       set: {
         lease: {
           owner: deps.owner ?? randomUUID(),
@@ -118,11 +124,9 @@ const takeLease = async (
 const storeSubmitted = async (leased: RequestRecord, creation: CreationAttempt, deps: CreateDependencies) => {
   const at = deps.clock.now().toISOString();
   try {
-    await deps.store.transition({
+    await storeAccepted(deps.store, {
       requestId: leased.requestId,
       expectedVersion: leased.version,
-      from: 'CREATING',
-      to: 'SUBMITTED',
       set: { creation },
       remove: ['lease'],
       note: `DealNames ${creation.dealNames.join(', ')}`,
@@ -132,11 +136,9 @@ const storeSubmitted = async (leased: RequestRecord, creation: CreationAttempt, 
     if (!(error instanceof ConcurrentUpdateError)) throw error;
     const current = await deps.store.get(leased.requestId);
     if (current?.state !== 'UNKNOWN') throw error;
-    await deps.store.transition({
+    await adoptLateAnswer(deps.store, {
       requestId: leased.requestId,
       expectedVersion: current.version,
-      from: 'UNKNOWN',
-      to: 'SUBMITTED',
       set: { creation },
       remove: ['lease', 'unknownSince'],
       note: 'late answer adopted',
@@ -154,7 +156,6 @@ const settleFailure = async (
   const base = {
     requestId: leased.requestId,
     expectedVersion: leased.version,
-    from: 'CREATING' as const,
     at,
   };
   const tencentError = error instanceof TencentApiError ? error : undefined;
@@ -167,18 +168,16 @@ const settleFailure = async (
     message: error instanceof Error ? error.message : String(error),
   });
   if (kind === 'throttled' || kind === 'retryable') {
-    await deps.store.transition({
+    await releaseRefusedCreate(deps.store, {
       ...base,
-      to: 'VALIDATED',
       remove: ['lease'],
       note: `refused before acceptance (${tencentError?.tencentCode ?? kind}); will retry`,
     });
     return 'retry';
   }
   if (kind === 'business' && tencentError) {
-    const failed = await deps.store.transition({
+    const failed = await failCreate(deps.store, {
       ...base,
-      to: 'FAILED',
       remove: ['lease'],
       set: {
         failure: {
@@ -194,9 +193,8 @@ const settleFailure = async (
     await enqueuePendingNotifications([failed], deps, at);
     return 'failed';
   }
-  await deps.store.transition({
+  await markCreateUnknown(deps.store, {
     ...base,
-    to: 'UNKNOWN',
     remove: ['lease'],
     set: { unknownSince: at },
     note: `outcome unknown (${tencentError?.tencentCode ?? tencentError?.httpStatus ?? (error instanceof Error ? error.message : 'error')}); reconciling`,

@@ -14,6 +14,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { RequestStore, TransitionCommand } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import { pollTransition } from '#shared/transitions/poll-transitions.ts';
 import { pendingNotification, startNotificationChains } from '#shared/use-cases/notification-outbox.ts';
 import { hasFailed, isRunning, toReplicaInstance } from '#shared/use-cases/replica-instance.ts';
 import { chunk, groupBy } from '#shared/util/chunk.ts';
@@ -418,15 +419,15 @@ class PollCycle {
 
   private async apply(
     record: RequestRecord,
-    change: Omit<TransitionCommand, 'requestId' | 'expectedVersion' | 'from' | 'at'>,
+    change: Omit<TransitionCommand, 'requestId' | 'expectedVersion' | 'from' | 'actor' | 'at'>,
   ): Promise<RequestRecord | undefined> {
     try {
-      const updated = await this.deps.store.transition({
+      const { to, ...rest } = change;
+      const updated = await pollTransition(this.deps.store, record.state, to, {
         requestId: record.requestId,
         expectedVersion: record.version,
-        from: record.state,
         at: this.at,
-        ...change,
+        ...rest,
       });
       this.report.transitions[change.to] = (this.report.transitions[change.to] ?? 0) + 1;
       return updated;

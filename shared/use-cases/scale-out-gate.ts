@@ -8,6 +8,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import { suppressScaleOut } from '#shared/transitions/validate-transitions.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 import { describePrimary } from '#shared/use-cases/tencent-prechecks.ts';
 
@@ -154,11 +155,9 @@ export const gateScaleOut = async (
     return undefined;
   }
   const at = deps.clock.now().toISOString();
-  const suppressed = await deps.store.transition({
+  const suppressed = await suppressScaleOut(deps.store, {
     requestId: record.requestId,
     expectedVersion: record.version,
-    from: 'RECEIVED',
-    to: 'SUPPRESSED',
     set: { violations: [verdict.violation], notification: pendingNotification('replica.suppressed') },
     note: verdict.violation.message,
     at,

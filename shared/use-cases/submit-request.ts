@@ -5,6 +5,7 @@ import type { StoredReplicaRequest } from '#shared/domain/stored-request.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';
+import { recordReceived } from '#shared/transitions/ingest-transitions.ts';
 
 export interface SubmitDependencies {
   readonly store: RequestStore;
@@ -40,7 +41,7 @@ export const submitRequest = async (
   if (legacy && ownsLegacyRecord(scope, legacy.requester)) return replayOf(legacy, hash, request, deps);
   const at = deps.clock.now().toISOString();
   const requestId = requestIdFor(scope, request.idempotencyKey);
-  const result = await deps.store.putNew({
+  const result = await recordReceived(deps.store, {
     requestId,
     idempotencyKey: request.idempotencyKey,
     payloadHash: hash,

@@ -8,6 +8,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import { endDryRun, markValidated, rejectRequest } from '#shared/transitions/validate-transitions.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 import { gateScaleOut } from '#shared/use-cases/scale-out-gate.ts';
 import { precheckAgainstTencent } from '#shared/use-cases/tencent-prechecks.ts';
@@ -49,11 +50,9 @@ export const validateRequest = async (
   const { plan, price, violations } = await checkRequest(record, deps);
   const at = deps.clock.now().toISOString();
   if (violations.length > 0 || !plan) {
-    const rejected = await deps.store.transition({
+    const rejected = await rejectRequest(deps.store, {
       requestId,
       expectedVersion: record.version,
-      from: 'RECEIVED',
-      to: 'REJECTED',
       set: {
         violations,
         ...(plan ? { plan } : {}),
@@ -67,11 +66,9 @@ export const validateRequest = async (
     return 'rejected';
   }
   if (record.request.dryRun) {
-    const dryRun = await deps.store.transition({
+    const dryRun = await endDryRun(deps.store, {
       requestId,
       expectedVersion: record.version,
-      from: 'RECEIVED',
-      to: 'DRY_RUN',
       set: { plan, ...(price ? { price } : {}), notification: pendingNotification('replica.dry_run') },
       note: 'pre-checks passed; nothing created',
       at,
@@ -80,11 +77,9 @@ export const validateRequest = async (
     return 'dry-run';
   }
   const deadline = new Date(deps.clock.now().getTime() + deps.provisioningTimeoutMs).toISOString();
-  await deps.store.transition({
+  await markValidated(deps.store, {
     requestId,
     expectedVersion: record.version,
-    from: 'RECEIVED',
-    to: 'VALIDATED',
     set: { plan, ...(price ? { price } : {}), deadline },
     at,
   });

@@ -21,6 +21,7 @@ import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError, ConfigError, IllegalTransitionError } from '#shared/errors.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
+import { ownerOf } from '#test/support/transition-owner.ts';
 
 let dynalite: DynaliteServer;
 let client: DynamoDBClient;
@@ -191,6 +192,7 @@ describe('DynamoRequestStore', () => {
         expectedVersion: 1,
         from: 'RECEIVED',
         to: 'VALIDATED',
+        actor: 'validate',
         set: { deadline: at(60) },
         note: 'policy ok',
         at: at(1),
@@ -200,6 +202,7 @@ describe('DynamoRequestStore', () => {
         expectedVersion: 2,
         from: 'VALIDATED',
         to: 'CREATING',
+        actor: 'create',
         set: { lease },
         at: at(2),
       });
@@ -208,6 +211,7 @@ describe('DynamoRequestStore', () => {
         expectedVersion: 3,
         from: 'CREATING',
         to: 'SUBMITTED',
+        actor: 'create',
         set: {
           creation: {
             attempt: 1,
@@ -253,6 +257,7 @@ describe('DynamoRequestStore', () => {
           expectedVersion: 1,
           from: 'VALIDATED',
           to: 'CREATING',
+          actor: 'create',
           set: { lease: { owner, until: at(15) } },
           at: at(1),
         });
@@ -588,6 +593,7 @@ describe('DynamoRequestStore', () => {
         expectedVersion: creating.version,
         from: 'CREATING',
         to: 'FAILED',
+        actor: 'create',
         at: at(2),
       });
 
@@ -750,7 +756,13 @@ describe('ensureTable', () => {
 
 /** The transition command that moves a version-1 record on. */
 function move(record: RequestRecord, to: RequestState) {
-  return { requestId: record.requestId, expectedVersion: 1, from: record.state, to };
+  return {
+    requestId: record.requestId,
+    expectedVersion: 1,
+    from: record.state,
+    to,
+    actor: ownerOf(record.state, to),
+  };
 }
 
 async function putAll(store: DynamoRequestStore, records: readonly RequestRecord[]) {

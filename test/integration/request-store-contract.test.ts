@@ -70,6 +70,7 @@ const toValidated = (
   expectedVersion: record.version,
   from: 'RECEIVED',
   to: 'VALIDATED',
+  actor: 'validate',
   at: at(1),
   ...overrides,
 });
@@ -113,7 +114,7 @@ describe.each(stores)('the request store contract: %s', (_name, open) => {
     const record = await stored(store);
 
     await expect(
-      store.transition({ ...toValidated(record), from: 'VALIDATED', to: 'CREATING' }),
+      store.transition({ ...toValidated(record), from: 'VALIDATED', to: 'CREATING', actor: 'create' }),
     ).rejects.toBeInstanceOf(ConcurrentUpdateError);
     expect(await store.get(record.requestId)).toMatchObject({ state: 'RECEIVED', version: 1 });
   });
@@ -124,6 +125,16 @@ describe.each(stores)('the request store contract: %s', (_name, open) => {
     await expect(store.transition({ ...toValidated(record), to: 'READY' })).rejects.toBeInstanceOf(
       IllegalTransitionError,
     );
+    expect(await store.get(record.requestId)).toMatchObject({ state: 'RECEIVED', version: 1 });
+  });
+
+  it('refuses a change by an actor the table does not give it to, naming the actor, before anything is written', async () => {
+    const record = await stored(store);
+
+    const byCreate = store.transition({ ...toValidated(record), actor: 'create' });
+
+    await expect(byCreate).rejects.toBeInstanceOf(IllegalTransitionError);
+    await expect(byCreate).rejects.toMatchObject({ from: 'RECEIVED', to: 'VALIDATED', actor: 'create' });
     expect(await store.get(record.requestId)).toMatchObject({ state: 'RECEIVED', version: 1 });
   });
 
@@ -217,6 +228,7 @@ describe.each(stores)('the request store contract: %s', (_name, open) => {
       expectedVersion: 1,
       from: 'PROVISIONING',
       to: 'READY',
+      actor: 'poll',
       set: { notification: notification('PENDING') },
       at: at(1),
     });

@@ -47,7 +47,7 @@ export class InMemoryStore implements RequestStore, MarkerStore {
   }
 
   async transition(command: TransitionCommand): Promise<RequestRecord> {
-    assertTransition(command.from, command.to);
+    assertTransition(command.from, command.to, command.actor);
     assertWritableFields(command);
     const current = this.expect(command, command.from);
     const entry = withoutUndefined({ state: command.to, at: command.at, note: command.note });

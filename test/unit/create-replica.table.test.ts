@@ -251,6 +251,7 @@ describe('createReplica, from each starting state, for each Tencent answer', () 
         expectedVersion: creating.version,
         from: 'CREATING',
         to: 'UNKNOWN',
+        actor: 'poll',
         set: { unknownSince: minutesFromStart(2) },
         remove: ['lease'],
         at: minutesFromStart(2),

@@ -7,6 +7,7 @@ import { FIXTURE_TIME, requestRecord, storedRequest } from '#test/fixtures/reque
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 import { recordingMetrics } from '#test/support/recording-metrics.ts';
 import { RecordingQueue } from '#test/support/recording-queue.ts';
+import { ownerOf } from '#test/support/transition-owner.ts';
 
 const setup = () => {
   const inner = new InMemoryStore();
@@ -41,7 +42,14 @@ describe('meteredRequestStore', () => {
       const record = requestRecord({ state: from, requester: { source: 'jira', identity: 'acct-1' } });
       inner.records.set(record.requestId, record);
 
-      await store.transition({ requestId: record.requestId, expectedVersion: 1, from, to, at: FIXTURE_TIME });
+      await store.transition({
+        requestId: record.requestId,
+        expectedVersion: 1,
+        from,
+        to,
+        actor: ownerOf(from, to),
+        at: FIXTURE_TIME,
+      });
 
       expect(recorded.filter((entry) => entry.name === 'RequestOutcome')).toEqual([
         { name: 'RequestOutcome', dimensions: { source: 'jira', outcome: to }, value: 1 },
@@ -60,6 +68,7 @@ describe('meteredRequestStore', () => {
       expectedVersion: 1,
       from: 'PROVISIONING',
       to: 'READY',
+      actor: 'poll',
       at: readyAt,
     });
 
@@ -78,6 +87,7 @@ describe('meteredRequestStore', () => {
       expectedVersion: 1,
       from: 'SUBMITTED',
       to: 'PROVISIONING',
+      actor: 'poll',
       at: FIXTURE_TIME,
     });
     await expect(
@@ -86,6 +96,7 @@ describe('meteredRequestStore', () => {
         expectedVersion: 1,
         from: 'PROVISIONING',
         to: 'READY',
+        actor: 'poll',
         at: FIXTURE_TIME,
       }),
     ).rejects.toBeInstanceOf(ConcurrentUpdateError);

@@ -96,9 +96,16 @@ describe('request state machine', () => {
     expect(REQUEST_STATES.filter((state) => canTransition(state, 'UNKNOWN'))).toEqual(['CREATING']);
   });
 
-  it('decides REJECTED, SUPPRESSED and DRY_RUN at validation only', () => {
-    for (const end of ['REJECTED', 'SUPPRESSED', 'DRY_RUN'] as const) {
+  it('decides SUPPRESSED and DRY_RUN at validation only', () => {
+    for (const end of ['SUPPRESSED', 'DRY_RUN'] as const) {
       expect(REQUEST_STATES.filter((state) => canTransition(state, end))).toEqual(['RECEIVED']);
     }
+  });
+
+  it("decides REJECTED at validation, or by an approver's denial while awaiting approval", () => {
+    expect(REQUEST_STATES.filter((state) => canTransition(state, 'REJECTED'))).toEqual([
+      'RECEIVED',
+      'AWAITING_APPROVAL',
+    ]);
   });
 });

@@ -179,7 +179,7 @@ export class DynamoRequestStore implements RequestStore, MarkerStore {
   }
 
   async transition(command: TransitionCommand): Promise<RequestRecord> {
-    assertTransition(command.from, command.to); // rejects before anything is sent
+    assertTransition(command.from, command.to, command.actor); // rejects before anything is sent
     return this.change({ kind: 'transition', command });
   }
 
