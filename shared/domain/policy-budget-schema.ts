@@ -54,8 +54,9 @@ export const budgetSchema = z.strictObject({
 });
 export type Budget = z.infer<typeof budgetSchema>;
 
-const budgetMap = <K extends z.core.$ZodType<string, string>>(key: K) =>
-  z.optional(preprocess(refuseForbiddenKeys, z.record(key, budgetSchema)));
+/** Keyed budgets; partial, so an enum key (alert sources) need not list every member. */
+const budgetMap = <K extends z.core.$ZodRecordKey>(key: K) =>
+  z.optional(preprocess(refuseForbiddenKeys, z.partialRecord(key, budgetSchema)));
 
 const slackChannelSchema = z.string().check(
   z.regex(/^[CGD][A-Z0-9]+$/, {
