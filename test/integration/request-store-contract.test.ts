@@ -251,7 +251,7 @@ describe.each(stores)('the request store contract: %s', (_name, open) => {
     expect(ids).toEqual([validated.requestId, ready.requestId].sort());
   });
 
-  it('follows the state through transitions: in from VALIDATED to READY, out once the create FAILED', async () => {
+  it('follows the state through transitions: in from VALIDATED on, out once the create FAILED', async () => {
     const store = await open();
     const record = await stored(store);
     const listed = async () => (await store.listActiveSpend()).map((active) => active.requestId);
