@@ -44,6 +44,7 @@ export const buildValidateHandler = (deps: Dependencies) =>
             validateRequest(message.requestId, {
               ...deps,
               markers: deps.store,
+              spend: deps.store,
               callbackRules: callbackRulesOf(deps.settings),
               provisioningTimeoutMs: deps.settings.provisioningTimeoutMs,
             }),

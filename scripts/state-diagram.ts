@@ -45,6 +45,16 @@ const RESERVED: Readonly<Record<NonNullable<TransitionRow['reserved']>, string>>
 
 const escapeCell = (text: string): string => text.replaceAll('|', '\\|');
 
+/** A markdown table padded as the formatter (`biome check`) writes it, so the README stays formatted. */
+const paddedTable = (header: readonly string[], rows: readonly (readonly string[])[]): string[] => {
+  const widths = header.map((title, column) =>
+    Math.max(3, title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
+};
+
 export const renderStateDiagram = (): string => {
   const mermaid = [
     '```mermaid',
@@ -55,14 +65,13 @@ export const renderStateDiagram = (): string => {
     `    class ${plannedStates().join(',')} planned`,
     '```',
   ];
-  const table = [
-    '| from | to | actor | when |',
-    '| --- | --- | --- | --- |',
-    ...TRANSITIONS.map(
-      (row) =>
-        `| ${row.from ?? '(new)'} | ${row.to} | ${row.actor} | ${escapeCell(row.trigger)}${row.reserved ? ` _(${RESERVED[row.reserved]})_` : ''} |`,
-    ),
-  ];
+  const rows = TRANSITIONS.map((row) => [
+    row.from ?? '(new)',
+    row.to,
+    row.actor,
+    `${escapeCell(row.trigger)}${row.reserved ? ` _(${RESERVED[row.reserved]})_` : ''}`,
+  ]);
+  const table = paddedTable(['from', 'to', 'actor', 'when'], rows);
   return [START_MARKER, ...mermaid, '', ...table, END_MARKER].join('\n');
 };
 

@@ -8,7 +8,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { DeadLetterQueues } from '#shared/ports/dead-letter-queues.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { MetricsRecorder } from '#shared/ports/metrics.ts';
-import type { MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
+import type { MarkerStore, RequestStore, SpendStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import type { Tracing } from '#shared/ports/tracing.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
@@ -31,8 +31,8 @@ export interface Settings {
 
 /** Everything a handler needs, created once per process (cold start) and passed to use cases. */
 export interface Dependencies {
-  /** The request table; it also keeps the scale-out cooldown markers. */
-  readonly store: RequestStore & MarkerStore;
+  /** The request table; it also keeps the scale-out cooldown markers and the spend index (budgets). */
+  readonly store: RequestStore & MarkerStore & SpendStore;
   readonly queue: MessageQueue;
   readonly tencent: TencentPostgres;
   readonly webhooks: WebhookSender;

@@ -1,6 +1,12 @@
+import {
+  approvalSchema,
+  budgetsSchema,
+  budgetsWaitingForApproval,
+} from '#shared/domain/policy-budget-schema.ts';
 import { cloudwatchMappingSchema } from '#shared/domain/policy-cloudwatch.ts';
 import { checkPolicyRules, rulesFor } from '#shared/domain/policy-evaluation.ts';
 import { isGlob } from '#shared/domain/policy-glob.ts';
+import { primaryPatternSchema } from '#shared/domain/policy-patterns.ts';
 import {
   alwaysRun,
   checkCrossFieldRules,
@@ -19,13 +25,8 @@ import { preprocess } from '#shared/util/zod-preprocess.ts';
 
 const got = (issue: { readonly input?: unknown }): string => `(got ${describeValue(issue.input)})`;
 
-/** An exact primary id (`postgres-abcdef`) or a glob (`postgres-*`, `postgres-prod?`). */
-export const primaryPatternSchema = z.string().check(
-  z.maxLength(64),
-  z.regex(/^[a-z0-9*?]+(?:-[a-z0-9*?]+)*$/, {
-    error: (issue) => `must be a primary id or a glob like postgres-* ${got(issue)}`,
-  }),
-);
+/** An exact primary id or a glob (in its own module so `policy-budget-schema.ts` can share it). */
+export { primaryPatternSchema } from '#shared/domain/policy-patterns.ts';
 
 /** An exact spec code (`pg.it.small2`) or a glob (`pg.it.*`). */
 export const specPatternSchema = z.string().check(
@@ -126,6 +127,8 @@ export const primaryPolicySchema = z.strictObject({
   scaleOut: z.optional(scaleOutPolicySchema),
   /** Which CloudWatch alarms speak for this primary (`policy-cloudwatch.ts`); exact ids only. */
   cloudwatch: z.optional(cloudwatchMappingSchema),
+  /** Replaces the top-level `approval` for this primary (`approval-rules.ts`). */
+  approval: z.optional(approvalSchema),
 });
 export type PrimaryPolicy = z.infer<typeof primaryPolicySchema>;
 
@@ -148,12 +151,24 @@ const policyShape = z.strictObject({
       }),
     ),
   ),
+  /** Monthly ceilings on what replica-flow runs (`budget.ts`). */
+  budgets: z.optional(budgetsSchema),
+  /** When a request waits for a second person, and who may approve it (`approval-rules.ts`). */
+  approval: z.optional(approvalSchema),
 });
 
 type PolicyShape = z.infer<typeof policyShape>;
 
 /** Defaults and scale-out profiles must themselves obey the limits they will be checked against. */
 const checkConsistency = (policy: PolicyShape, ctx: z.core.$RefinementCtx<PolicyShape>): void => {
+  const waitingBudget = budgetsWaitingForApproval(policy.budgets)[0];
+  if (waitingBudget !== undefined && policy.approval === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['approval'],
+      message: `is required: ${waitingBudget} has onExceeded approval, so someone must be able to approve`,
+    });
+  }
   for (const [pattern, entry] of Object.entries(policy.primaries)) {
     const rules = rulesFor(policy, entry);
     const at = (...path: string[]) => ['primaries', pattern, ...path];

@@ -1,3 +1,4 @@
+import type { BudgetCheck } from '#shared/domain/budget-summary.ts';
 import type { PlanPrice } from '#shared/domain/plan-price.ts';
 import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { ReplicaRequest, Requester } from '#shared/domain/replica-request.ts';
@@ -165,6 +166,11 @@ export interface RequestRecord {
    * records from before prices, and on requests rejected before Tencent was asked.
    */
   readonly price?: PlanPrice;
+  /**
+   * What validate found about money (`budget-summary.ts`): the budgets the plan touches and whether
+   * approval would be needed. Present where the policy has `budgets` or `approval` and Tencent priced the plan.
+   */
+  readonly budgetCheck?: BudgetCheck;
   readonly lease?: Lease;
   readonly creation?: CreationAttempt;
   /** Set when the record entered UNKNOWN; reconciliation waits the visibility grace period from here. */

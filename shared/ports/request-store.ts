@@ -63,6 +63,16 @@ export interface RequestStore {
   releaseLock(name: string, owner: string): Promise<void>;
 }
 
+/**
+ * The records that hold, or are about to hold, a running replica (`ACTIVE_SPEND_STATES` in
+ * `budget.ts`: READY and the in-flight create states), for budgets. Separate so `RequestStore`
+ * fakes need not grow.
+ */
+export interface SpendStore {
+  /** Every active-spend record (all pages), read from the sparse `spend` index. */
+  listActiveSpend(): Promise<readonly RequestRecord[]>;
+}
+
 /** A named marker with a validity window, e.g. a cooldown per primary instance. */
 export interface Marker {
   readonly name: string;

@@ -1,3 +1,4 @@
+import type { BudgetCheck } from '#shared/domain/budget-summary.ts';
 import type { PlanPrice } from '#shared/domain/plan-price.ts';
 import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { Requester } from '#shared/domain/replica-request.ts';
@@ -28,6 +29,8 @@ export interface Completion {
   readonly plan?: ReplicaPlan;
   /** Tencent's quote for the plan, when validate got one. */
   readonly price?: PlanPrice;
+  /** The budgets the plan touches and whether approval would be needed, where the policy has them. */
+  readonly budgetCheck?: BudgetCheck;
 }
 
 /** Posts a completion to the source a request came from. Never throws: a failure is a `DeliveryResult`. */

@@ -22,6 +22,7 @@ export const completionOf = (record: RequestRecord, type: WebhookType): Completi
     ...(record.failure ? { failure: record.failure } : {}),
     violations: record.violations ?? [],
     ...(record.price ? { price: record.price } : {}),
+    ...(record.budgetCheck ? { budgetCheck: record.budgetCheck } : {}),
     ...(type === 'replica.dry_run' && record.plan ? { plan: record.plan } : {}),
   };
 };

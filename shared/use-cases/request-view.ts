@@ -1,3 +1,4 @@
+import { renderBudgetCheck } from '#shared/domain/budget-summary.ts';
 import { renderPrice } from '#shared/domain/plan-price.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 
@@ -13,6 +14,8 @@ export const requestView = (record: RequestRecord) => ({
   plan: record.plan,
   /** Tencent's quote for the plan, in main units with the exact minor units beside them. */
   price: record.price && renderPrice(record.price),
+  /** The budgets the plan touches (ceiling, used, after) and whether approval would be needed. */
+  budgets: record.budgetCheck && renderBudgetCheck(record.budgetCheck),
   dealNames: record.creation?.dealNames ?? [],
   billId: record.creation?.billId,
   tencentRequestId: record.creation?.tencentRequestId,

@@ -6,9 +6,10 @@ import type { ReplicaPlan, RequestRecord, RuleViolation } from '#shared/domain/r
 import { logger } from '#shared/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
-import type { MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
+import type { MarkerStore, RequestStore, SpendStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { endDryRun, markValidated, rejectRequest } from '#shared/transitions/validate-transitions.ts';
+import { type BudgetJudgement, judgeBudgets } from '#shared/use-cases/budget-judgement.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 import { gateScaleOut } from '#shared/use-cases/scale-out-gate.ts';
 import { precheckAgainstTencent } from '#shared/use-cases/tencent-prechecks.ts';
@@ -24,6 +25,8 @@ export interface ValidateDependencies {
   readonly callbackRules: { readonly localMode: boolean; readonly allowedHosts: readonly string[] };
   /** How long provisioning may take before the request ends TIMED_OUT. */
   readonly provisioningTimeoutMs: number;
+  /** The running fleet's records, for the policy's budgets (`budget-judgement.ts`); the same table in practice. */
+  readonly spend?: SpendStore;
 }
 
 export type ValidateOutcome = 'validated' | 'rejected' | 'dry-run' | 'skipped' | 'suppressed';
@@ -47,7 +50,8 @@ export const validateRequest = async (
   }
   // Alert-driven requests first pass the scale-out gate (enabled, maximum, cooldown): SUPPRESSED otherwise.
   if ((await gateScaleOut(record, deps)) === 'suppressed') return 'suppressed';
-  const { plan, price, violations } = await checkRequest(record, deps);
+  const { plan, price, violations, budgets } = await checkRequest(record, deps);
+  const budgetCheck = budgets ? { budgetCheck: budgets.check } : {};
   const at = deps.clock.now().toISOString();
   if (violations.length > 0 || !plan) {
     const rejected = await rejectRequest(deps.store, {
@@ -57,6 +61,7 @@ export const validateRequest = async (
         violations,
         ...(plan ? { plan } : {}),
         ...(price ? { price } : {}),
+        ...budgetCheck,
         notification: pendingNotification('replica.rejected'),
       },
       note: violations.map((violation) => violation.rule).join(', '),
@@ -69,18 +74,30 @@ export const validateRequest = async (
     const dryRun = await endDryRun(deps.store, {
       requestId,
       expectedVersion: record.version,
-      set: { plan, ...(price ? { price } : {}), notification: pendingNotification('replica.dry_run') },
+      set: {
+        plan,
+        ...(price ? { price } : {}),
+        ...budgetCheck,
+        notification: pendingNotification('replica.dry_run'),
+      },
       note: 'pre-checks passed; nothing created',
       at,
     });
     await enqueuePendingNotifications([dryRun], deps, at);
     return 'dry-run';
   }
+  if (budgets && budgets.approvalReasons.length > 0) {
+    // AWAITING_APPROVAL is not built yet: the verdict is recorded (budgetCheck) and logged, and the request goes on.
+    logger.warn('validate: the request needs approval, which is not enforced yet', {
+      requestId,
+      reasons: budgets.approvalReasons.map((reason) => reason.message),
+    });
+  }
   const deadline = new Date(deps.clock.now().getTime() + deps.provisioningTimeoutMs).toISOString();
   await markValidated(deps.store, {
     requestId,
     expectedVersion: record.version,
-    set: { plan, ...(price ? { price } : {}), deadline },
+    set: { plan, ...(price ? { price } : {}), ...budgetCheck, deadline },
     at,
   });
   await deps.queue.send('create', { requestId });
@@ -90,7 +107,12 @@ export const validateRequest = async (
 const checkRequest = async (
   record: RequestRecord,
   deps: ValidateDependencies,
-): Promise<{ plan?: ReplicaPlan; price?: PlanPrice; violations: RuleViolation[] }> => {
+): Promise<{
+  plan?: ReplicaPlan;
+  price?: PlanPrice;
+  violations: RuleViolation[];
+  budgets?: BudgetJudgement;
+}> => {
   const violations: RuleViolation[] = [];
   const callbackUrl = record.request.callback?.url;
   if (callbackUrl) {
@@ -106,9 +128,15 @@ const checkRequest = async (
     tencent: deps.tencent,
     maxReplicasPerPrimary: maxReplicasFor(deps.policy, resolved.plan.MasterDBInstanceId),
   });
+  // Budgets and approval judge only a plan that passed everything else and that Tencent priced.
+  const budgets =
+    prechecks.violations.length === 0 && prechecks.price
+      ? await judgeBudgets(record, resolved.plan, prechecks.price, deps)
+      : undefined;
   return {
     plan: resolved.plan,
     ...(prechecks.price ? { price: prechecks.price } : {}),
-    violations: [...violations, ...prechecks.violations],
+    violations: [...violations, ...prechecks.violations, ...(budgets?.violations ?? [])],
+    ...(budgets ? { budgets } : {}),
   };
 };

@@ -1,3 +1,4 @@
+import { renderBudgetCheck } from '#shared/domain/budget-summary.ts';
 import { renderPrice } from '#shared/domain/plan-price.ts';
 import type { RequestRecord, WebhookType } from '#shared/domain/request-record.ts';
 
@@ -51,6 +52,7 @@ export const webhookPayload = (
           }
         : {}),
       ...(record.violations?.length ? { violations: record.violations } : {}),
+      ...(record.budgetCheck ? { budgets: renderBudgetCheck(record.budgetCheck) } : {}),
       ...(type === 'replica.dry_run' && plan ? { wouldCreate: plan } : {}),
     },
   };

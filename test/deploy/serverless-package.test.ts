@@ -46,6 +46,8 @@ const PACKAGE_DIR = path.join(BUILD_DIR, 'test-package');
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
 const INFLIGHT_INDEX = 'Sub:${RequestsTable.Arn}/index/inflight';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const SPEND_INDEX = 'Sub:${RequestsTable.Arn}/index/spend';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
 const SSM_IN_THIS_REGION = 'ssm.${AWS::Region}.amazonaws.com';
 
 /** A recognisable fake value for every secret variable, in the environment of the packaging process only. */
@@ -396,6 +398,7 @@ describe('least privilege', () => {
       ...logs('validate'),
       ...traces,
       `dynamodb:Query ${INFLIGHT_INDEX}`,
+      `dynamodb:Query ${SPEND_INDEX}`,
       ...item('GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'),
       ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue', 'RequestsDeadLetterQueue'),
       ...consume('RequestsQueue'),
@@ -462,7 +465,7 @@ describe('least privilege', () => {
     expect(granteesOf('sqs:SendMessage RequestsQueue.Arn')).toEqual(['ingest', 'validate', 'poll']);
   });
 
-  it('lets only poll and the scale-out gate in validate query, and only the inflight index: nobody scans', () => {
+  it('lets only poll, the scale-out gate and the budgets in validate query, and only the inflight and spend indexes: nobody scans', () => {
     const reads = FUNCTIONS.flatMap((name) =>
       grantsOfFunction(name)
         .filter((grant) => /^dynamodb:(Query|Scan)/.test(grant))
@@ -470,6 +473,7 @@ describe('least privilege', () => {
     );
     expect(reads).toEqual([
       `validate dynamodb:Query ${INFLIGHT_INDEX}`,
+      `validate dynamodb:Query ${SPEND_INDEX}`,
       `poll dynamodb:Query ${INFLIGHT_INDEX}`,
     ]);
   });

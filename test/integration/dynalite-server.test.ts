@@ -73,7 +73,7 @@ afterEach(async () => {
 });
 
 describe('startDynalite', () => {
-  it('listens on a random local port and creates the table with its in-flight index', async () => {
+  it('listens on a random local port and creates the table with its in-flight and spend indexes', async () => {
     // Act
     const first = await start({ tableName });
     const second = await start({ port: 0 });
@@ -87,6 +87,7 @@ describe('startDynalite', () => {
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual([
       TABLE.inflightIndex.name,
+      TABLE.spendIndex.name,
     ]);
     expect((await clientFor(second).send(new ListTablesCommand({}))).TableNames).toEqual([]);
   });

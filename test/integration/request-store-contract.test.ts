@@ -10,7 +10,12 @@ import { StoreError } from '#shared/adapters/store/store-error.ts';
 import { ensureTable } from '#shared/adapters/store/table-definition.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { ConcurrentUpdateError, IllegalTransitionError } from '#shared/errors.ts';
-import type { MarkerStore, RequestStore, TransitionCommand } from '#shared/ports/request-store.ts';
+import type {
+  MarkerStore,
+  RequestStore,
+  SpendStore,
+  TransitionCommand,
+} from '#shared/ports/request-store.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 
@@ -32,7 +37,7 @@ afterAll(async () => {
   await dynalite.close();
 });
 
-type Store = RequestStore & MarkerStore;
+type Store = RequestStore & MarkerStore & SpendStore;
 
 const stores: [string, () => Promise<Store>][] = [
   ['the in-memory store', async () => new InMemoryStore()],
@@ -243,6 +248,61 @@ describe.each(stores)('the request store contract: %s', (_name, open) => {
 
     expect(listedWhilePending).toEqual([record.requestId]);
     expect((await store.listInFlight()).records).toEqual([]);
+  });
+
+  it('lists as active spend exactly the records holding or about to hold a replica, whatever their notification', async () => {
+    const store = await open();
+    const validated = await stored(store, { state: 'VALIDATED' });
+    const ready = await stored(store, { state: 'READY', notification: notification('DELIVERED') });
+    await stored(store, { state: 'RECEIVED' });
+    await stored(store, { state: 'DRY_RUN', notification: notification('DELIVERED') });
+    await stored(store, { state: 'FAILED', notification: notification('PENDING') });
+
+    const ids = (await store.listActiveSpend()).map((listed) => listed.requestId).sort();
+
+    expect(ids).toEqual([validated.requestId, ready.requestId].sort());
+  });
+
+  it('follows the state through transitions: in from VALIDATED on, out once the create FAILED', async () => {
+    const store = await open();
+    const record = await stored(store);
+    const listed = async () => (await store.listActiveSpend()).map((active) => active.requestId);
+    const inReceived = await listed();
+    const validated = await store.transition(toValidated(record));
+    const inValidated = await listed();
+    const creating = await store.transition({
+      requestId: record.requestId,
+      expectedVersion: validated.version,
+      from: 'VALIDATED',
+      to: 'CREATING',
+      actor: 'create',
+      at: at(2),
+    });
+    const inCreating = await listed();
+    await store.transition({
+      requestId: record.requestId,
+      expectedVersion: creating.version,
+      from: 'CREATING',
+      to: 'FAILED',
+      actor: 'create',
+      set: { notification: notification('PENDING') },
+      at: at(3),
+    });
+
+    expect([inReceived, inValidated, inCreating, await listed()]).toEqual([
+      [],
+      [record.requestId],
+      [record.requestId],
+      [],
+    ]);
+    expect(await store.listActiveSpend()).toEqual([]);
+  });
+
+  it('answers active-spend records as records, without the index attributes', async () => {
+    const store = await open();
+    const record = await stored(store, { state: 'READY', notification: notification('DELIVERED') });
+
+    expect((await store.listActiveSpend()).map(seen)).toEqual([seen(record)]);
   });
 
   it('gives a named lock to one owner until it expires or its owner releases it', async () => {

@@ -1,6 +1,7 @@
 import { assertWritableFields } from '#shared/adapters/store/request-change.ts';
 import { withoutUndefined } from '#shared/adapters/store/request-item.ts';
 import { StoreError } from '#shared/adapters/store/store-error.ts';
+import { holdsActiveSpend } from '#shared/domain/budget.ts';
 import { isOpenNotification, type RequestRecord } from '#shared/domain/request-record.ts';
 import { assertTransition, isTerminal } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
@@ -11,6 +12,7 @@ import type {
   PutMarkerOptions,
   PutNewResult,
   RequestStore,
+  SpendStore,
   TransitionCommand,
   UpdateCommand,
 } from '#shared/ports/request-store.ts';
@@ -28,7 +30,7 @@ interface Lock {
  * `undefined` never written; named locks held by one owner until they expire; markers with their
  * validity window. Records go in and come out as copies, so a caller cannot change what is stored.
  */
-export class InMemoryStore implements RequestStore, MarkerStore {
+export class InMemoryStore implements RequestStore, MarkerStore, SpendStore {
   readonly records = new Map<string, RequestRecord>();
   readonly markers = new Map<string, Marker>();
   readonly locks = new Map<string, Lock>();
@@ -80,6 +82,13 @@ export class InMemoryStore implements RequestStore, MarkerStore {
     const records = all.slice(start, start + limit).map((record) => structuredClone(record));
     const next = start + limit;
     return { records, itemsRead: records.length, ...(next < all.length ? { cursor: String(next) } : {}) };
+  }
+
+  /** The records whose state holds a running replica (`ACTIVE_SPEND_STATES`), as the `spend` index has them. */
+  async listActiveSpend(): Promise<readonly RequestRecord[]> {
+    return [...this.records.values()]
+      .filter((record) => holdsActiveSpend(record.state))
+      .map((record) => structuredClone(record));
   }
 
   /** Taken when nobody holds it, its holder's window ended (`until < now`), or `owner` already holds it. */

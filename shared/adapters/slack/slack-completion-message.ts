@@ -1,3 +1,4 @@
+import { budgetCheckLines } from '#shared/domain/budget-summary.ts';
 import { priceText } from '#shared/domain/plan-price.ts';
 import type { WebhookType } from '#shared/domain/request-record.ts';
 import type { Completion } from '#shared/ports/source-notifier.ts';
@@ -49,6 +50,7 @@ const detailLines = (completion: Completion): string[] => {
     );
   }
   if (completion.price) lines.push(`*Price:* ${escapeMrkdwn(priceText(completion.price))}`);
+  if (completion.budgetCheck) lines.push(...budgetCheckLines(completion.budgetCheck).map(escapeMrkdwn));
   if (completion.elapsedSeconds !== undefined) {
     lines.push(`*Elapsed:* ${durationText(completion.elapsedSeconds)}`);
   }

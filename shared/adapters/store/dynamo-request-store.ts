@@ -40,6 +40,7 @@ import type {
   PutMarkerOptions,
   PutNewResult,
   RequestStore,
+  SpendStore,
   TransitionCommand,
   UpdateCommand,
 } from '#shared/ports/request-store.ts';
@@ -67,7 +68,7 @@ const MAX_BATCH_GET_KEYS = 100;
  * conditional PutItem/UpdateItem; the store derives the in-flight index attributes and the TTL
  * from the record the write produces, so use cases never set them.
  */
-export class DynamoRequestStore implements RequestStore, MarkerStore {
+export class DynamoRequestStore implements RequestStore, MarkerStore, SpendStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly itemOptions: ItemOptions;
@@ -218,6 +219,32 @@ export class DynamoRequestStore implements RequestStore, MarkerStore {
       position = { shard: position.shard + 1 };
       if (records.length >= limit) return { records, itemsRead, cursor: encodeCursor(position) };
     }
+  }
+
+  /** Every record of the sparse `spend` index, page after page (the running fleet: replicas, not requests). */
+  async listActiveSpend(): Promise<readonly RequestRecord[]> {
+    const { name, partitionKey, partition } = TABLE.spendIndex;
+    const records: RequestRecord[] = [];
+    let lastKey: Record<string, unknown> | undefined;
+    do {
+      try {
+        const page = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: name,
+            KeyConditionExpression: '#partition = :partition',
+            ExpressionAttributeNames: { '#partition': partitionKey },
+            ExpressionAttributeValues: { ':partition': partition },
+            ...(lastKey === undefined ? {} : { ExclusiveStartKey: lastKey }),
+          }),
+        );
+        records.push(...readableRecords(page.Items ?? []));
+        lastKey = page.LastEvaluatedKey;
+      } catch (error) {
+        throw toStoreError(error, 'listActiveSpend');
+      }
+    } while (lastKey !== undefined);
+    return records;
   }
 
   async acquireLock(name: string, owner: string, until: Date, now: Date): Promise<boolean> {

@@ -14,6 +14,7 @@ import {
 } from '#shared/adapters/store/request-item.ts';
 import { StoreError } from '#shared/adapters/store/store-error.ts';
 import { TABLE } from '#shared/adapters/store/table-definition.ts';
+import { holdsActiveSpend } from '#shared/domain/budget.ts';
 import { type HistoryEntry, isOpenNotification, type RequestRecord } from '#shared/domain/request-record.ts';
 import { isTerminal, type RequestState, TERMINAL_STATES } from '#shared/domain/request-state.ts';
 import type { TransitionCommand, UpdateCommand } from '#shared/ports/request-store.ts';
@@ -127,6 +128,13 @@ export const planChange = (
     expression.remove(shardAttribute).remove(sinceAttribute);
   }
   if (change.kind === 'transition') {
+    // The spend index follows the state alone: in it exactly while the state holds a replica.
+    const { partitionKey: spendPartition, sortKey: spendKey, partition } = TABLE.spendIndex;
+    if (holdsActiveSpend(change.command.to)) {
+      expression.setValue(spendPartition, partition).setValue(spendKey, command.requestId);
+    } else {
+      expression.remove(spendPartition).remove(spendKey);
+    }
     if (isTerminal(change.command.to)) {
       expression.setValue(TABLE.ttlAttribute, expiresAtFor(command.at, options.retentionSeconds));
     } else {

@@ -1,5 +1,6 @@
 import { StoreError } from '#shared/adapters/store/store-error.ts';
 import { requestKey, TABLE } from '#shared/adapters/store/table-definition.ts';
+import { holdsActiveSpend } from '#shared/domain/budget.ts';
 import {
   isOpenNotification,
   type NotificationStatus,
@@ -20,6 +21,8 @@ export const STORE_OWNED_ATTRIBUTES: ReadonlySet<string> = new Set([
   TABLE.sortKey,
   TABLE.inflightIndex.partitionKey,
   TABLE.inflightIndex.sortKey,
+  TABLE.spendIndex.partitionKey,
+  TABLE.spendIndex.sortKey,
   TABLE.ttlAttribute,
 ]);
 
@@ -29,6 +32,8 @@ const ITEM_ONLY_ATTRIBUTES = [
   TABLE.sortKey,
   TABLE.inflightIndex.partitionKey,
   TABLE.inflightIndex.sortKey,
+  TABLE.spendIndex.partitionKey,
+  TABLE.spendIndex.sortKey,
 ] as const;
 
 /**
@@ -57,6 +62,10 @@ export const toItem = (record: RequestRecord, options: ItemOptions): Record<stri
   if (hasWorkLeft(record.state, record.notification?.status)) {
     item[TABLE.inflightIndex.partitionKey] = inflightShardOf(record.requestId, options.inflightShards);
     item[TABLE.inflightIndex.sortKey] = record.updatedAt;
+  }
+  if (holdsActiveSpend(record.state)) {
+    item[TABLE.spendIndex.partitionKey] = TABLE.spendIndex.partition;
+    item[TABLE.spendIndex.sortKey] = record.requestId;
   }
   if (isTerminal(record.state)) {
     item[TABLE.ttlAttribute] = expiresAtFor(record.updatedAt, options.retentionSeconds);

@@ -24,6 +24,9 @@ import { ConfigError } from '#shared/errors.ts';
  * - `inflight` GSI: partition `inflightShard` (S), sort `inflightSince` (S, ISO-8601), projection ALL.
  *   Sparse: only items carrying both attributes are in it, so the poller reads the work in flight
  *   and never the history.
+ * - `spend` GSI: partition `spendPartition` (S, always `ACTIVE`), sort `spendKey` (S, the request
+ *   id), projection ALL. Sparse: only records in a state of `ACTIVE_SPEND_STATES` (`budget.ts`:
+ *   READY and the in-flight creates) carry them, so budgets read the running fleet and nothing else.
  * - TTL attribute `expiresAt` (epoch seconds). On-demand billing.
  */
 export const TABLE = {
@@ -34,6 +37,13 @@ export const TABLE = {
     name: 'inflight',
     partitionKey: 'inflightShard',
     sortKey: 'inflightSince',
+  },
+  spendIndex: {
+    name: 'spend',
+    partitionKey: 'spendPartition',
+    sortKey: 'spendKey',
+    /** The one partition: the running fleet is small (replicas, not requests). */
+    partition: 'ACTIVE',
   },
 } as const;
 
@@ -62,6 +72,8 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
     { AttributeName: TABLE.sortKey, AttributeType: 'S' },
     { AttributeName: TABLE.inflightIndex.partitionKey, AttributeType: 'S' },
     { AttributeName: TABLE.inflightIndex.sortKey, AttributeType: 'S' },
+    { AttributeName: TABLE.spendIndex.partitionKey, AttributeType: 'S' },
+    { AttributeName: TABLE.spendIndex.sortKey, AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
@@ -73,6 +85,14 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
       KeySchema: [
         { AttributeName: TABLE.inflightIndex.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE.inflightIndex.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+    {
+      IndexName: TABLE.spendIndex.name,
+      KeySchema: [
+        { AttributeName: TABLE.spendIndex.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.spendIndex.sortKey, KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'ALL' },
     },
@@ -129,17 +149,24 @@ const assertMatchesDefinition = (tableName: string, table: TableDescription | un
   const expected = createTableInput(tableName);
   const keys = (schema: { AttributeName?: string; KeyType?: string }[] | undefined) =>
     JSON.stringify((schema ?? []).map((key) => [key.AttributeName, key.KeyType]));
-  const index = table?.GlobalSecondaryIndexes?.find((gsi) => gsi.IndexName === TABLE.inflightIndex.name);
-  const expectedIndex = expected.GlobalSecondaryIndexes?.[0];
+  const indexMatches = (expectedIndex: {
+    IndexName?: string;
+    KeySchema?: { AttributeName?: string; KeyType?: string }[];
+  }) => {
+    const index = table?.GlobalSecondaryIndexes?.find((gsi) => gsi.IndexName === expectedIndex.IndexName);
+    return (
+      index !== undefined &&
+      keys(index.KeySchema) === keys(expectedIndex.KeySchema) &&
+      index.Projection?.ProjectionType === 'ALL'
+    );
+  };
   if (
     keys(table?.KeySchema) !== keys(expected.KeySchema) ||
-    index === undefined ||
-    keys(index.KeySchema) !== keys(expectedIndex?.KeySchema) ||
-    index.Projection?.ProjectionType !== 'ALL'
+    !(expected.GlobalSecondaryIndexes ?? []).every(indexMatches)
   ) {
     throw new ConfigError(
       `Table ${tableName} exists but does not match the replica-flow definition ` +
-        `(keys ${TABLE.partitionKey}/${TABLE.sortKey}, index ${TABLE.inflightIndex.name} with projection ALL)`,
+        `(keys ${TABLE.partitionKey}/${TABLE.sortKey}, indexes ${TABLE.inflightIndex.name} and ${TABLE.spendIndex.name} with projection ALL)`,
     );
   }
 };
