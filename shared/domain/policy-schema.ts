@@ -1,5 +1,6 @@
 import { cloudwatchMappingSchema } from '#shared/domain/policy-cloudwatch.ts';
 import { checkPolicyRules, rulesFor } from '#shared/domain/policy-evaluation.ts';
+import { checkFleetConsistency, primaryFleetShape, scaleOutFleetShape } from '#shared/domain/policy-fleet.ts';
 import { isGlob } from '#shared/domain/policy-glob.ts';
 import {
   alwaysRun,
@@ -113,6 +114,8 @@ export const scaleOutPolicySchema = z.strictObject({
   /** Minimum time between two scale-outs of this primary. */
   cooldownSeconds: z.int().check(z.gte(0)),
   profile: z.optional(scaleOutProfileSchema),
+  // minReplicas, fallback (policy-fleet.ts)
+  ...scaleOutFleetShape,
 });
 export type ScaleOutPolicy = z.infer<typeof scaleOutPolicySchema>;
 
@@ -126,6 +129,8 @@ export const primaryPolicySchema = z.strictObject({
   scaleOut: z.optional(scaleOutPolicySchema),
   /** Which CloudWatch alarms speak for this primary (`policy-cloudwatch.ts`); exact ids only. */
   cloudwatch: z.optional(cloudwatchMappingSchema),
+  // scaleIn, readOnlyGroup (policy-fleet.ts)
+  ...primaryFleetShape,
 });
 export type PrimaryPolicy = z.infer<typeof primaryPolicySchema>;
 
@@ -172,6 +177,9 @@ const checkConsistency = (policy: PolicyShape, ctx: z.core.$RefinementCtx<Policy
         path: at('cloudwatch'),
         message: `a CloudWatch mapping must belong to one primary, not the glob ${pattern}`,
       });
+    }
+    for (const issue of checkFleetConsistency(entry, rules)) {
+      ctx.addIssue({ code: 'custom', path: at(...issue.path), message: issue.message });
     }
     const scaleOut = entry.scaleOut;
     if (!scaleOut) continue;
