@@ -13,8 +13,16 @@ import * as z from '#shared/util/zod-mini.ts';
 const got = (issue: { readonly input?: unknown }): string => `(got ${describeValue(issue.input)})`;
 const f = tencentFields;
 
-/** One alternative `{Zone, SpecCode}` a scale-out tries when Tencent refuses the create for capacity or spec. */
-export const fallbackTargetSchema = z.strictObject({ Zone: f.Zone, SpecCode: f.SpecCode });
+/**
+ * One alternative `{Zone, SpecCode}` a scale-out tries when Tencent refuses the create for capacity
+ * or spec. `SubnetId` (optional): a subnet of that zone — Tencent VPC subnets belong to one zone, so
+ * a fallback to another zone usually needs its own; absent, the plan's subnet is used.
+ */
+export const fallbackTargetSchema = z.strictObject({
+  Zone: f.Zone,
+  SpecCode: f.SpecCode,
+  SubnetId: z.optional(f.SubnetId),
+});
 export type FallbackTarget = z.infer<typeof fallbackTargetSchema>;
 
 /** At most this many fallbacks: each is a create attempt Tencent may refuse. */

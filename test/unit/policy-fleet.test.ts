@@ -74,6 +74,14 @@ describe('the fleet policy: parsed and exposed, with its defaults', () => {
     });
   });
 
+  it('takes an optional subnet of the fallback zone', () => {
+    expect(
+      fleetOf(
+        `${SCALE_OUT}, fallback: [{Zone: ap-beijing-5, SpecCode: pg.it.small2, SubnetId: subnet-bj5abcde}]}\n`,
+      ).fallback,
+    ).toEqual([{ Zone: 'ap-beijing-5', SpecCode: 'pg.it.small2', SubnetId: 'subnet-bj5abcde' }]);
+  });
+
   it('defaults destroy to recycle-bin', () => {
     expect(fleetOf('    scaleIn: {enabled: true}\n').scaleIn.destroy).toBe('recycle-bin');
   });
