@@ -29,6 +29,7 @@ export const buildCreateHandler = (deps: Dependencies, hooks: Pick<CreateDepende
             ...deps,
             ...hooks,
             leaseMs: deps.settings.leaseMs,
+            ...(deps.settings.deployment ? { deployment: deps.settings.deployment } : {}),
             owner: context.awsRequestId,
           }),
       }),

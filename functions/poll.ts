@@ -28,6 +28,7 @@ export const buildPollHandler = (deps: Dependencies) =>
         visibilityGraceMs: deps.settings.visibilityGraceMs,
         requeueAfterMs: deps.settings.requeueAfterMs,
         lockMs: deps.settings.pollLockMs,
+        ...(deps.settings.deployment ? { deployment: deps.settings.deployment } : {}),
         owner: context.awsRequestId,
       });
       const deadLetters =

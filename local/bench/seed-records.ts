@@ -9,6 +9,7 @@ import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 import { DEFAULT_RETENTION_SECONDS } from '#shared/adapters/store/dynamo-request-store.ts';
 import { toItem } from '#shared/adapters/store/request-item.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
+import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
 import { instanceNameFor, requestIdFor } from '#shared/domain/idempotency.ts';
 import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
@@ -101,7 +102,7 @@ export const seedInFlight = async (stack: LocalStack, seed: InFlightSeed): Promi
       if (tencent) {
         const answer = await tencent.createReadOnlyDBInstance(
           plan.Region,
-          createRequestParams(plan, base.requestId, instanceName),
+          createRequestParams(plan, base.requestId, instanceName, DEFAULT_DEPLOYMENT),
         );
         dealNames = answer.DealNames ?? [];
         instanceIds = answer.DBInstanceIdSet ?? [];

@@ -37,6 +37,7 @@ const SETTING_VARIABLES: Record<
   string[]
 > = {
   allowedCallbackHosts: ['CALLBACK_ALLOWED_HOSTS'],
+  deployment: ['REPLICA_FLOW_DEPLOYMENT'],
   provisioningTimeoutMs: ['PROVISIONING_TIMEOUT_SECONDS'],
   visibilityGraceMs: ['VISIBILITY_GRACE_SECONDS'],
   requeueAfterMs: ['REQUEUE_AFTER_SECONDS'],

@@ -27,6 +27,8 @@ export interface Settings {
   readonly notifyMaxReceiveCount: number;
   readonly retryBackoff: { readonly baseSeconds: number; readonly maxSeconds: number };
   readonly bodyLimitBytes: number;
+  /** `REPLICA_FLOW_DEPLOYMENT`: tagged on every replica; removal touches no other (absent: `DEFAULT_DEPLOYMENT`). */
+  readonly deployment?: string;
 }
 
 /** Everything a handler needs, created once per process (cold start) and passed to use cases. */
@@ -72,6 +74,7 @@ export const settingsFrom = (env: RuntimeEnvironment): Settings => ({
   notifyMaxReceiveCount: env.NOTIFY_MAX_RECEIVE_COUNT,
   retryBackoff: { baseSeconds: env.RETRY_BASE_SECONDS, maxSeconds: env.RETRY_MAX_SECONDS },
   bodyLimitBytes: 64 * 1024,
+  deployment: env.REPLICA_FLOW_DEPLOYMENT,
 });
 
 export interface Secrets {

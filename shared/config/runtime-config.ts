@@ -4,6 +4,7 @@ import {
 } from '#shared/adapters/tencent/rate-limiter.ts';
 import { reliabilityEnvironmentShape } from '#shared/config/reliability-environment.ts';
 import { sourceEnvironmentShape } from '#shared/config/source-environment.ts';
+import { DEFAULT_DEPLOYMENT, deploymentIdentity } from '#shared/domain/deployment-identity.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { alertEnvironmentShape } from '#shared/ingress/alerts/alert-environment.ts';
 import * as z from '#shared/util/zod-mini.ts';
@@ -33,6 +34,8 @@ const rate = (fallback: number) => z._default(z.coerce.number().check(z.positive
  */
 export const runtimeEnvironmentSchema = z.object({
   TABLE_NAME: text('replica-flow'),
+  /** This deployment's identity (`<service>-<stage>`), tagged on every replica it creates; removal touches no other. */
+  REPLICA_FLOW_DEPLOYMENT: z._default(deploymentIdentity, DEFAULT_DEPLOYMENT),
   REQUESTS_QUEUE_URL: z.optional(z.url()),
   CREATE_QUEUE_URL: z.optional(z.url()),
   NOTIFY_QUEUE_URL: z.optional(z.url()),

@@ -5,6 +5,7 @@ import {
 } from '#shared/domain/policy-budget-schema.ts';
 import { cloudwatchMappingSchema } from '#shared/domain/policy-cloudwatch.ts';
 import { checkPolicyRules, rulesFor } from '#shared/domain/policy-evaluation.ts';
+import { checkFleetConsistency, primaryFleetShape, scaleOutFleetShape } from '#shared/domain/policy-fleet.ts';
 import { isGlob } from '#shared/domain/policy-glob.ts';
 import { primaryPatternSchema } from '#shared/domain/policy-patterns.ts';
 import {
@@ -114,6 +115,8 @@ export const scaleOutPolicySchema = z.strictObject({
   /** Minimum time between two scale-outs of this primary. */
   cooldownSeconds: z.int().check(z.gte(0)),
   profile: z.optional(scaleOutProfileSchema),
+  // minReplicas, fallback (policy-fleet.ts)
+  ...scaleOutFleetShape,
 });
 export type ScaleOutPolicy = z.infer<typeof scaleOutPolicySchema>;
 
@@ -129,6 +132,8 @@ export const primaryPolicySchema = z.strictObject({
   cloudwatch: z.optional(cloudwatchMappingSchema),
   /** Replaces the top-level `approval` for this primary (`approval-rules.ts`). */
   approval: z.optional(approvalSchema),
+  // scaleIn, readOnlyGroup (policy-fleet.ts)
+  ...primaryFleetShape,
 });
 export type PrimaryPolicy = z.infer<typeof primaryPolicySchema>;
 
@@ -187,6 +192,9 @@ const checkConsistency = (policy: PolicyShape, ctx: z.core.$RefinementCtx<Policy
         path: at('cloudwatch'),
         message: `a CloudWatch mapping must belong to one primary, not the glob ${pattern}`,
       });
+    }
+    for (const issue of checkFleetConsistency(entry, rules)) {
+      ctx.addIssue({ code: 'custom', path: at(...issue.path), message: issue.message });
     }
     const scaleOut = entry.scaleOut;
     if (!scaleOut) continue;

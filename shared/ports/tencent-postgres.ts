@@ -1,6 +1,12 @@
 import type {
+  AddDBInstanceToReadOnlyGroupRequest,
+  AddDBInstanceToReadOnlyGroupResponse,
   CreateReadOnlyDBInstanceRequest,
   CreateReadOnlyDBInstanceResponse,
+  CreateReadOnlyGroupRequest,
+  CreateReadOnlyGroupResponse,
+  DeleteReadOnlyGroupRequest,
+  DeleteReadOnlyGroupResponse,
   DescribeClassesRequest,
   DescribeClassesResponse,
   DescribeDBInstanceAttributeRequest,
@@ -11,10 +17,24 @@ import type {
   DescribeOrdersResponse,
   DescribeReadOnlyGroupsRequest,
   DescribeReadOnlyGroupsResponse,
+  DescribeTasksRequest,
+  DescribeTasksResponse,
   DescribeZonesRequest,
   DescribeZonesResponse,
+  DestroyDBInstanceRequest,
+  DestroyDBInstanceResponse,
+  DisIsolateDBInstancesRequest,
+  DisIsolateDBInstancesResponse,
   InquiryPriceCreateDBInstancesRequest,
   InquiryPriceCreateDBInstancesResponse,
+  IsolateDBInstancesRequest,
+  IsolateDBInstancesResponse,
+  ModifyDBInstanceDeletionProtectionRequest,
+  ModifyDBInstanceDeletionProtectionResponse,
+  ModifyReadOnlyGroupConfigRequest,
+  ModifyReadOnlyGroupConfigResponse,
+  RemoveDBInstanceFromReadOnlyGroupRequest,
+  RemoveDBInstanceFromReadOnlyGroupResponse,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 
 /**
@@ -47,4 +67,42 @@ export interface TencentPostgres {
     region: string,
     request: InquiryPriceCreateDBInstancesRequest,
   ): Promise<InquiryPriceCreateDBInstancesResponse>;
+
+  describeTasks(region: string, request: DescribeTasksRequest): Promise<DescribeTasksResponse>;
+
+  // The fleet actions (issue #14). None has a client token: each is retried only after reading back
+  // Tencent's state. Every instance-changing one goes through `removal-safety.ts` first.
+  /** No client token: a re-sent create after an unknown outcome may make a second group. */
+  createReadOnlyGroup(
+    region: string,
+    request: CreateReadOnlyGroupRequest,
+  ): Promise<CreateReadOnlyGroupResponse>;
+  addDBInstanceToReadOnlyGroup(
+    region: string,
+    request: AddDBInstanceToReadOnlyGroupRequest,
+  ): Promise<AddDBInstanceToReadOnlyGroupResponse>;
+  removeDBInstanceFromReadOnlyGroup(
+    region: string,
+    request: RemoveDBInstanceFromReadOnlyGroupRequest,
+  ): Promise<RemoveDBInstanceFromReadOnlyGroupResponse>;
+  modifyReadOnlyGroupConfig(
+    region: string,
+    request: ModifyReadOnlyGroupConfigRequest,
+  ): Promise<ModifyReadOnlyGroupConfigResponse>;
+  deleteReadOnlyGroup(
+    region: string,
+    request: DeleteReadOnlyGroupRequest,
+  ): Promise<DeleteReadOnlyGroupResponse>;
+  modifyDBInstanceDeletionProtection(
+    region: string,
+    request: ModifyDBInstanceDeletionProtectionRequest,
+  ): Promise<ModifyDBInstanceDeletionProtectionResponse>;
+  /** Moves the instance to the recycle bin (`isolating` → `isolated`); one id per call. */
+  isolateDBInstances(region: string, request: IsolateDBInstancesRequest): Promise<IsolateDBInstancesResponse>;
+  disIsolateDBInstances(
+    region: string,
+    request: DisIsolateDBInstancesRequest,
+  ): Promise<DisIsolateDBInstancesResponse>;
+  /** Irreversible; only an `isolated` instance. Tencent allows 50/s (the others 100/s). */
+  destroyDBInstance(region: string, request: DestroyDBInstanceRequest): Promise<DestroyDBInstanceResponse>;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
+import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
 import { instanceNameFor } from '#shared/domain/idempotency.ts';
 import type { CreationAttempt, RequestRecord } from '#shared/domain/request-record.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
@@ -28,6 +29,8 @@ export interface CreateDependencies {
   readonly leaseMs: number;
   /** Identifies this invocation as the lease owner. */
   readonly owner?: string;
+  /** This deployment's identity, tagged on the replica (`deployment-identity.ts`); absent: `DEFAULT_DEPLOYMENT`. */
+  readonly deployment?: string;
   /** Test hook: runs after Tencent answered and before the answer is stored (crash injection). */
   readonly afterCall?: (requestId: string) => Promise<void>;
 }
@@ -63,7 +66,7 @@ export const createReplica = async (requestId: string, deps: CreateDependencies)
   try {
     answer = await deps.tencent.createReadOnlyDBInstance(
       plan.Region,
-      createRequestParams(plan, requestId, creation.instanceName),
+      createRequestParams(plan, requestId, creation.instanceName, deps.deployment ?? DEFAULT_DEPLOYMENT),
     );
   } catch (error) {
     return settleFailure(leased, error, deps);

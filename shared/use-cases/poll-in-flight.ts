@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
+import { DEFAULT_DEPLOYMENT, reconcilableByDeployment } from '#shared/domain/deployment-identity.ts';
 import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
 import {
   type CreationAttempt,
@@ -34,6 +35,8 @@ export interface PollDependencies {
   /** The run lock's length: longer than one poll takes, so overlapping runs cannot both act. */
   readonly lockMs: number;
   readonly owner?: string;
+  /** This deployment's identity: reconciliation never adopts another deployment's replica. Absent: `DEFAULT_DEPLOYMENT`. */
+  readonly deployment?: string;
 }
 
 export interface PollReport {
@@ -233,6 +236,8 @@ class PollCycle {
         ])) {
           const requestId = instance.TagList?.find((tag) => tag.TagKey === REQUEST_TAG_KEY)?.TagValue;
           if (!requestId) continue;
+          if (!reconcilableByDeployment(instance.TagList, this.deps.deployment ?? DEFAULT_DEPLOYMENT))
+            continue;
           found.set(requestId, [...(found.get(requestId) ?? []), instance]);
         }
       }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
 import { DEFAULT_WORLD_PATH, readWorldFile } from '#local/tencent-emulator/world/load-world.ts';
+import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
 import { instanceNameFor, requestIdFor } from '#shared/domain/idempotency.ts';
 import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
 import { parseStoredRequest } from '#shared/domain/stored-request.ts';
@@ -24,7 +25,7 @@ const submittedRequest = async (fixture: StackFixture) => {
     RequestId,
   } = await stack.dependencies.tencent.createReadOnlyDBInstance(
     plan.Region,
-    createRequestParams(plan, requestId, instanceNameFor(requestId)),
+    createRequestParams(plan, requestId, instanceNameFor(requestId), DEFAULT_DEPLOYMENT),
   );
   const at = new Date().toISOString();
   const request = parseStoredRequest({

@@ -25,6 +25,16 @@ const ACTIONS: Readonly<Record<TencentMethod, string>> = {
   describeClasses: 'DescribeClasses',
   describeReadOnlyGroups: 'DescribeReadOnlyGroups',
   inquiryPriceCreateDBInstances: 'InquiryPriceCreateDBInstances',
+  describeTasks: 'DescribeTasks',
+  createReadOnlyGroup: 'CreateReadOnlyGroup',
+  addDBInstanceToReadOnlyGroup: 'AddDBInstanceToReadOnlyGroup',
+  removeDBInstanceFromReadOnlyGroup: 'RemoveDBInstanceFromReadOnlyGroup',
+  modifyReadOnlyGroupConfig: 'ModifyReadOnlyGroupConfig',
+  deleteReadOnlyGroup: 'DeleteReadOnlyGroup',
+  modifyDBInstanceDeletionProtection: 'ModifyDBInstanceDeletionProtection',
+  isolateDBInstances: 'IsolateDBInstances',
+  disIsolateDBInstances: 'DisIsolateDBInstances',
+  destroyDBInstance: 'DestroyDBInstance',
 };
 
 /**
@@ -159,6 +169,39 @@ export class ScriptedTencent implements TencentPostgres {
   inquiryPriceCreateDBInstances(region: string, request: RequestOf<'inquiryPriceCreateDBInstances'>) {
     return this.answer('inquiryPriceCreateDBInstances', region, request);
   }
+  describeTasks(region: string, request: RequestOf<'describeTasks'>) {
+    return this.answer('describeTasks', region, request);
+  }
+  createReadOnlyGroup(region: string, request: RequestOf<'createReadOnlyGroup'>) {
+    return this.answer('createReadOnlyGroup', region, request);
+  }
+  addDBInstanceToReadOnlyGroup(region: string, request: RequestOf<'addDBInstanceToReadOnlyGroup'>) {
+    return this.answer('addDBInstanceToReadOnlyGroup', region, request);
+  }
+  removeDBInstanceFromReadOnlyGroup(region: string, request: RequestOf<'removeDBInstanceFromReadOnlyGroup'>) {
+    return this.answer('removeDBInstanceFromReadOnlyGroup', region, request);
+  }
+  modifyReadOnlyGroupConfig(region: string, request: RequestOf<'modifyReadOnlyGroupConfig'>) {
+    return this.answer('modifyReadOnlyGroupConfig', region, request);
+  }
+  deleteReadOnlyGroup(region: string, request: RequestOf<'deleteReadOnlyGroup'>) {
+    return this.answer('deleteReadOnlyGroup', region, request);
+  }
+  modifyDBInstanceDeletionProtection(
+    region: string,
+    request: RequestOf<'modifyDBInstanceDeletionProtection'>,
+  ) {
+    return this.answer('modifyDBInstanceDeletionProtection', region, request);
+  }
+  isolateDBInstances(region: string, request: RequestOf<'isolateDBInstances'>) {
+    return this.answer('isolateDBInstances', region, request);
+  }
+  disIsolateDBInstances(region: string, request: RequestOf<'disIsolateDBInstances'>) {
+    return this.answer('disIsolateDBInstances', region, request);
+  }
+  destroyDBInstance(region: string, request: RequestOf<'destroyDBInstance'>) {
+    return this.answer('destroyDBInstance', region, request);
+  }
 
   private async answer<M extends TencentMethod>(
     method: M,
@@ -188,6 +231,16 @@ const EMPTY: Readonly<Record<TencentMethod, Answer<never>>> = {
   describeClasses: { ok: { ClassInfoSet: [] } as never },
   describeReadOnlyGroups: { ok: { TotalCount: 0, ReadOnlyGroupList: [] } as never },
   inquiryPriceCreateDBInstances: { ok: { OriginalPrice: 26000, Price: 23400, Currency: 'CNY' } as never },
+  describeTasks: { ok: { TotalCount: 0, TaskSet: [] } as never },
+  createReadOnlyGroup: { ok: { ReadOnlyGroupId: 'pgrogrp-scripted', FlowId: 1, TaskId: 1 } as never },
+  addDBInstanceToReadOnlyGroup: { ok: { FlowId: 1, TaskId: 1 } as never },
+  removeDBInstanceFromReadOnlyGroup: { ok: { FlowId: 1, TaskId: 1 } as never },
+  modifyReadOnlyGroupConfig: { ok: {} as never },
+  deleteReadOnlyGroup: { ok: { FlowId: 1 } as never },
+  modifyDBInstanceDeletionProtection: { ok: {} as never },
+  isolateDBInstances: { ok: {} as never },
+  disIsolateDBInstances: { ok: {} as never },
+  destroyDBInstance: { ok: {} as never },
 };
 
 /** A replica as DescribeDBInstances shows it. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DEPLOYMENT, DEPLOYMENT_TAG_KEY } from '#shared/domain/deployment-identity.ts';
 import { instanceNameFor, REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
@@ -151,7 +152,10 @@ describe('createReplica, from each starting state, for each Tencent answer', () 
       MasterDBInstanceId: record.plan?.MasterDBInstanceId,
       Zone: record.plan?.Zone,
       Name: instanceNameFor(record.requestId),
-      Tags: [{ TagKey: REQUEST_TAG_KEY, TagValue: record.requestId }],
+      Tags: [
+        { TagKey: REQUEST_TAG_KEY, TagValue: record.requestId },
+        { TagKey: DEPLOYMENT_TAG_KEY, TagValue: DEFAULT_DEPLOYMENT },
+      ],
     });
   });
 

@@ -140,6 +140,36 @@ describe('TencentRateLimiter', () => {
     expect(Math.max(...creates.startedAt)).toBeLessThan(100);
   });
 
+  it('gives DestroyDBInstance 45 a second (Tencent 50), the other fleet actions the create limit', async () => {
+    const fake = fakeTime();
+    const limiter = new TencentRateLimiter(DEFAULT_TENCENT_RATE_LIMITS, fake.time);
+
+    const destroys = startCalls(() => limiter.take('DestroyDBInstance'), 100, fake.now);
+    const isolates = startCalls(() => limiter.take('IsolateDBInstances'), 5, fake.now);
+    await fake.advanceTo(10_000);
+
+    expect(limiter.rateFor('DestroyDBInstance')).toBe(45);
+    for (const action of [
+      'IsolateDBInstances',
+      'DisIsolateDBInstances',
+      'CreateReadOnlyGroup',
+      'AddDBInstanceToReadOnlyGroup',
+      'RemoveDBInstanceFromReadOnlyGroup',
+      'ModifyReadOnlyGroupConfig',
+      'DeleteReadOnlyGroup',
+      'ModifyDBInstanceDeletionProtection',
+    ]) {
+      expect(limiter.rateFor(action)).toBe(90);
+    }
+    expect(limiter.rateFor('DescribeTasks')).toBe(900);
+    for (const from of destroys.startedAt) {
+      const inWindow = destroys.startedAt.filter((at) => at >= from && at < from + 1000);
+      expect(inWindow.length).toBeLessThanOrEqual(50);
+    }
+    // The isolations did not wait behind the destroys.
+    expect(Math.max(...isolates.startedAt)).toBeLessThan(100);
+  });
+
   it('is shared by every caller of one limiter: concurrent consumers together stay under the limit', async () => {
     const fake = fakeTime();
     const limiter = new TencentRateLimiter({ createPerSecond: 20, describePerSecond: 1000 }, fake.time);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEPLOYMENT_TAG_KEY } from '#shared/domain/deployment-identity.ts';
 import { REQUEST_TAG_KEY, RESERVED_TAG_PREFIX } from '#shared/domain/idempotency.ts';
 import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
 import { formatIssues, parseReplicaRequest, REQUESTER_SOURCES } from '#shared/domain/replica-request.ts';
@@ -380,13 +381,15 @@ describe('parseReplicaRequest', () => {
         parseReplicaPlan({ ...planFields, Region: 'ap-beijing' }),
         'r-0123456789abcdef',
         'rf-r-0123456789abcdef',
+        'replica-flow-test',
       );
 
       for (const tag of params.Tags ?? []) {
         expect(tag.TagKey?.startsWith(RESERVED_TAG_PREFIX)).toBe(true);
         expect(issuesOf(seedRequest({ TagList: { TagKey: tag.TagKey, TagValue: 'x' } }))).toHaveLength(1);
       }
-      expect(params.Tags).not.toHaveLength(0);
+      expect(params.Tags?.map((tag) => tag.TagKey)).toEqual([REQUEST_TAG_KEY, DEPLOYMENT_TAG_KEY]);
+      expect(params.Tags?.[1]?.TagValue).toBe('replica-flow-test');
     });
   });
 

@@ -101,6 +101,40 @@ describe('classifyTencentFailure', () => {
     expect(classifyTencentFailure(CREATE, errorAnswer(code))).toBe(kind);
   });
 
+  it.each<[string, string, TencentFailureKind]>([
+    ['AddDBInstanceToReadOnlyGroup', 'FailedOperation.ROInstanceHasInROGroupError', 'business'],
+    ['AddDBInstanceToReadOnlyGroup', 'FailedOperation.ROGroupMasterInstanceNotRight', 'business'],
+    ['AddDBInstanceToReadOnlyGroup', 'OperationDenied.ROGroupStatusError', 'retryable'],
+    ['AddDBInstanceToReadOnlyGroup', 'OperationDenied.ROInstanceStatusLimitOpError', 'retryable'],
+    ['AddDBInstanceToReadOnlyGroup', 'InvalidParameterValue.InvalidReadOnlyGroupStatus', 'retryable'],
+    ['AddDBInstanceToReadOnlyGroup', 'InvalidParameterValue.ReadOnlyGroupNotExist', 'business'],
+    ['AddDBInstanceToReadOnlyGroup', 'OperationDenied.RoInstanceCountExeedError', 'business'],
+    ['RemoveDBInstanceFromReadOnlyGroup', 'FailedOperation.IllegalROInstanceNum', 'business'],
+    ['RemoveDBInstanceFromReadOnlyGroup', 'ResourceUnavailable.InvalidInstanceStatus', 'retryable'],
+    ['ModifyReadOnlyGroupConfig', 'FailedOperation.ModifyROGroupError', 'ambiguous'],
+    ['DeleteReadOnlyGroup', 'FailedOperation.ROGroupCannotBeDeletedError', 'business'],
+    ['DeleteReadOnlyGroup', 'FailedOperation.ROGroupNotFoundError', 'business'],
+    ['CreateReadOnlyGroup', 'FailedOperation.ROGroupNumExceedError', 'business'],
+    ['CreateReadOnlyGroup', 'InternalError', 'ambiguous'],
+    ['ModifyDBInstanceDeletionProtection', 'OperationDenied.InstanceStatusLimitError', 'retryable'],
+    ['IsolateDBInstances', 'OperationDenied.InstanceStatusLimitError', 'retryable'],
+    ['IsolateDBInstances', 'FailedOperation.OperateFrequencyLimitedError', 'throttled'],
+    ['IsolateDBInstances', 'LimitOperation', 'business'],
+    ['IsolateDBInstances', 'FailedOperation.LimitOperation', 'business'],
+    ['IsolateDBInstances', 'FailedOperation.TradeCreateError', 'ambiguous'],
+    ['IsolateDBInstances', 'InternalError', 'ambiguous'],
+    ['DestroyDBInstance', 'ResourceUnavailable.InvalidInstanceStatus', 'retryable'],
+    ['DestroyDBInstance', 'FailedOperation.PostPaidUnblockError', 'retryable'],
+    ['DestroyDBInstance', 'InvalidParameterValue.IllegalInstanceChargeType', 'business'],
+    ['DestroyDBInstance', 'InternalError', 'ambiguous'],
+    ['DisIsolateDBInstances', 'OperationDenied.InsufficientBalanceError', 'business'],
+    ['DisIsolateDBInstances', 'OperationDenied.InstanceStatusDeniedError', 'business'],
+    ['DescribeTasks', 'InvalidParameterValue.ParameterValueExceedError', 'business'],
+    ['DescribeTasks', 'InternalError', 'retryable'],
+  ])('classifies %s failing with %s as %s', (action, code, kind) => {
+    expect(classifyTencentFailure(action, errorAnswer(code))).toBe(kind);
+  });
+
   it('matches a code family only at a dot, so RequestLimitExceededX is not throttling', () => {
     expect(classifyTencentFailure(CREATE, errorAnswer('RequestLimitExceededX'))).toBe('ambiguous');
     expect(classifyTencentFailure(CREATE, errorAnswer('InvalidParameterValueX'))).toBe('ambiguous');

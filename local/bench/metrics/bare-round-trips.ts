@@ -19,6 +19,7 @@ import { forEachLimited } from '#local/bench/seed-records.ts';
 import { LOCAL_DYNAMO_CLIENT_CONFIG } from '#local/stack/dynalite-server.ts';
 import type { RunningEmulator } from '#local/tencent-emulator/server.ts';
 import { TABLE } from '#shared/adapters/store/table-definition.ts';
+import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
 import { instanceNameFor } from '#shared/domain/idempotency.ts';
 import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
@@ -237,7 +238,9 @@ export const runBareRoundTrips = async (options: {
         return current + 1;
       });
       const answer = await timed('tencentCreate', () =>
-        tencent.CreateReadOnlyDBInstance(createRequestParams(plan, requestId, instanceNameFor(requestId))),
+        tencent.CreateReadOnlyDBInstance(
+          createRequestParams(plan, requestId, instanceNameFor(requestId), DEFAULT_DEPLOYMENT),
+        ),
       );
       await timed('storeSubmitted', () =>
         transition(version, 'SUBMITTED', {

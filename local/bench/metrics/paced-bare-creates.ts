@@ -4,6 +4,7 @@ import { forEachLimited } from '#local/bench/seed-records.ts';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
 import type { RunningEmulator } from '#local/tencent-emulator/server.ts';
 import { TencentRateLimiter, type TencentRateLimits } from '#shared/adapters/tencent/rate-limiter.ts';
+import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
 import { instanceNameFor } from '#shared/domain/idempotency.ts';
 import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
 import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
@@ -35,7 +36,7 @@ export const pacedBareCreates = async (
         await limiter.take('CreateReadOnlyDBInstance');
         try {
           return await client.CreateReadOnlyDBInstance(
-            createRequestParams(plan, requestId, instanceNameFor(requestId)),
+            createRequestParams(plan, requestId, instanceNameFor(requestId), DEFAULT_DEPLOYMENT),
           );
         } catch (error) {
           if (attempt >= 5 || !String((error as { code?: string }).code).startsWith('RequestLimitExceeded'))

@@ -13,6 +13,7 @@ import {
 import { forEachLimited } from '#local/bench/seed-records.ts';
 import { submitAndWait } from '#local/bench/submit-requests.ts';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
+import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
 import { instanceNameFor } from '#shared/domain/idempotency.ts';
 import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
 import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
@@ -68,7 +69,9 @@ export const runPipelineOverhead = async (args: { readonly requests: number }): 
       Array.from({ length: args.requests }, (_, index) => `r-bare${String(index).padStart(11, '0')}`),
       BARE_CONCURRENCY,
       (requestId) =>
-        client.CreateReadOnlyDBInstance(createRequestParams(plan, requestId, instanceNameFor(requestId))),
+        client.CreateReadOnlyDBInstance(
+          createRequestParams(plan, requestId, instanceNameFor(requestId), DEFAULT_DEPLOYMENT),
+        ),
     );
     const bareSeconds = (performance.now() - started) / 1000;
 

@@ -11,7 +11,8 @@ export const realTime: LimiterTime = { now: () => performance.now(), sleep: (ms)
 
 /**
  * Calls a second that replica-flow allows itself per Tencent action, below Tencent's documented
- * limits (CreateReadOnlyDBInstance 100/s, each Describe* 1000/s, InquiryPrice* 20/s, per account): the headroom leaves
+ * limits (CreateReadOnlyDBInstance and the fleet actions 100/s, DestroyDBInstance 50/s, each Describe* 1000/s,
+ * InquiryPrice* 20/s, per account): the headroom leaves
  * room for the account's other clients and for the jitter between when a call leaves and when
  * Tencent counts it in its one-second window.
  */
@@ -20,6 +21,8 @@ export interface TencentRateLimits {
   readonly describePerSecond: number;
   /** `InquiryPrice*` (Tencent: 20/s); absent: `DEFAULT_PRICE_RATE_PER_SECOND`. */
   readonly pricePerSecond?: number;
+  /** `DestroyDBInstance` (Tencent: 50/s, half the other mutating actions); absent: `DEFAULT_DESTROY_RATE_PER_SECOND`. */
+  readonly destroyPerSecond?: number;
 }
 
 /**
@@ -28,10 +31,14 @@ export interface TencentRateLimits {
  */
 export const DEFAULT_PRICE_RATE_PER_SECOND = 18;
 
+/** 45 of Tencent's 50 `DestroyDBInstance` calls a second: the same 10 % headroom. */
+export const DEFAULT_DESTROY_RATE_PER_SECOND = 45;
+
 export const DEFAULT_TENCENT_RATE_LIMITS: TencentRateLimits = {
   createPerSecond: 90,
   describePerSecond: 900,
   pricePerSecond: DEFAULT_PRICE_RATE_PER_SECOND,
+  destroyPerSecond: DEFAULT_DESTROY_RATE_PER_SECOND,
 };
 
 /**
@@ -88,11 +95,15 @@ export class TencentRateLimiter {
 
   /**
    * Calls a second allowed for `action`: the Describe limit for reads, the price limit for price
-   * inquiries (a bucket of their own), the create's for anything else.
+   * inquiries, the destroy limit for `DestroyDBInstance`, the create's for anything else (the
+   * read-only-group actions, deletion protection, Isolate/DisIsolate: 100/s at Tencent, like the create).
+   * Each action still has a bucket of its own.
    */
   rateFor(action: string): number {
     if (action.startsWith('Describe')) return this.limits.describePerSecond;
     if (action.startsWith('InquiryPrice')) return this.limits.pricePerSecond ?? DEFAULT_PRICE_RATE_PER_SECOND;
+    if (action === 'DestroyDBInstance')
+      return this.limits.destroyPerSecond ?? DEFAULT_DESTROY_RATE_PER_SECOND;
     return this.limits.createPerSecond;
   }
 

@@ -60,6 +60,22 @@ export const TENCENT_ERROR_CODE_KINDS: ReadonlyMap<string, TencentFailureKind> =
   ['FailedOperation.ROGroupNotFoundError', 'business'],
   ['FailedOperation.ROGroupNumExceedError', 'business'],
 
+  // The fleet actions (tencent-fleet-api.md). A read-only group or replica in a passing state
+  // (`creating`, `modifying`, a member mid-task) refuses before changing anything: retry later.
+  ['OperationDenied.ROGroupStatusError', 'retryable'],
+  ['OperationDenied.ROInstanceStatusLimitOpError', 'retryable'],
+  ['InvalidParameterValue.InvalidReadOnlyGroupStatus', 'retryable'],
+  // Facts about the request that a retry cannot change: already a member, the wrong primary's
+  // group, the last member, a group with members, a wrong charge type.
+  ['FailedOperation.ROInstanceHasInROGroupError', 'business'],
+  ['FailedOperation.ROGroupMasterInstanceNotRight', 'business'],
+  ['FailedOperation.IllegalROInstanceNum', 'business'],
+  ['FailedOperation.ROGroupCannotBeDeletedError', 'business'],
+  ['FailedOperation.LimitOperation', 'business'],
+  ['LimitOperation', 'business'],
+  // "Unfreezing the postpaid account failed, retry later" (DestroyDBInstance): refused, nothing destroyed.
+  ['FailedOperation.PostPaidUnblockError', 'retryable'],
+
   // Said explicitly, although they are also the default.
   ['InternalError', 'ambiguous'],
   ['UnknownError', 'ambiguous'],

@@ -131,6 +131,29 @@ export const createTencentPostgres = (options: TencentPostgresOptions): TencentP
       call('DescribeReadOnlyGroups', () => clientFor(region).DescribeReadOnlyGroups(request)),
     inquiryPriceCreateDBInstances: (region, request) =>
       call('InquiryPriceCreateDBInstances', () => clientFor(region).InquiryPriceCreateDBInstances(request)),
+    describeTasks: (region, request) => call('DescribeTasks', () => clientFor(region).DescribeTasks(request)),
+    createReadOnlyGroup: (region, request) =>
+      call('CreateReadOnlyGroup', () => clientFor(region).CreateReadOnlyGroup(request)),
+    addDBInstanceToReadOnlyGroup: (region, request) =>
+      call('AddDBInstanceToReadOnlyGroup', () => clientFor(region).AddDBInstanceToReadOnlyGroup(request)),
+    removeDBInstanceFromReadOnlyGroup: (region, request) =>
+      call('RemoveDBInstanceFromReadOnlyGroup', () =>
+        clientFor(region).RemoveDBInstanceFromReadOnlyGroup(request),
+      ),
+    modifyReadOnlyGroupConfig: (region, request) =>
+      call('ModifyReadOnlyGroupConfig', () => clientFor(region).ModifyReadOnlyGroupConfig(request)),
+    deleteReadOnlyGroup: (region, request) =>
+      call('DeleteReadOnlyGroup', () => clientFor(region).DeleteReadOnlyGroup(request)),
+    modifyDBInstanceDeletionProtection: (region, request) =>
+      call('ModifyDBInstanceDeletionProtection', () =>
+        clientFor(region).ModifyDBInstanceDeletionProtection(request),
+      ),
+    isolateDBInstances: (region, request) =>
+      call('IsolateDBInstances', () => clientFor(region).IsolateDBInstances(request)),
+    disIsolateDBInstances: (region, request) =>
+      call('DisIsolateDBInstances', () => clientFor(region).DisIsolateDBInstances(request)),
+    destroyDBInstance: (region, request) =>
+      call('DestroyDBInstance', () => clientFor(region).DestroyDBInstance(request)),
   };
   return options.catalogCacheMs ? withCatalogCache(port, { ttlMs: options.catalogCacheMs }) : port;
 };
