@@ -98,7 +98,8 @@ export const runBurst = async (options: BurstOptions): Promise<BurstResult> => {
     const beforeIntake = meter?.snapshot();
     const outcome = await submitAndWait(bench, {
       count: options.requests,
-      deadlineMs: Math.max(60_000, ideal * 6000),
+      // A give-up, not a measurement: on a machine loaded by other work the burst took over 60 s.
+      deadlineMs: Math.max(240_000, ideal * 24_000),
       // Every request names a webhook, so notify's work is counted too.
       callbackUrl: bench.receiver.url,
     });
@@ -171,6 +172,12 @@ const finishRequests = async (bench: Awaited<ReturnType<typeof startBenchStack>>
 
 const MIB = 1024 * 1024;
 
+/**
+ * The burst may take at most this × its same-run baseline (`paced-bare-creates.ts`): set from the
+ * ratio's spread across runs with a margin (docs/performance.md, "Burst").
+ */
+export const BURST_RATIO_LIMIT = 1.5;
+
 export interface BurstRuns {
   readonly limiter: BurstResult;
   readonly noLimiter: BurstResult;
@@ -195,7 +202,7 @@ export const burstMeasurements = ({ limiter, noLimiter, noLimits }: BurstRuns): 
       value: limiter.seconds,
       unit: 's',
       baseline: limiter.pacedBareSeconds ?? null,
-      target: ratioAtMost(1.25),
+      target: ratioAtMost(BURST_RATIO_LIMIT),
     }),
     measurement({
       // The issue's first wording (≤ 1.25 × the ideal): its verdict flipped with the machine's phase.
