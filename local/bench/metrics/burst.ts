@@ -98,7 +98,8 @@ export const runBurst = async (options: BurstOptions): Promise<BurstResult> => {
     const beforeIntake = meter?.snapshot();
     const outcome = await submitAndWait(bench, {
       count: options.requests,
-      deadlineMs: Math.max(60_000, ideal * 6000),
+      // A give-up, not a measurement: on a machine loaded by other work the burst took over 60 s.
+      deadlineMs: Math.max(240_000, ideal * 24_000),
       // Every request names a webhook, so notify's work is counted too.
       callbackUrl: bench.receiver.url,
     });
@@ -151,17 +152,22 @@ const finishRequests = async (bench: Awaited<ReturnType<typeof startBenchStack>>
   const delivered = () =>
     bench.receiver.received.filter((webhook) => webhook.payload.type === 'replica.ready').length;
   let cycles = 0;
-  while (delivered() < submitted && cycles < 10) {
-    cycles += 1;
+  // A webhook whose attempt failed on a loaded machine (its receiver answered late) comes back through
+  // the notify queue after its backoff, not through another cycle: wait for it too, within the deadline.
+  const giveUpAt = Date.now() + 600_000;
+  while (delivered() < submitted && Date.now() < giveUpAt) {
     const before = delivered();
     let queued = 0;
-    try {
-      queued = (await bench.stack.pollOnce()).notificationsQueued;
-    } catch {
-      // The next cycle does the same work.
+    if (cycles < 10) {
+      cycles += 1;
+      try {
+        queued = (await bench.stack.pollOnce()).notificationsQueued;
+      } catch {
+        // The next cycle does the same work.
+      }
     }
-    const deadline = Date.now() + 120_000;
-    while (delivered() < before + queued && Date.now() < deadline) await sleep(100);
+    const deadline = Date.now() + (queued > 0 ? 120_000 : 5000);
+    while (delivered() < Math.max(before + queued, before + 1) && Date.now() < deadline) await sleep(100);
   }
   if (delivered() < submitted) {
     throw new Error(`the burst's cost: ${delivered()} of ${submitted} webhooks arrived`);
@@ -170,6 +176,12 @@ const finishRequests = async (bench: Awaited<ReturnType<typeof startBenchStack>>
 };
 
 const MIB = 1024 * 1024;
+
+/**
+ * The burst may take at most this × its same-run baseline (`paced-bare-creates.ts`): set from the
+ * ratio's spread across runs with a margin (docs/performance.md, "Burst").
+ */
+export const BURST_RATIO_LIMIT = 1.5;
 
 export interface BurstRuns {
   readonly limiter: BurstResult;
@@ -195,7 +207,7 @@ export const burstMeasurements = ({ limiter, noLimiter, noLimits }: BurstRuns): 
       value: limiter.seconds,
       unit: 's',
       baseline: limiter.pacedBareSeconds ?? null,
-      target: ratioAtMost(1.25),
+      target: ratioAtMost(BURST_RATIO_LIMIT),
     }),
     measurement({
       // The issue's first wording (≤ 1.25 × the ideal): its verdict flipped with the machine's phase.
