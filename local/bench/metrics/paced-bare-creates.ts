@@ -1,8 +1,8 @@
+import type { RunningEmulator } from '@replica-flow/tencent-emulator/server.ts';
 import { POSTPAID_PRIMARY } from '#local/bench/bench-stack.ts';
 import { bareTencentClient } from '#local/bench/metrics/bare-round-trips.ts';
 import { forEachLimited } from '#local/bench/seed-records.ts';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
-import type { RunningEmulator } from '#local/tencent-emulator/server.ts';
 import { TencentRateLimiter, type TencentRateLimits } from '#shared/adapters/tencent/rate-limiter.ts';
 import { instanceNameFor } from '#shared/domain/idempotency.ts';
 import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';
