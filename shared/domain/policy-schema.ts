@@ -1,6 +1,6 @@
 import { cloudwatchMappingSchema } from '#shared/domain/policy-cloudwatch.ts';
-import { checkPolicyRules, rulesFor } from '#shared/domain/policy-evaluation.ts';
 import { isGlob } from '#shared/domain/policy-glob.ts';
+import { checkPolicyRules, rulesFor } from '#shared/domain/policy-rules.ts';
 import {
   alwaysRun,
   checkCrossFieldRules,
