@@ -12,8 +12,8 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EMULATOR_CREDENTIALS } from '@replica-flow/tencent-emulator/credentials.ts';
 import { localApiKeysSetting } from '#local/stack/local-credentials.ts';
-import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVERLESS = path.join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');

@@ -13,9 +13,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EMULATOR_CREDENTIALS } from '@replica-flow/tencent-emulator/credentials.ts';
 import { apiClient, followRequest } from '#local/cli/api-client.ts';
 import { startLocalStack } from '#local/stack/local-stack.ts';
-import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVERLESS = path.join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');

@@ -2,14 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOAD_TEST_WORLD_PATH, readWorldFile } from '@replica-flow/tencent-emulator/world/load-world.ts';
+import type { World } from '@replica-flow/tencent-emulator/world/world-schema.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '#local/stack/local-stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '#local/stack/webhook-receiver.ts';
-import { readWorldFile } from '#local/tencent-emulator/world/load-world.ts';
-import type { World } from '#local/tencent-emulator/world/world-schema.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const BENCH_POLICY_FILE = path.join(here, 'bench-policy.yaml');
-const LOAD_TEST_WORLD = path.join(here, '../tencent-emulator/worlds/load-test.json');
 
 /** The postpaid seed primary, and a prepaid one beside it (its replicas are found through DescribeOrders). */
 export const POSTPAID_PRIMARY = 'postgres-abcdef';
@@ -17,7 +16,7 @@ export const PREPAID_PRIMARY = 'postgres-bjprep01';
 
 /** The load-test world (replica limits raised) plus a prepaid primary in the seed primary's zone. */
 export const benchWorld = (): World => {
-  const world = readWorldFile(LOAD_TEST_WORLD);
+  const world = readWorldFile(LOAD_TEST_WORLD_PATH);
   const seed = world.primaries.find((primary) => primary.id === POSTPAID_PRIMARY);
   if (!seed) throw new Error(`the load-test world has no ${POSTPAID_PRIMARY}`);
   return {

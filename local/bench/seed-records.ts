@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { EMULATOR_CREDENTIALS } from '@replica-flow/tencent-emulator/credentials.ts';
 import { POSTPAID_PRIMARY, PREPAID_PRIMARY } from '#local/bench/bench-stack.ts';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
 import { LOCAL_DYNAMO_CLIENT_CONFIG } from '#local/stack/dynalite-server.ts';
 import type { LocalStack } from '#local/stack/local-stack.ts';
-import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 import { DEFAULT_RETENTION_SECONDS } from '#shared/adapters/store/dynamo-request-store.ts';
 import { toItem } from '#shared/adapters/store/request-item.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';

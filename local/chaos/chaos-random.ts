@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { seededRandom } from '#local/tencent-emulator/faults/prng.ts';
+import { seededRandom } from '@replica-flow/tencent-emulator/faults/prng.ts';
 
 /** A seeded random stream with the draws the chaos run needs. */
 export interface ChaosRandom {

@@ -1,7 +1,7 @@
+import type { EmulatorInstance } from '@replica-flow/tencent-emulator/emulator.ts';
 import type { WebhookAttemptStats } from '#local/chaos/webhook-attempts.ts';
 import type { Submission } from '#local/chaos/workload.ts';
 import type { ReceivedWebhook } from '#local/stack/webhook-receiver.ts';
-import type { EmulatorInstance } from '#local/tencent-emulator/emulator.ts';
 import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { isTerminal } from '#shared/domain/request-state.ts';

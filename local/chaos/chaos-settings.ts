@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOAD_TEST_WORLD_PATH } from '@replica-flow/tencent-emulator/world/load-world.ts';
 import type { Settings } from '#shared/config/dependencies.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The emulator world with room for many replicas per primary, and the policy that allows them. */
-export const CHAOS_WORLD_FILE = path.join(here, '../tencent-emulator/worlds/load-test.json');
+export const CHAOS_WORLD_FILE = LOAD_TEST_WORLD_PATH;
 export const CHAOS_POLICY_FILE = path.join(here, 'chaos-policy.yaml');
 
 /** The Tencent client's timeout; `Delay` faults hold answers longer than this. */

@@ -1,5 +1,5 @@
+import type { FaultKind, FaultPlanBody } from '@replica-flow/tencent-emulator/faults/fault-plan.ts';
 import type { ChaosRandom } from '#local/chaos/chaos-random.ts';
-import type { FaultKind, FaultPlanBody } from '#local/tencent-emulator/faults/fault-plan.ts';
 
 const CREATE = 'CreateReadOnlyDBInstance';
 

@@ -1,10 +1,10 @@
+import type { RunningEmulator } from '@replica-flow/tencent-emulator/server.ts';
 import type { ChaosRandom } from '#local/chaos/chaos-random.ts';
 import {
   MAX_LISTING_DELAY_MS,
   PROVISIONING_TIMINGS,
   TENCENT_TIMEOUT_SECONDS,
 } from '#local/chaos/chaos-settings.ts';
-import type { RunningEmulator } from '#local/tencent-emulator/server.ts';
 import type { Settings } from '#shared/config/dependencies.ts';
 import { assertExactlyOnceTimings } from '#shared/config/exactly-once-timings.ts';
 

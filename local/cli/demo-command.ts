@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SEED_EXAMPLE_1_BODY, SEED_EXAMPLE_REGION } from '@replica-flow/tencent-emulator/seed-example.ts';
 import { apiClient, followRequest, timelineLine } from '#local/cli/api-client.ts';
 import { startLocalStack } from '#local/stack/local-stack.ts';
 import { startWebhookReceiver } from '#local/stack/webhook-receiver.ts';
-import { SEED_EXAMPLE_1_BODY, SEED_EXAMPLE_REGION } from '#local/tencent-emulator/seed-example.ts';
 
 /** The seed page's Example 1, plus the region the page's example lives in. */
 export const SEED_EXAMPLE_REQUEST = { ...SEED_EXAMPLE_1_BODY, Region: SEED_EXAMPLE_REGION } as const;

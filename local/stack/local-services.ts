@@ -1,4 +1,4 @@
-import { type RunningSqsServer, startSqsServer } from '#local/sqs-server/sqs-server.ts';
+import { type RunningSqsServer, startSqsServer } from '@replica-flow/sqs-server/sqs-server.ts';
 import { type DynaliteServer, startDynalite } from '#local/stack/dynalite-server.ts';
 import { startWorkerService } from '#local/stack/worker-service.ts';
 

@@ -2,6 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { EMULATOR_CREDENTIALS } from '@replica-flow/tencent-emulator/credentials.ts';
+import {
+  type EmulatorOptions,
+  type RunningEmulator,
+  startEmulator,
+} from '@replica-flow/tencent-emulator/server.ts';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { buildCreateHandler } from '#functions/create.ts';
 import { buildIngestHandler } from '#functions/ingest.ts';
@@ -26,8 +32,6 @@ import {
   localSourceDependencies,
 } from '#local/stack/local-sources.ts';
 import { startSqsEventSource } from '#local/stack/sqs-event-source.ts';
-import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
-import { type EmulatorOptions, type RunningEmulator, startEmulator } from '#local/tencent-emulator/server.ts';
 import { SqsDeadLetterQueues } from '#shared/adapters/queue/sqs-dead-letter-queues.ts';
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';

@@ -3,8 +3,8 @@ import { formatMinorUnits } from '#shared/domain/plan-price.ts';
 import type { Budget, Budgets, OnExceeded } from '#shared/domain/policy-budget-schema.ts';
 import { isGlob, matchesGlob } from '#shared/domain/policy-glob.ts';
 import type { Requester } from '#shared/domain/replica-request.ts';
-import type { RuleViolation } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
+import type { RuleViolation } from '#shared/domain/rule-violation.ts';
 
 /**
  * Budget arithmetic, pure: what a plan costs a month, what replica-flow's running replicas cost,

@@ -1,5 +1,4 @@
-import type { EffectiveRules } from '#shared/domain/policy-evaluation.ts';
-import { checkPolicyRules } from '#shared/domain/policy-evaluation.ts';
+import { checkPolicyRules, type EffectiveRules } from '#shared/domain/policy-rules.ts';
 import { regionOfZone, tencentFields } from '#shared/domain/replica-request-fields.ts';
 import { describeValue } from '#shared/domain/replica-request-issues.ts';
 import * as z from '#shared/util/zod-mini.ts';

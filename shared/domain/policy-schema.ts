@@ -4,10 +4,10 @@ import {
   budgetsWaitingForApproval,
 } from '#shared/domain/policy-budget-schema.ts';
 import { cloudwatchMappingSchema } from '#shared/domain/policy-cloudwatch.ts';
-import { checkPolicyRules, rulesFor } from '#shared/domain/policy-evaluation.ts';
 import { checkFleetConsistency, primaryFleetShape, scaleOutFleetShape } from '#shared/domain/policy-fleet.ts';
 import { isGlob } from '#shared/domain/policy-glob.ts';
 import { primaryPatternSchema } from '#shared/domain/policy-patterns.ts';
+import { checkPolicyRules, rulesFor } from '#shared/domain/policy-rules.ts';
 import {
   alwaysRun,
   checkCrossFieldRules,

@@ -3,9 +3,11 @@ import type { PlanPrice } from '#shared/domain/plan-price.ts';
 import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { ReplicaRequest, Requester } from '#shared/domain/replica-request.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
+import type { RuleViolation } from '#shared/domain/rule-violation.ts';
 
 /** The exact CreateReadOnlyDBInstance parameters replica-flow will send, after policy defaults (schema in replica-plan.ts). */
 export type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
+export type { RuleViolation };
 
 /** One line of a request's history: every state change is appended, never rewritten. */
 export interface HistoryEntry {
@@ -13,17 +15,6 @@ export interface HistoryEntry {
   /** ISO-8601 time of the change. */
   readonly at: string;
   readonly note?: string;
-}
-
-/** A policy rule or pre-check that refused the request. */
-export interface RuleViolation {
-  /** Stable rule name, e.g. `policy.maxStorage`, `tencent.primaryRunning`, `schema`. */
-  readonly rule: string;
-  readonly message: string;
-  /** The request field concerned, when there is one. */
-  readonly field?: string;
-  /** Tencent's error code, when a Tencent answer is the reason (e.g. `InvalidParameterValue.BadSpec`). */
-  readonly tencentCode?: string;
 }
 
 /** The create call and what Tencent answered. */

@@ -1,3 +1,4 @@
+import { REQUEST_STATES, type RequestState } from '#shared/domain/request-state-names.ts';
 import { TRANSITIONS, type TransitionActor, transitionRow } from '#shared/domain/request-transitions.ts';
 import { IllegalTransitionError } from '#shared/errors.ts';
 
@@ -12,30 +13,7 @@ import { IllegalTransitionError } from '#shared/errors.ts';
  * Rows that nothing writes yet: AWAITING_APPROVAL / EXPIRED (spending), and the removal states
  * DRAINING → ISOLATING → ISOLATED → DESTROYED | REMOVED, REMOVAL_FAILED (the replica fleet).
  */
-export const REQUEST_STATES = [
-  'RECEIVED',
-  'VALIDATED',
-  'CREATING',
-  'SUBMITTED',
-  'PROVISIONING',
-  'UNKNOWN',
-  'READY',
-  'REJECTED',
-  'FAILED',
-  'TIMED_OUT',
-  'SUPPRESSED',
-  'DRY_RUN',
-  'AWAITING_APPROVAL',
-  'EXPIRED',
-  'DRAINING',
-  'ISOLATING',
-  'ISOLATED',
-  'DESTROYED',
-  'REMOVED',
-  'REMOVAL_FAILED',
-] as const;
-
-export type RequestState = (typeof REQUEST_STATES)[number];
+export { REQUEST_STATES, type RequestState } from '#shared/domain/request-state-names.ts';
 
 export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set([
   'READY',

@@ -1,4 +1,4 @@
-import type { RequestState } from '#shared/domain/request-state.ts';
+import type { RequestState } from '#shared/domain/request-state-names.ts';
 
 /**
  * Who may move a request, and when: one row per (from, to, actor). The store refuses any state change

@@ -1,4 +1,4 @@
-import type { Route } from '#shared/ingress/routes.ts';
+import type { Route } from '#shared/ingress/route.ts';
 
 type RouteHandler = Route['handler'];
 

@@ -1,15 +1,11 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { alertRoutes } from '#shared/ingress/alerts/alert-routes.ts';
 import { statusRoute } from '#shared/ingress/api/status-route.ts';
 import { submitRoute } from '#shared/ingress/api/submit-route.ts';
 import { lazyRoute } from '#shared/ingress/lazy-route.ts';
+import type { Route } from '#shared/ingress/route.ts';
 
-export interface Route {
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-  readonly handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
-}
+export type { Route } from '#shared/ingress/route.ts';
 
 /**
  * The ingest function's routes; each source adapter adds its own here. Lazy (all but the generic

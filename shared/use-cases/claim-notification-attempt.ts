@@ -2,8 +2,8 @@ import type { Notification, RequestRecord } from '#shared/domain/request-record.
 import { ConcurrentUpdateError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import { targetsOf } from '#shared/use-cases/notification-targets.ts';
+import type { NotifyDependencies, NotifyOutcome } from '#shared/use-cases/notify-dependencies.ts';
 import type { NotifyMessage } from '#shared/use-cases/queue-messages.ts';
-import type { NotifyDependencies, NotifyOutcome } from '#shared/use-cases/send-notification.ts';
 import { backoffSeconds } from '#shared/util/backoff.ts';
 
 /** How long an attempt may come before its chain's due time (clock skew between queue and function). */

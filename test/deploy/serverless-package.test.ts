@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type RunningSqsServer, startSqsServer } from '@replica-flow/sqs-server/sqs-server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSqsServer, startSqsServer } from '#local/sqs-server/sqs-server.ts';
 import { deploymentShape } from '#local/stack/deployment-shape.ts';
 import { ensureLocalQueues } from '#local/stack/local-queues.ts';
 import { deployedConsumerShape, deployedTimeoutMs, LOCAL_SETTINGS } from '#local/stack/local-stack.ts';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { FaultKind } from '@replica-flow/tencent-emulator/faults/fault-plan.ts';
+import { LOAD_TEST_WORLD_PATH } from '@replica-flow/tencent-emulator/world/load-world.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followRequest } from '#local/cli/api-client.ts';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
-import type { FaultKind } from '#local/tencent-emulator/faults/fault-plan.ts';
 import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
 import { pathWithoutProvisioning } from '#test/support/state-path.ts';
@@ -22,7 +23,7 @@ const TIMINGS = {
 };
 const CREATE = 'CreateReadOnlyDBInstance';
 /** Worlds and policy with room for many replicas of one primary (the chaos run's). */
-const WORLD_FILE = 'local/tencent-emulator/worlds/load-test.json';
+const WORLD_FILE = LOAD_TEST_WORLD_PATH;
 const POLICY_FILE = 'local/chaos/chaos-policy.yaml';
 
 const crashes = new Set<string>();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_WORLD_PATH, readWorldFile } from '@replica-flow/tencent-emulator/world/load-world.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
-import { DEFAULT_WORLD_PATH, readWorldFile } from '#local/tencent-emulator/world/load-world.ts';
 import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
 import { instanceNameFor, requestIdFor } from '#shared/domain/idempotency.ts';
 import { parseReplicaPlan } from '#shared/domain/replica-plan.ts';

@@ -19,7 +19,7 @@ const capture = (stream: NodeJS.WriteStream) =>
 
 const { SEED_EXAMPLE_REQUEST } = await import('#local/cli/demo-command.ts');
 const { followRequest } = await import('#local/cli/api-client.ts');
-const { EMULATOR_CREDENTIALS } = await import('#local/tencent-emulator/credentials.ts');
+const { EMULATOR_CREDENTIALS } = await import('@replica-flow/tencent-emulator/credentials.ts');
 const { redriveDeadLetters } = await import('#shared/use-cases/redrive-dead-letters.ts');
 const { startStackFixture } = await import('#test/support/local-stack-fixture.ts');
 type StackFixture = Awaited<ReturnType<typeof startStackFixture>>;

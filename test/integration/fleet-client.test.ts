@@ -1,10 +1,10 @@
+import { EMULATOR_CREDENTIALS } from '@replica-flow/tencent-emulator/credentials.ts';
+import { seedCreateRequest, useEmulator } from '@replica-flow/tencent-emulator/testing/emulator-fixture.ts';
+import { FLEET_TIMINGS, rewindingClock } from '@replica-flow/tencent-emulator/testing/fleet.ts';
 import { describe, expect, it } from 'vitest';
-import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
-import { seedCreateRequest, useEmulator } from '#test/emulator/support/emulator-fixture.ts';
-import { FLEET_TIMINGS, rewindingClock } from '#test/emulator/support/fleet.ts';
 
 const REGION = 'ap-beijing';
 const PRIMARY = 'postgres-abcdef';

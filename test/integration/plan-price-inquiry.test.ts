@@ -1,6 +1,6 @@
+import { EMULATOR_CREDENTIALS } from '@replica-flow/tencent-emulator/credentials.ts';
+import { type RunningEmulator, startEmulator } from '@replica-flow/tencent-emulator/server.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
-import { type RunningEmulator, startEmulator } from '#local/tencent-emulator/server.ts';
 import { DEFAULT_TENCENT_RATE_LIMITS } from '#shared/adapters/tencent/rate-limiter.ts';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';

@@ -4,9 +4,9 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { type RunningSqsServer, startSqsServer } from '@replica-flow/sqs-server/sqs-server.ts';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type RunningSqsServer, startSqsServer } from '#local/sqs-server/sqs-server.ts';
 import { type SqsEventSource, startSqsEventSource } from '#local/stack/sqs-event-source.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';

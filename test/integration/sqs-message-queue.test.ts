@@ -5,8 +5,8 @@ import {
   type SendMessageBatchCommandInput,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { type RunningSqsServer, startSqsServer } from '@replica-flow/sqs-server/sqs-server.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSqsServer, startSqsServer } from '#local/sqs-server/sqs-server.ts';
 import { QueueBatchSendError, QueueError } from '#shared/adapters/queue/queue-error.ts';
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { ConfigError, ReplicaFlowError } from '#shared/errors.ts';

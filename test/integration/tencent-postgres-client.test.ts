@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EMULATOR_CREDENTIALS } from '@replica-flow/tencent-emulator/credentials.ts';
+import { type RunningEmulator, startEmulator } from '@replica-flow/tencent-emulator/server.ts';
 import type { CreateReadOnlyDBInstanceRequest } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
-import { type RunningEmulator, startEmulator } from '#local/tencent-emulator/server.ts';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import { observeTencentCalls } from '#shared/adapters/tencent/tencent-call-telemetry.ts';
 import {

@@ -14,10 +14,10 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { RunningEmulator } from '@replica-flow/tencent-emulator/server.ts';
 import { Client } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_client.js';
 import { forEachLimited } from '#local/bench/seed-records.ts';
 import { LOCAL_DYNAMO_CLIENT_CONFIG } from '#local/stack/dynalite-server.ts';
-import type { RunningEmulator } from '#local/tencent-emulator/server.ts';
 import { TABLE } from '#shared/adapters/store/table-definition.ts';
 import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
 import { instanceNameFor } from '#shared/domain/idempotency.ts';

@@ -1,7 +1,7 @@
+import type { RunningEmulator } from '@replica-flow/tencent-emulator/server.ts';
 import { POSTPAID_PRIMARY } from '#local/bench/bench-stack.ts';
 import { forEachLimited } from '#local/bench/seed-records.ts';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
-import type { RunningEmulator } from '#local/tencent-emulator/server.ts';
 import type { TencentRateLimits } from '#shared/adapters/tencent/rate-limiter.ts';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';

@@ -1,8 +1,8 @@
+import { EMULATOR_CREDENTIALS } from '@replica-flow/tencent-emulator/credentials.ts';
+import type { RunningEmulator } from '@replica-flow/tencent-emulator/server.ts';
 import { emulatorOf, startBenchStack } from '#local/bench/bench-stack.ts';
 import { atMost, type Measurement, measurement } from '#local/bench/measurement.ts';
 import { forEachLimited, seedInFlight } from '#local/bench/seed-records.ts';
-import { EMULATOR_CREDENTIALS } from '#local/tencent-emulator/credentials.ts';
-import type { RunningEmulator } from '#local/tencent-emulator/server.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
 
 /** Every Tencent call the emulator answered so far, by action. */
