@@ -5,6 +5,12 @@ import { statusRoute } from '#shared/ingress/api/status-route.ts';
 import { submitRoute } from '#shared/ingress/api/submit-route.ts';
 import { lazyRoute } from '#shared/ingress/lazy-route.ts';
 
+/** What the ingress routes take: the generic API's ports, the policy, and each source's settings. */
+export type IngressDependencies = Pick<
+  Dependencies,
+  'store' | 'queue' | 'clock' | 'policy' | 'apiKeys' | 'settings' | 'alerts' | 'slack' | 'jira'
+>;
+
 export interface Route {
   readonly method: 'GET' | 'POST';
   readonly path: string;
@@ -15,7 +21,7 @@ export interface Route {
  * The ingest function's routes; each source adapter adds its own here. Lazy (all but the generic
  * API's): see docs/bundling.md#ingest-sources-load-at-their-first-request
  */
-export const ingressRoutes = (deps: Dependencies): Route[] => {
+export const ingressRoutes = (deps: IngressDependencies): Route[] => {
   const api = { ...deps, bodyLimitBytes: deps.settings.bodyLimitBytes };
   return [
     { method: 'POST', path: '/v1/replica-requests', handler: submitRoute(api) },

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaIngestDependencies } from '#functions/ingest.deps.ts';
 import { type RunningSqsServer, startSqsServer } from '#local/sqs-server/sqs-server.ts';
 import { deploymentShape } from '#local/stack/deployment-shape.ts';
 import { ensureLocalQueues } from '#local/stack/local-queues.ts';
@@ -24,7 +25,6 @@ import {
   type Template,
   zipEntryNames,
 } from '#test/deploy/cloudformation-template.ts';
-import { dependenciesFromEnvironment } from '#test/support/every-adapter-dependencies.ts';
 import { BUILD_DIR, type BundleReport, FUNCTIONS, type FunctionName, ROOT } from '../../scripts/bundle.ts';
 import { type PackageResult, packageService } from '../../scripts/package.ts';
 
@@ -138,7 +138,7 @@ describe('functions and their triggers', () => {
       NOTIFY_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/replica-flow-notify',
     });
     const secrets = await loadSecrets({ REPLICA_FLOW_API_KEYS: 'platform:route-listing-key-0123456789' });
-    const deps = await dependenciesFromEnvironment(env, secrets);
+    const deps = await lambdaIngestDependencies(env, secrets);
     const inCode = ingressRoutes(deps).map((route) => `${route.method} ${route.path}`);
 
     expect(routeKeys).toEqual(expect.arrayContaining(inCode));
