@@ -1,45 +1,39 @@
-import alertmanager from '#shared/ingress/alerts/alertmanager/source.deploy.json' with { type: 'json' };
-import cloudwatch from '#shared/ingress/alerts/cloudwatch/source.deploy.json' with { type: 'json' };
-import grafana from '#shared/ingress/alerts/grafana/source.deploy.json' with { type: 'json' };
-import tencentMonitor from '#shared/ingress/alerts/tencent-monitor/source.deploy.json' with { type: 'json' };
-import api from '#shared/ingress/api/source.deploy.json' with { type: 'json' };
-import jira from '#shared/ingress/jira/source.deploy.json' with { type: 'json' };
-import slack from '#shared/ingress/slack/source.deploy.json' with { type: 'json' };
-
-/** A function's part of a source's deployment: its secrets (variable → SSM name) and settings (variable → stage parameter). */
-export interface SourceFunctionSettings {
-  readonly secrets: Readonly<Record<string, string>>;
-  readonly settings: Readonly<Record<string, string>>;
-}
+import { alertmanagerSource } from '#shared/ingress/alerts/alertmanager/source.ts';
+import { cloudwatchSource } from '#shared/ingress/alerts/cloudwatch/source.ts';
+import { grafanaSource } from '#shared/ingress/alerts/grafana/source.ts';
+import { tencentMonitorSource } from '#shared/ingress/alerts/tencent-monitor/source.ts';
+import { apiSource } from '#shared/ingress/api/source.ts';
+import { jiraSource } from '#shared/ingress/jira/source.ts';
+import { slackSource } from '#shared/ingress/slack/source.ts';
+import type { SourceDeployment } from '#shared/ingress/source.ts';
 
 /**
- * A trigger source's deployment data, `shared/ingress/<source>/source.deploy.json`: its HTTP routes
- * (ingest's events in serverless.yml) and the secrets and settings it adds to each function that
- * needs them. `deploy/function-settings.cjs` generates the functions' environment, their roles'
- * parameter ARNs and ingest's routes from the same files.
+ * Every trigger source: the one list a new source is added to. The requester sources and the alert
+ * sources (shared/domain), the secrets loaded (shared/config/secrets.ts) and, through each folder's
+ * source.deploy.json, the deployment (deploy/function-settings.cjs; a test checks it finds the same
+ * sources) derive from it.
  */
-export interface SourceDeployment {
-  readonly id: string;
-  readonly routes: readonly { readonly method: string; readonly path: string }[];
-  readonly functions: Readonly<
-    Partial<Record<'ingest' | 'validate' | 'create' | 'poll' | 'notify', SourceFunctionSettings>>
-  >;
-}
+export const SOURCES = [
+  apiSource,
+  slackSource,
+  alertmanagerSource,
+  tencentMonitorSource,
+  cloudwatchSource,
+  grafanaSource,
+  jiraSource,
+] as const;
 
-/** Every trigger source: the one list a new source is added to (a test checks the deployment finds the same ones). */
-export const SOURCES: readonly SourceDeployment[] = [
-  api,
-  slack,
-  alertmanager,
-  tencentMonitor,
-  cloudwatch,
-  grafana,
-  jira,
-];
+export type SourceId = (typeof SOURCES)[number]['id'];
+export type AlertSourceId = Extract<(typeof SOURCES)[number], { kind: 'alert' }>['id'];
+
+/** Every source's deployment data. */
+export const SOURCE_DEPLOYMENTS: readonly SourceDeployment[] = SOURCES.map((source) => source.deployment);
 
 /** Every secret a source adds, by environment variable, each once. */
 export const sourceSecretVariables = (): string[] => [
   ...new Set(
-    SOURCES.flatMap((source) => Object.values(source.functions).flatMap((part) => Object.keys(part.secrets))),
+    SOURCE_DEPLOYMENTS.flatMap((deployment) =>
+      Object.values(deployment.functions).flatMap((part) => Object.keys(part.secrets)),
+    ),
   ),
 ];

@@ -5,7 +5,7 @@ import { runtimeEnvironmentSchema } from '#shared/config/runtime-config.ts';
 import { SECRET_VARIABLES } from '#shared/config/secrets.ts';
 import type { Policy } from '#shared/domain/policy.ts';
 import { ingressRoutes } from '#shared/ingress/routes.ts';
-import { SOURCES } from '#shared/ingress/sources.ts';
+import { SOURCE_DEPLOYMENTS, SOURCES } from '#shared/ingress/sources.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 import { RecordingQueue } from '#test/support/recording-queue.ts';
@@ -37,7 +37,7 @@ describe('the trigger sources', () => {
       apiKeys: [],
       settings: defaultSettings(),
     }).map((route) => `${route.method} ${route.path}`);
-    const declared = SOURCES.flatMap((source) =>
+    const declared = SOURCE_DEPLOYMENTS.flatMap((source) =>
       source.routes.map((route) => `${route.method} ${route.path}`),
     );
     expect([...declared].sort()).toEqual([...routes].sort());
@@ -45,7 +45,7 @@ describe('the trigger sources', () => {
 
   it('declare only secrets and settings that the functions read from their environment', () => {
     const known = new Set(Object.keys(runtimeEnvironmentSchema.shape));
-    for (const source of SOURCES) {
+    for (const source of SOURCE_DEPLOYMENTS) {
       for (const [name, part] of Object.entries(source.functions)) {
         for (const variable of [...Object.keys(part.secrets), ...Object.keys(part.settings)]) {
           expect(known.has(variable), `${source.id} gives ${name} ${variable}`).toBe(true);
@@ -54,9 +54,13 @@ describe('the trigger sources', () => {
     }
   });
 
+  it('name each deployment after its source', () => {
+    expect(SOURCES.map((source) => source.deployment.id)).toEqual(SOURCES.map((source) => source.id));
+  });
+
   it('have each secret loaded as a secret and given only to the functions the source names', () => {
     const functions = functionSettings.functionsWithSources();
-    for (const source of SOURCES) {
+    for (const source of SOURCE_DEPLOYMENTS) {
       for (const [name, part] of Object.entries(source.functions)) {
         for (const [variable, parameter] of Object.entries(part.secrets)) {
           expect(SECRET_VARIABLES).toContain(variable);
