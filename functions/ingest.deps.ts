@@ -19,6 +19,7 @@ export const ingestDependencies = (
   apiKeys: ports.apiKeys(),
   policy,
   ...ports.ingress(),
+  sourceNotifiers: ports.sourceNotifiers(),
   ...ports.telemetry(),
 });
 

@@ -5,10 +5,19 @@ import { statusRoute } from '#shared/ingress/api/status-route.ts';
 import { submitRoute } from '#shared/ingress/api/submit-route.ts';
 import { lazyRoute } from '#shared/ingress/lazy-route.ts';
 
-/** What the ingress routes take: the generic API's ports, the policy, and each source's settings. */
+/** What the ingress routes take: the generic API's ports, the policy, each source's settings, and the source notifiers (Jira tells a ticket it cannot read). */
 export type IngressDependencies = Pick<
   Dependencies,
-  'store' | 'queue' | 'clock' | 'policy' | 'apiKeys' | 'settings' | 'alerts' | 'slack' | 'jira'
+  | 'store'
+  | 'queue'
+  | 'clock'
+  | 'policy'
+  | 'apiKeys'
+  | 'settings'
+  | 'alerts'
+  | 'slack'
+  | 'jira'
+  | 'sourceNotifiers'
 >;
 
 export interface Route {

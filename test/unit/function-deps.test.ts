@@ -1,8 +1,10 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type CreateFunctionDependencies, createDependencies } from '#functions/create.deps.ts';
 import { buildCreateHandler } from '#functions/create.ts';
+import type { IngestFunctionDependencies } from '#functions/ingest.deps.ts';
 import { ingestDependencies } from '#functions/ingest.deps.ts';
 import type { buildIngestHandler } from '#functions/ingest.ts';
+import type { NotifyFunctionDependencies } from '#functions/notify.deps.ts';
 import { notifyDependencies } from '#functions/notify.deps.ts';
 import { buildNotifyHandler } from '#functions/notify.ts';
 import { pollDependencies } from '#functions/poll.deps.ts';
@@ -15,6 +17,11 @@ import { defaultSettings } from '#shared/config/dependencies.ts';
 import type { PortBuilders } from '#shared/config/ports.ts';
 import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { SETTING_DEFAULTS } from '#shared/config/setting-defaults.ts';
+import type { AlertRouteDependencies } from '#shared/ingress/alerts/alert-route-dependencies.ts';
+import type { ApiRouteDependencies } from '#shared/ingress/api/submit-route.ts';
+import type { JiraRouteDependencies } from '#shared/ingress/jira/jira-route.ts';
+import type { SlackRouteDependencies } from '#shared/ingress/slack/slack-route.ts';
+import type { NotifyDependencies } from '#shared/use-cases/send-notification.ts';
 
 type PortName = Exclude<keyof PortBuilders, 'settings' | 'clock'>;
 
@@ -50,7 +57,7 @@ describe("each function's wiring", () => {
     [
       'ingest',
       (ports: PortBuilders) => ingestDependencies(ports, policy),
-      ['store', 'queue', 'apiKeys', 'ingress', 'telemetry'],
+      ['store', 'queue', 'apiKeys', 'ingress', 'sourceNotifiers', 'telemetry'],
     ],
     [
       'validate',
@@ -109,6 +116,24 @@ describe("each function's wiring", () => {
     expectTypeOf<Parameters<typeof buildNotifyHandler>[0]>().not.toHaveProperty('policy');
     expectTypeOf<Parameters<typeof buildValidateHandler>[0]>().not.toHaveProperty('webhooks');
     expectTypeOf<Parameters<typeof buildPollHandler>[0]>().not.toHaveProperty('webhooks');
+  });
+});
+
+/** The ports `Route` takes (optional ones too) that `Wiring` does not have: `never` when it has them all. */
+type Unwired<Route, Wiring> = Exclude<Extract<keyof Route, keyof Dependencies>, keyof Wiring>;
+
+describe("ingest's and notify's wiring", () => {
+  it('has every port, optional ones included, that a route or use case of the function can take', () => {
+    expectTypeOf<Unwired<JiraRouteDependencies, IngestFunctionDependencies>>().toEqualTypeOf<never>();
+    expectTypeOf<Unwired<SlackRouteDependencies, IngestFunctionDependencies>>().toEqualTypeOf<never>();
+    expectTypeOf<Unwired<AlertRouteDependencies, IngestFunctionDependencies>>().toEqualTypeOf<never>();
+    expectTypeOf<Unwired<ApiRouteDependencies, IngestFunctionDependencies>>().toEqualTypeOf<never>();
+    expectTypeOf<Unwired<NotifyDependencies, NotifyFunctionDependencies>>().toEqualTypeOf<never>();
+    // The check sees an optional port left out: without the notifiers, Jira's route would lose its commenter.
+    type WithoutNotifiers = Omit<IngestFunctionDependencies, 'sourceNotifiers'>;
+    expectTypeOf<Unwired<JiraRouteDependencies, WithoutNotifiers>>().toEqualTypeOf<'sourceNotifiers'>();
+    const { ports } = recordingPorts();
+    expect(ingestDependencies(ports, policy)).toHaveProperty('sourceNotifiers');
   });
 });
 
