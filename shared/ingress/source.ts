@@ -20,11 +20,13 @@ export interface SourceDeployment {
 
 /**
  * A trigger source, `shared/ingress/<source>/source.ts`: the name its requests carry
- * (`requester.source`), its kind (an `alert` source's requests pass the scale-out gate), and its
- * deployment. Registered in `shared/ingress/sources.ts`.
+ * (`requester.source`), its kind (an `alert` source's requests pass the scale-out gate), its
+ * deployment and its environment variables. Registered in `shared/ingress/sources.ts`.
  */
 export interface Source {
   readonly id: string;
   readonly kind: 'api' | 'chat' | 'alert' | 'ticket';
   readonly deployment: SourceDeployment;
+  /** Its environment variables (zod/mini schemas by name), merged into the runtime schema. */
+  readonly environment: Readonly<Record<string, unknown>>;
 }

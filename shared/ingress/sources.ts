@@ -37,3 +37,16 @@ export const sourceSecretVariables = (): string[] => [
     ),
   ),
 ];
+
+type UnionToIntersection<Union> = (Union extends unknown ? (part: Union) => void : never) extends (
+  part: infer Intersection,
+) => void
+  ? Intersection
+  : never;
+
+/** Every source's environment variables, as one zod shape. */
+export type SourcesEnvironmentShape = UnionToIntersection<(typeof SOURCES)[number]['environment']>;
+export const sourcesEnvironmentShape = Object.assign(
+  {},
+  ...SOURCES.map((source) => source.environment),
+) as SourcesEnvironmentShape;
