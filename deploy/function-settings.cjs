@@ -1,8 +1,11 @@
 'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
 // Each function's own environment and the SSM parameters it may read, generated from one list
-// (FUNCTIONS below), for serverless.yml:
+// (CORE_FUNCTIONS below, plus each trigger source's shared/ingress/<source>/source.deploy.json), for serverless.yml:
 //   environment: ${file(./deploy/function-settings.cjs):environment.ingest}
 //   Resource:    ${file(./deploy/function-settings.cjs):secretArns.ingest}     (deploy/resources/roles.yml)
+//   events:      ${file(./deploy/function-settings.cjs):ingestEvents}          (deploy/functions.yml)
 // In AWS (wiring `aws`) a function gets `<VARIABLE>_PARAMETER` = the SSM name of each of its secrets, read
 // once per cold start (shared/config/secrets.ts), and its role may read exactly those parameters. The local
 // stages get no parameter names: the functions then read TENCENTCLOUD_SECRET_ID … from the environment.
@@ -12,27 +15,11 @@
  * Per function: `secrets` (variable → name under the stage's secretsPath) and `settings` (variable → the
  * stage parameter it takes its value from; a `value` is a literal).
  */
-const FUNCTIONS = {
+const CORE_FUNCTIONS = {
   ingest: {
-    secrets: {
-      REPLICA_FLOW_API_KEYS: 'api-keys',
-      SLACK_SIGNING_SECRET: 'slack/signing-secret',
-      JIRA_WEBHOOK_SECRET: 'jira/webhook-secret',
-      ALERTMANAGER_TOKEN: 'alertmanager/token',
-      TENCENT_MONITOR_BASIC_PASSWORD: 'tencent-monitor/basic-password',
-      TENCENT_MONITOR_PATH_TOKEN: 'tencent-monitor/path-token',
-      CLOUDWATCH_API_KEY: 'cloudwatch/api-key',
-      GRAFANA_HMAC_SECRET: 'grafana/hmac-secret',
-      GRAFANA_TOKEN: 'grafana/token',
-    },
-    settings: {
-      ALERT_CALLBACK_URL: 'alertCallbackUrl',
-      TENCENT_MONITOR_BASIC_USER: 'tencentMonitorBasicUser',
-      JIRA_PROJECTS: 'jiraProjects',
-      JIRA_ISSUE_TYPES: 'jiraIssueTypes',
-      JIRA_TRIGGER_STATUS: 'jiraTriggerStatus',
-      JIRA_FIELD_MAP: 'jiraFieldMap',
-    },
+    secrets: {},
+    // Shared by every alert source (shared/ingress/alerts/alert-environment.ts).
+    settings: { ALERT_CALLBACK_URL: 'alertCallbackUrl' },
   },
   validate: {
     secrets: { TENCENTCLOUD_SECRET_ID: 'tencent/secret-id', TENCENTCLOUD_SECRET_KEY: 'tencent/secret-key' },
@@ -48,17 +35,56 @@ const FUNCTIONS = {
     settings: {},
   },
   notify: {
-    // The webhook signing secret; completions are also posted to the Slack channel or Jira issue a
-    // request came from.
-    secrets: {
-      WEBHOOK_SIGNING_SECRET: 'webhook/signing-secret',
-      SLACK_BOT_TOKEN: 'slack/bot-token',
-      SLACK_WEBHOOK_URL: 'slack/webhook-url',
-      JIRA_API_TOKEN: 'jira/api-token',
-    },
-    settings: { JIRA_BASE_URL: 'jiraBaseUrl', JIRA_EMAIL: 'jiraEmail' },
+    // The webhook signing secret; the sources add where completions are also posted (Slack, Jira).
+    secrets: { WEBHOOK_SIGNING_SECRET: 'webhook/signing-secret' },
+    settings: {},
   },
 };
+
+/**
+ * Every trigger source's deployment data (`shared/ingress/<source>/source.deploy.json`, found here by
+ * name; `shared/ingress/sources.ts` registers the same files, and a test checks the two agree), in a
+ * fixed order.
+ */
+const sourceDeployments = () => {
+  const root = path.join(__dirname, '..', 'shared', 'ingress');
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === 'source.deploy.json') found.push(JSON.parse(fs.readFileSync(full, 'utf8')));
+    }
+  };
+  walk(root);
+  return found;
+};
+
+/** The core functions' secrets and settings, with every source's added to the functions it names. */
+const functionsWithSources = () => {
+  const functions = Object.fromEntries(
+    Object.entries(CORE_FUNCTIONS).map(([name, { secrets, settings }]) => [
+      name,
+      { secrets: { ...secrets }, settings: { ...settings } },
+    ]),
+  );
+  for (const source of sourceDeployments()) {
+    for (const [name, { secrets = {}, settings = {} }] of Object.entries(source.functions)) {
+      if (!functions[name]) throw new Error(`source ${source.id} names an unknown function ${name}`);
+      Object.assign(functions[name].secrets, secrets);
+      Object.assign(functions[name].settings, settings);
+    }
+  }
+  return functions;
+};
+
+/** Ingest's HTTP API events: every route of every source. */
+const ingestEvents = () =>
+  sourceDeployments().flatMap((source) =>
+    source.routes.map(({ method, path: routePath }) => ({ httpApi: { method, path: routePath } })),
+  );
 
 /** Tencent allows 100 creates a second per account; the create containers together stay at 90. */
 const TENCENT_CREATES_PER_SECOND = 90;
@@ -73,7 +99,7 @@ const settingsOf = async (resolveVariable) => {
   const { functions: shape, queues } = require('./shape.cjs').deploymentShape();
   const environment = {};
   const secretArns = {};
-  for (const [name, { secrets, settings }] of Object.entries(FUNCTIONS)) {
+  for (const [name, { secrets, settings }] of Object.entries(functionsWithSources())) {
     const variables = {};
     for (const [variable, parameter] of Object.entries(settings)) {
       variables[variable] = String(await resolveVariable(`param:${parameter}`));
@@ -100,8 +126,9 @@ const settingsOf = async (resolveVariable) => {
       'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${secretsPath}/${parameter}`,
     }));
   }
-  return { environment, secretArns };
+  return { environment, secretArns, ingestEvents: ingestEvents() };
 };
 
 module.exports = async ({ resolveVariable }) => settingsOf(resolveVariable);
-module.exports.FUNCTIONS = FUNCTIONS;
+module.exports.functionsWithSources = functionsWithSources;
+module.exports.sourceDeployments = sourceDeployments;

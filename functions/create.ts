@@ -1,9 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { Dependencies } from '#shared/config/dependencies.ts';
-import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
-import { tencentFrom } from '#shared/config/tencent-adapter-builder.ts';
+import { type CreateFunctionDependencies, lambdaCreateDependencies } from '#functions/create.deps.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 import { observability } from '#shared/runtime/observability.ts';
@@ -13,7 +11,10 @@ import { createReplica } from '#shared/use-cases/create-replica.ts';
 import { createMessageSchema } from '#shared/use-cases/queue-messages.ts';
 
 /** SQS (create queue): CreateReadOnlyDBInstance exactly once per request; stores the DealNames. */
-export const buildCreateHandler = (deps: Dependencies, hooks: Pick<CreateDependencies, 'afterCall'> = {}) =>
+export const buildCreateHandler = (
+  deps: CreateFunctionDependencies,
+  hooks: Pick<CreateDependencies, 'afterCall'> = {},
+) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(observability(deps))
@@ -35,7 +36,4 @@ export const buildCreateHandler = (deps: Dependencies, hooks: Pick<CreateDepende
       }),
     );
 
-export const handler = lambdaHandler(
-  (deps) => buildCreateHandler(deps),
-  lambdaDependencies({ tencent: tencentFrom }),
-);
+export const handler = lambdaHandler((deps) => buildCreateHandler(deps), lambdaCreateDependencies);

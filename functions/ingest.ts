@@ -2,9 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Dependencies } from '#shared/config/dependencies.ts';
-import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
-import { policyFrom } from '#shared/config/policy-adapter-builder.ts';
+import { type IngestFunctionDependencies, lambdaIngestDependencies } from '#functions/ingest.deps.ts';
 import { errorResponse } from '#shared/http/http-response.ts';
 import { ingressRoutes } from '#shared/ingress/routes.ts';
 import { logger } from '#shared/logger.ts';
@@ -12,7 +10,7 @@ import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 import { observability } from '#shared/runtime/observability.ts';
 
 /** HTTP API: every ingress route (generic API now; chat, alert and ticket sources join in routes.ts). */
-export const buildIngestHandler = (deps: Dependencies) =>
+export const buildIngestHandler = (deps: IngestFunctionDependencies) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(observability(deps))
@@ -23,4 +21,4 @@ export const buildIngestHandler = (deps: Dependencies) =>
     })
     .handler(httpRouterHandler(ingressRoutes(deps)));
 
-export const handler = lambdaHandler(buildIngestHandler, lambdaDependencies({ policy: policyFrom }));
+export const handler = lambdaHandler(buildIngestHandler, lambdaIngestDependencies);

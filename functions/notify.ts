@@ -1,10 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaNotifyDependencies, type NotifyFunctionDependencies } from '#functions/notify.deps.ts';
 import { callbackRulesOf } from '#shared/config/callback-rules.ts';
-import type { Dependencies } from '#shared/config/dependencies.ts';
-import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
-import { webhooksFrom } from '#shared/config/webhook-adapter-builder.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 import { observability } from '#shared/runtime/observability.ts';
@@ -20,7 +18,7 @@ import { windowedBackoffSeconds } from '#shared/util/backoff.ts';
  * The delay is chosen before each attempt and written on the record as the chain's next due time, and
  * the message is hidden for exactly that long, so one notification has one retry chain.
  */
-export const buildNotifyHandler = (deps: Dependencies) =>
+export const buildNotifyHandler = (deps: NotifyFunctionDependencies) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(observability(deps))
@@ -57,4 +55,4 @@ export const buildNotifyHandler = (deps: Dependencies) =>
       }),
     );
 
-export const handler = lambdaHandler(buildNotifyHandler, lambdaDependencies({ webhooks: webhooksFrom }));
+export const handler = lambdaHandler(buildNotifyHandler, lambdaNotifyDependencies);

@@ -1,9 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import type { Dependencies } from '#shared/config/dependencies.ts';
-import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
-import { tencentFrom } from '#shared/config/tencent-adapter-builder.ts';
+import { lambdaPollDependencies, type PollFunctionDependencies } from '#functions/poll.deps.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 import { observability } from '#shared/runtime/observability.ts';
@@ -16,7 +14,7 @@ import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
  * Schedule: one poll cycle over the in-flight requests; then (by the run lock's holder, when the
  * dead-letter queues are configured) the dead-letter scan that marks requests whose messages died.
  */
-export const buildPollHandler = (deps: Dependencies) =>
+export const buildPollHandler = (deps: PollFunctionDependencies) =>
   middy<ScheduledEvent, PollReport & { deadLetters?: DeadLetterScan }>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(observability(deps))
@@ -45,4 +43,4 @@ export const buildPollHandler = (deps: Dependencies) =>
       return { ...report, ...(deadLetters ? { deadLetters } : {}) };
     });
 
-export const handler = lambdaHandler(buildPollHandler, lambdaDependencies({ tencent: tencentFrom }));
+export const handler = lambdaHandler(buildPollHandler, lambdaPollDependencies);

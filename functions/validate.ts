@@ -1,11 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaValidateDependencies, type ValidateFunctionDependencies } from '#functions/validate.deps.ts';
 import { callbackRulesOf } from '#shared/config/callback-rules.ts';
-import type { Dependencies } from '#shared/config/dependencies.ts';
-import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
-import { policyFrom } from '#shared/config/policy-adapter-builder.ts';
-import { tencentFrom } from '#shared/config/tencent-adapter-builder.ts';
 import { logger } from '#shared/logger.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 import { observability } from '#shared/runtime/observability.ts';
@@ -19,7 +16,7 @@ import { validateRequest } from '#shared/use-cases/validate-request.ts';
  * CloudWatch alarm envelope (EventBridge rule → queue) is first recorded as a request, which
  * comes back through this queue as `{requestId}`.
  */
-export const buildValidateHandler = (deps: Dependencies) =>
+export const buildValidateHandler = (deps: ValidateFunctionDependencies) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(observability(deps))
@@ -53,7 +50,4 @@ export const buildValidateHandler = (deps: Dependencies) =>
       }),
     );
 
-export const handler = lambdaHandler(
-  buildValidateHandler,
-  lambdaDependencies({ tencent: tencentFrom, policy: policyFrom }),
-);
+export const handler = lambdaHandler(buildValidateHandler, lambdaValidateDependencies);

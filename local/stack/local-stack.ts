@@ -9,10 +9,15 @@ import {
   startEmulator,
 } from '@replica-flow/tencent-emulator/server.ts';
 import type { Context, SQSEvent } from 'aws-lambda';
+import { createDependencies } from '#functions/create.deps.ts';
 import { buildCreateHandler } from '#functions/create.ts';
+import { ingestDependencies } from '#functions/ingest.deps.ts';
 import { buildIngestHandler } from '#functions/ingest.ts';
+import { notifyDependencies } from '#functions/notify.deps.ts';
 import { buildNotifyHandler } from '#functions/notify.ts';
+import { pollDependencies } from '#functions/poll.deps.ts';
 import { buildPollHandler } from '#functions/poll.ts';
+import { validateDependencies } from '#functions/validate.deps.ts';
 import { buildValidateHandler } from '#functions/validate.ts';
 import { deploymentShape } from '#local/stack/deployment-shape.ts';
 import { LOCAL_DYNAMO_CLIENT_CONFIG } from '#local/stack/dynalite-server.ts';
@@ -42,12 +47,13 @@ import {
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
 import { createStandardWebhookSender } from '#shared/adapters/webhook/standard-webhook-sender.ts';
 import { callbackRulesOf } from '#shared/config/callback-rules.ts';
-import type { Dependencies, Settings } from '#shared/config/dependencies.ts';
+import { type Dependencies, defaultSettings, type Settings } from '#shared/config/dependencies.ts';
 import {
   assertExactlyOnceTimings,
   DEFAULT_TENCENT_LISTING_DELAY_SECONDS,
 } from '#shared/config/exactly-once-timings.ts';
-import { DEFAULT_NOTIFY_MAX_RECEIVE_COUNT } from '#shared/config/reliability-environment.ts';
+import type { PortBuilders } from '#shared/config/ports.ts';
+import { SETTING_DEFAULTS } from '#shared/config/setting-defaults.ts';
 import { loadPolicy } from '#shared/domain/policy-loader.ts';
 import { type ApiKey, parseApiKeys } from '#shared/http/api-keys.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
@@ -147,22 +153,21 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+/**
+ * The local stack's settings: the deployed defaults (`SETTING_DEFAULTS`, as Lambda reads them), with
+ * the waits shortened for the emulator, which lists a new instance within seconds, and callbacks to
+ * 127.0.0.1 allowed (`localMode`).
+ */
 export const LOCAL_SETTINGS: Settings = {
+  ...defaultSettings(),
   localMode: true,
-  allowedCallbackHosts: [],
   provisioningTimeoutMs: 15 * 60_000,
   visibilityGraceMs: 15_000,
   requeueAfterMs: 60_000,
   leaseMs: 60_000,
   pollLockMs: 30_000,
-  webhookRetryWindowMs: 24 * 3600_000,
-  notifyMaxReceiveCount: DEFAULT_NOTIFY_MAX_RECEIVE_COUNT,
   retryBackoff: { baseSeconds: 1, maxSeconds: 60 },
-  bodyLimitBytes: 64 * 1024,
 };
-
-/** As deployed (TENCENT_CATALOG_CACHE_SECONDS): DescribeZones / DescribeClasses answers kept a minute. */
-const DEFAULT_CATALOG_CACHE_MS = 60_000;
 
 /** An event source's shape: invocations at once × records per invocation. */
 export interface ConsumerShape {
@@ -239,7 +244,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     options.observe?.clients?.({ dynamo: dynamoClient, sqs });
 
     const settings: Settings = { ...LOCAL_SETTINGS, ...options.settings };
-    const tencentTimeoutSeconds = options.tencentTimeoutSeconds ?? 10;
+    const tencentTimeoutSeconds = options.tencentTimeoutSeconds ?? SETTING_DEFAULTS.TENCENT_TIMEOUT_SECONDS;
     assertExactlyOnceTimings(
       {
         ...settings,
@@ -249,52 +254,68 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       'local stack settings',
     );
     const tencentCredentials = live ? liveTencentCredentials() : EMULATOR_CREDENTIALS;
-    const dependencies: Dependencies = {
-      store: new DynamoRequestStore({ client: dynamoClient, tableName: 'replica-flow' }),
-      queue: new SqsMessageQueue({
-        client: sqs,
-        queueUrls: { requests: queues.requests.url, create: queues.create.url, notify: queues.notify.url },
-      }),
-      deadLetters: new SqsDeadLetterQueues({
-        client: sqs,
-        queues: {
-          requests: { url: queues.requests.url, deadLetterUrl: queues.requests.deadLetterUrl },
-          create: { url: queues.create.url, deadLetterUrl: queues.create.deadLetterUrl },
-          notify: { url: queues.notify.url, deadLetterUrl: queues.notify.deadLetterUrl },
-        },
-      }),
-      tencent: createTencentPostgres({
-        credentials: tencentCredentials,
-        ...(emulator
-          ? { endpoint: emulator.endpoint, protocol: 'http://' as const }
-          : {
-              endpoint: options.tencentEndpoint ?? 'postgres.tencentcloudapi.com',
-              protocol: 'https://' as const,
-            }),
-        timeoutSeconds: tencentTimeoutSeconds,
-        ...(options.tencentRateLimits === false
-          ? {}
-          : { rateLimits: options.tencentRateLimits ?? DEFAULT_TENCENT_RATE_LIMITS }),
-        catalogCacheMs: options.catalogCacheMs ?? DEFAULT_CATALOG_CACHE_MS,
-      }),
-      webhooks: createStandardWebhookSender({
-        secret: credentials.webhookSecret,
-        rules: callbackRulesOf(settings),
-        ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
-      }),
-      clock: systemClock,
-      policy: await loadPolicy(options.policyFile ?? 'policy/default.yaml'),
-      apiKeys: [...parseApiKeys(localApiKeysSetting(credentials)), ...(options.apiKeys ?? [])],
-      alerts: localAlertSettings(credentials.alerts, options.alerts),
-      ...localSourceDependencies(options),
+    const store = new DynamoRequestStore({ client: dynamoClient, tableName: 'replica-flow' });
+    const queue = new SqsMessageQueue({
+      client: sqs,
+      queueUrls: { requests: queues.requests.url, create: queues.create.url, notify: queues.notify.url },
+    });
+    const deadLetters = new SqsDeadLetterQueues({
+      client: sqs,
+      queues: {
+        requests: { url: queues.requests.url, deadLetterUrl: queues.requests.deadLetterUrl },
+        create: { url: queues.create.url, deadLetterUrl: queues.create.deadLetterUrl },
+        notify: { url: queues.notify.url, deadLetterUrl: queues.notify.deadLetterUrl },
+      },
+    });
+    const apiKeys = [...parseApiKeys(localApiKeysSetting(credentials)), ...(options.apiKeys ?? [])];
+    const { sourceNotifiers, ...sources } = localSourceDependencies(options);
+    const alerts = localAlertSettings(credentials.alerts, options.alerts);
+    // The same port builders as Lambda's (PortBuilders), each function wired by its own functions/<name>.deps.ts.
+    const ports: PortBuilders = {
       settings,
+      clock: systemClock,
+      store: () => store,
+      queue: () => queue,
+      apiKeys: () => apiKeys,
+      deadLetters: () => ({ deadLetters }),
+      telemetry: () => ({}),
+      ingress: () => ({ alerts, ...sources }),
+      sourceNotifiers: () => sourceNotifiers,
     };
+    const tencent = createTencentPostgres({
+      credentials: tencentCredentials,
+      ...(emulator
+        ? { endpoint: emulator.endpoint, protocol: 'http://' as const }
+        : {
+            endpoint: options.tencentEndpoint ?? 'postgres.tencentcloudapi.com',
+            protocol: 'https://' as const,
+          }),
+      timeoutSeconds: tencentTimeoutSeconds,
+      ...(options.tencentRateLimits === false
+        ? {}
+        : { rateLimits: options.tencentRateLimits ?? DEFAULT_TENCENT_RATE_LIMITS }),
+      catalogCacheMs: options.catalogCacheMs ?? SETTING_DEFAULTS.TENCENT_CATALOG_CACHE_SECONDS * 1000,
+    });
+    const webhooks = createStandardWebhookSender({
+      secret: credentials.webhookSecret,
+      rules: callbackRulesOf(settings),
+      ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
+    });
+    const policy = await loadPolicy(options.policyFile ?? 'policy/default.yaml');
+    const wired = {
+      ingest: ingestDependencies(ports, policy),
+      validate: validateDependencies(ports, { tencent, policy }),
+      create: createDependencies(ports, tencent),
+      poll: pollDependencies(ports, tencent),
+      notify: notifyDependencies(ports, webhooks),
+    };
+    const dependencies: Dependencies = { ...wired.ingest, ...wired.validate, ...wired.notify };
 
     const consumers = [
       {
         queue: queues.requests,
         functionName: 'validate' as const,
-        handler: observed(options.observe, 'validate', sqsRecords, buildValidateHandler(dependencies)),
+        handler: observed(options.observe, 'validate', sqsRecords, buildValidateHandler(wired.validate)),
         shape: { ...deployedConsumerShape('requests'), ...options.consumers },
       },
       {
@@ -305,7 +326,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           'create',
           sqsRecords,
           buildCreateHandler(
-            dependencies,
+            wired.create,
             options.afterCreateCall ? { afterCall: options.afterCreateCall } : {},
           ),
         ),
@@ -314,7 +335,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       {
         queue: queues.notify,
         functionName: 'notify' as const,
-        handler: observed(options.observe, 'notify', sqsRecords, buildNotifyHandler(dependencies)),
+        handler: observed(options.observe, 'notify', sqsRecords, buildNotifyHandler(wired.notify)),
         shape: { ...deployedConsumerShape('notify'), ...options.consumers },
       },
     ];
@@ -333,7 +354,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       stoppers.push(() => source.stop());
     }
 
-    const poll = observed(options.observe, 'poll', () => 1, buildPollHandler(dependencies));
+    const poll = observed(options.observe, 'poll', () => 1, buildPollHandler(wired.poll));
     const pollOnce = async () =>
       (await poll(
         {
@@ -354,7 +375,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     const gateway = await startHttpGateway({
       port: options.port ?? 0,
-      handler: observed(options.observe, 'ingest', () => 1, buildIngestHandler(dependencies)),
+      handler: observed(options.observe, 'ingest', () => 1, buildIngestHandler(wired.ingest)),
     });
     stoppers.push(() => gateway.close());
 

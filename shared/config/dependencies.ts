@@ -1,5 +1,5 @@
 import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
-import { requireSetting } from '#shared/config/runtime-config.ts';
+import { readRuntimeEnvironment, requireSetting } from '#shared/config/runtime-config.ts';
 import type { SourceDependencies } from '#shared/config/source-dependencies.ts';
 import type { Policy } from '#shared/domain/policy.ts';
 import type { ApiKey } from '#shared/http/api-keys.ts';
@@ -76,6 +76,9 @@ export const settingsFrom = (env: RuntimeEnvironment): Settings => ({
   bodyLimitBytes: 64 * 1024,
   deployment: env.REPLICA_FLOW_DEPLOYMENT,
 });
+
+/** The settings of an environment that sets none: `SETTING_DEFAULTS`, as Lambda reads them. */
+export const defaultSettings = (): Settings => settingsFrom(readRuntimeEnvironment({}));
 
 export interface Secrets {
   readonly tencentSecretId: string;

@@ -6,8 +6,9 @@ import { createPowertoolsMetrics } from '#shared/adapters/metrics/powertools-met
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
 import type { AdapterBuilder } from '#shared/config/adapter-builder.ts';
-import type { Dependencies, Telemetry } from '#shared/config/dependencies.ts';
+import type { Telemetry } from '#shared/config/dependencies.ts';
 import { settingsFrom } from '#shared/config/dependencies.ts';
+import type { PortBuilders } from '#shared/config/ports.ts';
 import { checkExactlyOnceEnvironment, deadLetterQueuesFrom } from '#shared/config/reliability-environment.ts';
 import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { readRuntimeEnvironment, requireSetting } from '#shared/config/runtime-config.ts';
@@ -22,88 +23,109 @@ import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { type Tracing, tracingWanted } from '#shared/ports/tracing.ts';
 import type { WebhookSender } from '#shared/ports/webhook-sender.ts';
 
-/** The adapters only some functions use; a function given none of a port's builder gets a port that fails. */
-export interface OptionalAdapters {
-  readonly tencent?: AdapterBuilder<TencentPostgres>;
-  readonly webhooks?: AdapterBuilder<WebhookSender>;
-  readonly policy?: (env: RuntimeEnvironment) => Promise<Policy>;
+/**
+ * Lambda's port builders, plus the adapters only some functions build: each takes the function's
+ * own lazy builder (`tencentFrom`, `webhooksFrom`, `policyFrom`), so a function's bundle holds only
+ * the adapters its wiring names (docs/bundling.md#adapters-behind-their-builders).
+ */
+export interface LambdaPorts extends PortBuilders {
+  /** The Tencent client; without TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY the cold start fails, naming them. */
+  tencent(builder: AdapterBuilder<TencentPostgres>): Promise<TencentPostgres>;
+  /** The (metered) webhook sender; without WEBHOOK_SIGNING_SECRET the cold start fails, naming it. */
+  webhooks(builder: AdapterBuilder<WebhookSender>): Promise<WebhookSender>;
+  policy(builder: (env: RuntimeEnvironment) => Promise<Policy>): Promise<Policy>;
 }
 
 /**
- * The dependencies of a deployed function, built once per cold start (`lambdaHandler` keeps them).
+ * A deployed function's dependencies, built once per cold start (`lambdaHandler` keeps them) by its
+ * wiring (`functions/<name>.deps.ts`), which calls only the builders of the ports it uses.
  * Secrets come from SSM Parameter Store where `<VARIABLE>_PARAMETER` names them, otherwise from the
  * plain environment (see `secrets.ts`). AWS endpoints come from the SDK's own configuration
  * (`AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SQS` point them at dynalite and the local SQS
  * server for `serverless invoke local`).
  *
- * Each function is given only the secrets it uses: a port whose secrets are absent (Tencent in
- * `ingest` and `notify`, the webhook sender everywhere but `notify`) fails every call with a
- * `ConfigError` naming them, instead of failing the cold start of a function that never calls it.
- *
- * What loads with the handler and what when built: docs/bundling.md#adapters-behind-their-builders.
+ * Each function is given only the secrets it uses; a function whose wiring builds a port without
+ * its secrets fails its cold start with a `ConfigError` naming them.
  *
  * Metrics (Powertools, EMF on stdout) count what the store, the webhook sender and the Tencent client
  * do; in Lambda the tracer (Powertools, X-Ray) traces the AWS SDK clients and each Tencent call.
- *
- * A deployed function's dependencies with only the optional adapters it names, e.g.
- * `lambdaHandler(build, lambdaDependencies({ tencent: tencentFrom }))`.
  */
 export const lambdaDependencies =
-  (adapters: OptionalAdapters) =>
-  (env?: RuntimeEnvironment, secrets?: FunctionSecrets): Promise<Dependencies> =>
-    buildDependencies(adapters, env, secrets);
+  <Deps>(wiring: (ports: LambdaPorts) => Deps | Promise<Deps>) =>
+  async (env?: RuntimeEnvironment, secrets?: FunctionSecrets): Promise<Deps> =>
+    wiring(await lambdaPorts(env, secrets));
 
-const buildDependencies = async (
-  adapters: OptionalAdapters,
-  env?: RuntimeEnvironment,
-  secrets?: FunctionSecrets,
-): Promise<Dependencies> => {
+/** Builds each port at its first use and keeps it (one SDK client per port per cold start). */
+const once = <Value>(build: () => Value): (() => Value) => {
+  let built: { value: Value } | undefined;
+  return () => {
+    built ??= { value: build() };
+    return built.value;
+  };
+};
+
+const lambdaPorts = async (env?: RuntimeEnvironment, secrets?: FunctionSecrets): Promise<LambdaPorts> => {
   const tracing = await tracingIfWanted();
   const telemetry: Telemetry = { metrics: createPowertoolsMetrics(), ...(tracing ? { tracing } : {}) };
   const loaded = secrets ?? (await loadSecrets(process.env));
   const config = env ?? readRuntimeEnvironment({ ...process.env, ...loaded.values });
   const given = loaded.secrets;
   checkExactlyOnceEnvironment(config);
-  const sqs = traced(new SQSClient({}), tracing);
-  const deadLetters = deadLetterQueuesFrom(config, sqs);
+  const sqs = once(() => traced(new SQSClient({}), tracing));
+  const sources = once(() => sourceDependenciesFrom(config, { timeoutMs: config.WEBHOOK_TIMEOUT_MS }));
   return {
-    store: meteredRequestStore(
-      new DynamoRequestStore({
-        client: traced(new DynamoDBClient({}), tracing),
-        tableName: config.TABLE_NAME,
-        retentionSeconds: config.IDEMPOTENCY_RETENTION_DAYS * 24 * 3600,
-      }),
-      telemetry.metrics,
-    ),
-    queue: new SqsMessageQueue({
-      client: sqs,
-      queueUrls: {
-        requests: requireSetting(config.REQUESTS_QUEUE_URL, 'REQUESTS_QUEUE_URL'),
-        create: requireSetting(config.CREATE_QUEUE_URL, 'CREATE_QUEUE_URL'),
-        notify: requireSetting(config.NOTIFY_QUEUE_URL, 'NOTIFY_QUEUE_URL'),
-      },
-    }),
-    tencent: !adapters.tencent
-      ? notGiven<TencentPostgres>('Tencent Cloud', 'the function builds no Tencent client')
-      : given.tencentSecretId && given.tencentSecretKey
-        ? await adapters.tencent(config, given, telemetry)
-        : notGiven<TencentPostgres>(
-            'Tencent Cloud',
-            'TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY not given',
-          ),
-    webhooks: !adapters.webhooks
-      ? notGiven<WebhookSender>('The webhook sender', 'the function builds no webhook sender')
-      : given.webhookSigningSecret
-        ? meteredWebhookSender(await adapters.webhooks(config, given, telemetry), telemetry.metrics)
-        : notGiven<WebhookSender>('The webhook sender', 'WEBHOOK_SIGNING_SECRET not given'),
-    clock: systemClock,
-    policy: adapters.policy ? await adapters.policy(config) : policyNotLoaded(),
-    apiKeys: loaded.apiKeys,
     settings: settingsFrom(config),
-    alerts: alertSettingsFrom(config),
-    ...sourceDependenciesFrom(config, { timeoutMs: config.WEBHOOK_TIMEOUT_MS }),
-    ...(deadLetters ? { deadLetters } : {}),
-    ...telemetry,
+    clock: systemClock,
+    store: once(() =>
+      meteredRequestStore(
+        new DynamoRequestStore({
+          client: traced(new DynamoDBClient({}), tracing),
+          tableName: config.TABLE_NAME,
+          retentionSeconds: config.IDEMPOTENCY_RETENTION_DAYS * 24 * 3600,
+        }),
+        telemetry.metrics,
+      ),
+    ),
+    queue: once(
+      () =>
+        new SqsMessageQueue({
+          client: sqs(),
+          queueUrls: {
+            requests: requireSetting(config.REQUESTS_QUEUE_URL, 'REQUESTS_QUEUE_URL'),
+            create: requireSetting(config.CREATE_QUEUE_URL, 'CREATE_QUEUE_URL'),
+            notify: requireSetting(config.NOTIFY_QUEUE_URL, 'NOTIFY_QUEUE_URL'),
+          },
+        }),
+    ),
+    apiKeys: () => loaded.apiKeys,
+    deadLetters: once(() => {
+      const deadLetters = deadLetterQueuesFrom(config, sqs());
+      return deadLetters ? { deadLetters } : {};
+    }),
+    telemetry: () => telemetry,
+    ingress: once(() => {
+      const { slack, jira } = sources();
+      const alerts = alertSettingsFrom(config);
+      return { ...(alerts ? { alerts } : {}), ...(slack ? { slack } : {}), ...(jira ? { jira } : {}) };
+    }),
+    sourceNotifiers: () => sources().sourceNotifiers,
+    tencent: (builder) => {
+      if (!given.tencentSecretId || !given.tencentSecretKey) {
+        throw new ConfigError(
+          'Tencent Cloud is not configured in this function: TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY not given',
+        );
+      }
+      return builder(config, given, telemetry);
+    },
+    webhooks: async (builder) => {
+      if (!given.webhookSigningSecret) {
+        throw new ConfigError(
+          'The webhook sender is not configured in this function: WEBHOOK_SIGNING_SECRET not given',
+        );
+      }
+      return meteredWebhookSender(await builder(config, given, telemetry), telemetry.metrics);
+    },
+    policy: (builder) => builder(config),
   };
 };
 
@@ -116,22 +138,3 @@ const tracingIfWanted = async (): Promise<Tracing | undefined> => {
 
 const traced = <Client>(client: Client, tracing: Tracing | undefined): Client =>
   tracing ? tracing.captureAWSv3Client(client) : client;
-
-/** A port this function does not build or has no secrets for: every method rejects with a `ConfigError` saying why. */
-const notGiven = <Port extends object>(port: string, reason: string): Port =>
-  new Proxy({} as Port, {
-    get: (_target, method) =>
-      // Not a thenable, so awaiting the port itself cannot hang.
-      method === 'then' || typeof method === 'symbol'
-        ? undefined
-        : () => Promise.reject(new ConfigError(`${port} is not configured in this function: ${reason}`)),
-  });
-
-/** The policy of a function that names no policy builder: reading any of it fails with a `ConfigError`. */
-const policyNotLoaded = (): Policy =>
-  new Proxy({} as Policy, {
-    get: (_target, field) => {
-      if (field === 'then' || field === 'toJSON' || typeof field === 'symbol') return undefined;
-      throw new ConfigError(`The policy is not loaded in this function (read of policy.${field})`);
-    },
-  });

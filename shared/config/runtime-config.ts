@@ -3,6 +3,7 @@ import {
   DEFAULT_TENCENT_RATE_LIMITS,
 } from '#shared/adapters/tencent/rate-limiter.ts';
 import { reliabilityEnvironmentShape } from '#shared/config/reliability-environment.ts';
+import { SETTING_DEFAULTS } from '#shared/config/setting-defaults.ts';
 import { sourceEnvironmentShape } from '#shared/config/source-environment.ts';
 import { DEFAULT_DEPLOYMENT, deploymentIdentity } from '#shared/domain/deployment-identity.ts';
 import { ConfigError } from '#shared/errors.ts';
@@ -41,14 +42,17 @@ export const runtimeEnvironmentSchema = z.object({
   NOTIFY_QUEUE_URL: z.optional(z.url()),
   TENCENT_ENDPOINT: text('postgres.tencentcloudapi.com'),
   TENCENT_PROTOCOL: z._default(z.enum(['https://', 'http://']), 'https://'),
-  TENCENT_TIMEOUT_SECONDS: seconds(10),
+  TENCENT_TIMEOUT_SECONDS: seconds(SETTING_DEFAULTS.TENCENT_TIMEOUT_SECONDS),
   /** Client-side limits per action (calls a second), below Tencent's 100 (create) and 1000 (each Describe). */
   TENCENT_CREATE_RATE_PER_SECOND: rate(DEFAULT_TENCENT_RATE_LIMITS.createPerSecond),
   TENCENT_DESCRIBE_RATE_PER_SECOND: rate(DEFAULT_TENCENT_RATE_LIMITS.describePerSecond),
   /** InquiryPriceCreateDBInstances (Tencent: 20/s), a bucket of its own. */
   TENCENT_PRICE_RATE_PER_SECOND: rate(DEFAULT_PRICE_RATE_PER_SECOND),
   /** How long DescribeZones / DescribeClasses answers are kept (0: not at all). */
-  TENCENT_CATALOG_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
+  TENCENT_CATALOG_CACHE_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.gte(0)),
+    SETTING_DEFAULTS.TENCENT_CATALOG_CACHE_SECONDS,
+  ),
   TENCENTCLOUD_SECRET_ID: z.optional(z.string()),
   TENCENTCLOUD_SECRET_KEY: z.optional(z.string()),
   WEBHOOK_SIGNING_SECRET: z.optional(z.string()),
@@ -56,16 +60,16 @@ export const runtimeEnvironmentSchema = z.object({
   POLICY_FILE: text('policy/default.yaml'),
   LOCAL_MODE: flag,
   CALLBACK_ALLOWED_HOSTS: list,
-  PROVISIONING_TIMEOUT_SECONDS: seconds(3600),
-  VISIBILITY_GRACE_SECONDS: seconds(180),
-  REQUEUE_AFTER_SECONDS: seconds(300),
-  LEASE_SECONDS: seconds(120),
-  POLL_LOCK_SECONDS: seconds(55),
-  IDEMPOTENCY_RETENTION_DAYS: seconds(30),
-  WEBHOOK_RETRY_WINDOW_SECONDS: seconds(24 * 3600),
-  WEBHOOK_TIMEOUT_MS: seconds(10_000),
-  RETRY_BASE_SECONDS: seconds(2),
-  RETRY_MAX_SECONDS: seconds(900),
+  PROVISIONING_TIMEOUT_SECONDS: seconds(SETTING_DEFAULTS.PROVISIONING_TIMEOUT_SECONDS),
+  VISIBILITY_GRACE_SECONDS: seconds(SETTING_DEFAULTS.VISIBILITY_GRACE_SECONDS),
+  REQUEUE_AFTER_SECONDS: seconds(SETTING_DEFAULTS.REQUEUE_AFTER_SECONDS),
+  LEASE_SECONDS: seconds(SETTING_DEFAULTS.LEASE_SECONDS),
+  POLL_LOCK_SECONDS: seconds(SETTING_DEFAULTS.POLL_LOCK_SECONDS),
+  IDEMPOTENCY_RETENTION_DAYS: seconds(SETTING_DEFAULTS.IDEMPOTENCY_RETENTION_DAYS),
+  WEBHOOK_RETRY_WINDOW_SECONDS: seconds(SETTING_DEFAULTS.WEBHOOK_RETRY_WINDOW_SECONDS),
+  WEBHOOK_TIMEOUT_MS: seconds(SETTING_DEFAULTS.WEBHOOK_TIMEOUT_MS),
+  RETRY_BASE_SECONDS: seconds(SETTING_DEFAULTS.RETRY_BASE_SECONDS),
+  RETRY_MAX_SECONDS: seconds(SETTING_DEFAULTS.RETRY_MAX_SECONDS),
   ...alertEnvironmentShape,
   ...sourceEnvironmentShape,
   ...reliabilityEnvironmentShape,

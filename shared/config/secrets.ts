@@ -3,6 +3,7 @@ import type { Secrets } from '#shared/config/dependencies.ts';
 import { ConfigError } from '#shared/errors.ts';
 import type { ApiKey } from '#shared/http/api-keys.ts';
 import { parseApiKeys } from '#shared/http/api-keys.ts';
+import { sourceSecretVariables } from '#shared/ingress/sources.ts';
 import { logger } from '#shared/logger.ts';
 import { chunk } from '#shared/util/chunk.ts';
 
@@ -12,25 +13,16 @@ import { chunk } from '#shared/util/chunk.ts';
  * `<VARIABLE>_PARAMETER` to the name of an SSM Parameter Store SecureString, and each function is
  * given (and allowed to read) only the parameters it uses.
  */
-export const SECRET_VARIABLES = [
+export const SECRET_VARIABLES: readonly string[] = [
   'TENCENTCLOUD_SECRET_ID',
   'TENCENTCLOUD_SECRET_KEY',
   'WEBHOOK_SIGNING_SECRET',
   'REPLICA_FLOW_API_KEYS',
-  'SLACK_SIGNING_SECRET',
-  'JIRA_WEBHOOK_SECRET',
-  'SLACK_BOT_TOKEN',
-  'SLACK_WEBHOOK_URL',
-  'JIRA_API_TOKEN',
-  'ALERTMANAGER_TOKEN',
-  'TENCENT_MONITOR_BASIC_PASSWORD',
-  'TENCENT_MONITOR_PATH_TOKEN',
-  'CLOUDWATCH_API_KEY',
-  'GRAFANA_HMAC_SECRET',
-  'GRAFANA_TOKEN',
-] as const;
+  // Each trigger source's (shared/ingress/<source>/source.deploy.json, registered in sources.ts).
+  ...sourceSecretVariables().filter((variable) => variable !== 'REPLICA_FLOW_API_KEYS'),
+];
 
-export type SecretVariable = (typeof SECRET_VARIABLES)[number];
+export type SecretVariable = string;
 export type SecretValues = Partial<Record<SecretVariable, string>>;
 
 /**

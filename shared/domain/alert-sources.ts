@@ -1,13 +1,10 @@
-import type { RequesterSource } from '#shared/domain/replica-request.ts';
+import { type AlertSourceId, SOURCES } from '#shared/ingress/sources.ts';
 
-/** The requester sources that are load alerts: their requests pass the scale-out gate. */
-export const ALERT_SOURCES = [
-  'alertmanager',
-  'tencent-monitor',
-  'cloudwatch',
-  'grafana',
-] as const satisfies readonly RequesterSource[];
-export type AlertSource = (typeof ALERT_SOURCES)[number];
+/** The requester sources that are load alerts (`kind: 'alert'` in shared/ingress/sources.ts): their requests pass the scale-out gate. */
+export const ALERT_SOURCES: readonly AlertSourceId[] = SOURCES.flatMap((source) =>
+  source.kind === 'alert' ? [source.id] : [],
+);
+export type AlertSource = AlertSourceId;
 
 const ALERT_SOURCE_SET: ReadonlySet<string> = new Set(ALERT_SOURCES);
 

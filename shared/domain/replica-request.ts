@@ -1,5 +1,6 @@
 import { alwaysRun, checkCrossFieldRules, tencentFields } from '#shared/domain/replica-request-fields.ts';
 import { parseFields, refuseForbiddenKeys } from '#shared/domain/replica-request-issues.ts';
+import { SOURCES, type SourceId } from '#shared/ingress/sources.ts';
 import * as z from '#shared/util/zod-mini.ts';
 import { preprocess } from '#shared/util/zod-preprocess.ts';
 
@@ -12,16 +13,12 @@ import { preprocess } from '#shared/util/zod-preprocess.ts';
 
 export { formatIssues } from '#shared/domain/replica-request-issues.ts';
 
-export const REQUESTER_SOURCES = [
-  'api',
-  'slack',
-  'alertmanager',
-  'tencent-monitor',
-  'cloudwatch',
-  'grafana',
-  'jira',
-] as const;
-export type RequesterSource = (typeof REQUESTER_SOURCES)[number];
+/** Every trigger source's name (shared/ingress/sources.ts, the one list of sources). */
+export const REQUESTER_SOURCES = SOURCES.map((source) => source.id) as readonly SourceId[] as readonly [
+  SourceId,
+  ...SourceId[],
+];
+export type RequesterSource = SourceId;
 
 const MAX_CONTEXT_ENTRIES = 32;
 

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Dependencies } from '#shared/config/dependencies.ts';
 
 /** One route of the ingest function: method, path template and the handler that answers it. */
 export interface Route {
@@ -6,3 +7,18 @@ export interface Route {
   readonly path: string;
   readonly handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 }
+
+/** What the ingress routes take: the generic API's ports, the policy, each source's settings, and the source notifiers (Jira tells a ticket it cannot read). */
+export type IngressDependencies = Pick<
+  Dependencies,
+  | 'store'
+  | 'queue'
+  | 'clock'
+  | 'policy'
+  | 'apiKeys'
+  | 'settings'
+  | 'alerts'
+  | 'slack'
+  | 'jira'
+  | 'sourceNotifiers'
+>;

@@ -1,17 +1,16 @@
-import type { Dependencies } from '#shared/config/dependencies.ts';
 import { alertRoutes } from '#shared/ingress/alerts/alert-routes.ts';
 import { statusRoute } from '#shared/ingress/api/status-route.ts';
 import { submitRoute } from '#shared/ingress/api/submit-route.ts';
 import { lazyRoute } from '#shared/ingress/lazy-route.ts';
-import type { Route } from '#shared/ingress/route.ts';
+import type { IngressDependencies, Route } from '#shared/ingress/route.ts';
 
-export type { Route } from '#shared/ingress/route.ts';
+export type { IngressDependencies, Route } from '#shared/ingress/route.ts';
 
 /**
  * The ingest function's routes; each source adapter adds its own here. Lazy (all but the generic
  * API's): see docs/bundling.md#ingest-sources-load-at-their-first-request
  */
-export const ingressRoutes = (deps: Dependencies): Route[] => {
+export const ingressRoutes = (deps: IngressDependencies): Route[] => {
   const api = { ...deps, bodyLimitBytes: deps.settings.bodyLimitBytes };
   return [
     { method: 'POST', path: '/v1/replica-requests', handler: submitRoute(api) },

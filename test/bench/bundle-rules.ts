@@ -41,6 +41,17 @@ export const inPackage = (name: string, except: readonly string[] = []): ModuleR
   };
 };
 
+/**
+ * A source's descriptor, which loads with every handler: its name and kind (`source.ts`), its
+ * deployment data (`source.deploy.json`) and its environment variables (`<source>-environment.ts`),
+ * all read at the cold start. Its routes, schemas, signature checks and replies stay behind `import()`.
+ */
+const sourceDescriptor = (name: string): string[] => [
+  'source.ts',
+  'source.deploy.json',
+  `${name}-environment.ts`,
+];
+
 /** One of our files (`shared/domain/policy-loader.ts`) or every file under a folder (`shared/ingress/slack/`). */
 export const inRepo = (file: string, except: readonly string[] = []): ModuleRef => ({
   label: except.length > 0 ? `${file} (but ${except.join(', ')})` : file,
@@ -154,19 +165,19 @@ export const BUNDLE_RULES: readonly BundleRule[] = [
     rule: "each ingest source (Slack, Jira, every alert source) loads at its route's first request",
     anchor: 'ingest-sources-load-at-their-first-request',
     modules: [
-      inRepo('shared/ingress/slack/'),
-      inRepo('shared/ingress/jira/', ['jira-settings.ts']),
-      inRepo('shared/ingress/alerts/alertmanager/'),
-      inRepo('shared/ingress/alerts/tencent-monitor/'),
-      inRepo('shared/ingress/alerts/cloudwatch/'),
-      inRepo('shared/ingress/alerts/grafana/'),
+      inRepo('shared/ingress/slack/', sourceDescriptor('slack')),
+      inRepo('shared/ingress/jira/', ['jira-settings.ts', ...sourceDescriptor('jira')]),
+      inRepo('shared/ingress/alerts/alertmanager/', sourceDescriptor('alertmanager')),
+      inRepo('shared/ingress/alerts/tencent-monitor/', sourceDescriptor('tencent-monitor')),
+      inRepo('shared/ingress/alerts/cloudwatch/', sourceDescriptor('cloudwatch')),
+      inRepo('shared/ingress/alerts/grafana/', sourceDescriptor('grafana')),
     ],
     placement: { ingest: 'deferred' },
   },
   {
     rule: "validate's CloudWatch-envelope reader loads at the first envelope",
     anchor: 'ingest-sources-load-at-their-first-request',
-    modules: [inRepo('shared/ingress/alerts/cloudwatch/')],
+    modules: [inRepo('shared/ingress/alerts/cloudwatch/', sourceDescriptor('cloudwatch'))],
     placement: { validate: 'deferred' },
   },
   {

@@ -24,12 +24,18 @@ afterAll(async () => {
 
 describe('scripts/map-stack.ts', () => {
   it('maps the stack trace of a deployed bundle, shipped without its source map, to the TypeScript lines', async () => {
-    // The poll bundle's cold start without its queue URLs fails in requireSetting (runtime-config.ts).
+    // The poll bundle's cold start with its Tencent secrets but without its queue URLs fails in
+    // requireSetting (runtime-config.ts).
     const script = `import(${JSON.stringify(path.join(buildDir, 'poll', 'index.mjs'))})
       .then((m) => m.handler({}, { getRemainingTimeInMillis: () => 1000 }))
       .then(() => console.log('no error'), (error) => console.log(error.stack))`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
-      env: { PATH: process.env.PATH, LOG_LEVEL: 'SILENT' },
+      env: {
+        PATH: process.env.PATH,
+        LOG_LEVEL: 'SILENT',
+        TENCENTCLOUD_SECRET_ID: 'map-stack-test-id',
+        TENCENTCLOUD_SECRET_KEY: 'map-stack-test-key',
+      },
     });
     expect(stdout).toMatch(/\.build\/poll\/index\.mjs:\d+:\d+/);
 

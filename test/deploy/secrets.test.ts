@@ -5,13 +5,17 @@ import {
   type Parameter as SsmParameter,
 } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
+import { lambdaCreateDependencies } from '#functions/create.deps.ts';
+import { lambdaIngestDependencies } from '#functions/ingest.deps.ts';
+import { lambdaNotifyDependencies } from '#functions/notify.deps.ts';
+import { lambdaPollDependencies } from '#functions/poll.deps.ts';
+import { lambdaValidateDependencies } from '#functions/validate.deps.ts';
 import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { loadSecrets, type ParameterClient, SECRET_VARIABLES } from '#shared/config/secrets.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { authenticateBearer } from '#shared/http/api-keys.ts';
 import { lambdaHandler } from '#shared/runtime/lambda-handler.ts';
 import { lambdaContext } from '#test/fixtures/lambda-context.ts';
-import { dependenciesFromEnvironment } from '#test/support/every-adapter-dependencies.ts';
 
 /** A fake of the one SSM call the loader makes (GetParameters), recording every call. */
 class FakeParameterStore implements ParameterClient {
@@ -199,7 +203,7 @@ describe('loadSecrets', () => {
   });
 });
 
-describe('dependenciesFromEnvironment', () => {
+describe("a deployed function's dependencies", () => {
   const env = readRuntimeEnvironment({
     REQUESTS_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/replica-flow-requests',
     CREATE_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/replica-flow-create',
@@ -207,20 +211,37 @@ describe('dependenciesFromEnvironment', () => {
     POLICY_FILE: 'policy/default.yaml',
   });
 
-  it('gives a function without Tencent secrets a Tencent port that fails every call with a ConfigError', async () => {
-    const secrets = await loadSecrets(
+  const onlyApiKeys = () =>
+    loadSecrets(
       { REPLICA_FLOW_API_KEYS: 'platform:key-from-env-0123456789' },
       { client: new FakeParameterStore({}) },
     );
-    const deps = await dependenciesFromEnvironment(env, secrets);
 
-    await expect(deps.tencent.describeZones('ap-beijing', {})).rejects.toThrow(
-      /Tencent Cloud is not configured in this function: TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY/,
-    );
-    await expect(deps.webhooks.send({ url: 'https://x.example', id: 'msg_1', body: '{}' })).rejects.toThrow(
-      ConfigError,
-    );
+  it('builds ingest, which calls neither Tencent nor a webhook receiver, without their secrets', async () => {
+    const deps = await lambdaIngestDependencies(env, await onlyApiKeys());
+
     expect(deps.apiKeys.map((key) => key.name)).toEqual(['platform']);
+    expect(deps).not.toHaveProperty('tencent');
+    expect(deps).not.toHaveProperty('webhooks');
+  });
+
+  it.each([
+    ['validate', lambdaValidateDependencies],
+    ['create', lambdaCreateDependencies],
+    ['poll', lambdaPollDependencies],
+  ])(
+    'fails the cold start of %s, which calls Tencent, when its Tencent secrets are not given, naming them',
+    async (_name, build) => {
+      await expect(build(env, await onlyApiKeys())).rejects.toThrow(
+        /Tencent Cloud is not configured in this function: TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY/,
+      );
+    },
+  );
+
+  it('fails the cold start of notify when its webhook signing secret is not given, naming it', async () => {
+    const built = lambdaNotifyDependencies(env, await onlyApiKeys());
+    await expect(built).rejects.toThrow(ConfigError);
+    await expect(built).rejects.toThrow(/WEBHOOK_SIGNING_SECRET not given/);
   });
 
   it('reads the secrets once per cold start, however many invocations follow', async () => {
@@ -228,7 +249,7 @@ describe('dependenciesFromEnvironment', () => {
     const handler = lambdaHandler(
       (deps) => async () => deps.apiKeys.length,
       async () =>
-        dependenciesFromEnvironment(
+        lambdaIngestDependencies(
           env,
           await loadSecrets({ REPLICA_FLOW_API_KEYS_PARAMETER: `${PATH}/api-keys` }, { client: store }),
         ),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type RunningSqsServer, startSqsServer } from '@replica-flow/sqs-server/sqs-server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaIngestDependencies } from '#functions/ingest.deps.ts';
 import { deploymentShape } from '#local/stack/deployment-shape.ts';
 import { ensureLocalQueues } from '#local/stack/local-queues.ts';
 import { deployedConsumerShape, deployedTimeoutMs, LOCAL_SETTINGS } from '#local/stack/local-stack.ts';
@@ -24,7 +25,6 @@ import {
   type Template,
   zipEntryNames,
 } from '#test/deploy/cloudformation-template.ts';
-import { dependenciesFromEnvironment } from '#test/support/every-adapter-dependencies.ts';
 import { BUILD_DIR, type BundleReport, FUNCTIONS, type FunctionName, ROOT } from '../../scripts/bundle.ts';
 import { type PackageResult, packageService } from '../../scripts/package.ts';
 
@@ -140,7 +140,7 @@ describe('functions and their triggers', () => {
       NOTIFY_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/replica-flow-notify',
     });
     const secrets = await loadSecrets({ REPLICA_FLOW_API_KEYS: 'platform:route-listing-key-0123456789' });
-    const deps = await dependenciesFromEnvironment(env, secrets);
+    const deps = await lambdaIngestDependencies(env, secrets);
     const inCode = ingressRoutes(deps).map((route) => `${route.method} ${route.path}`);
 
     expect(routeKeys).toEqual(expect.arrayContaining(inCode));

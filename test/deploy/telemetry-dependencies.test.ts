@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { lambdaIngestDependencies } from '#functions/ingest.deps.ts';
 import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { loadSecrets } from '#shared/config/secrets.ts';
-import { dependenciesFromEnvironment } from '#test/support/every-adapter-dependencies.ts';
 
 const env = readRuntimeEnvironment({
   REQUESTS_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/replica-flow-requests',
@@ -19,7 +19,7 @@ afterEach(() => {
 describe('a deployed function’s telemetry', () => {
   it('records metrics, and has no tracer outside Lambda', async () => {
     vi.stubEnv('AWS_EXECUTION_ENV', '');
-    const deps = await dependenciesFromEnvironment(env, await secrets());
+    const deps = await lambdaIngestDependencies(env, await secrets());
 
     expect(deps.metrics).toBeDefined();
     expect(deps.tracing).toBeUndefined();
@@ -28,7 +28,7 @@ describe('a deployed function’s telemetry', () => {
   it('has a tracer in Lambda, whose spans never break the work they wrap, even with no segment open', async () => {
     vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs22.x');
     vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'true');
-    const deps = await dependenciesFromEnvironment(env, await secrets());
+    const deps = await lambdaIngestDependencies(env, await secrets());
 
     expect(deps.tracing).toBeDefined();
     await expect(

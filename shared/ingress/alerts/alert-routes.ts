@@ -1,11 +1,10 @@
-import type { Dependencies } from '#shared/config/dependencies.ts';
 import type { AlertRouteDependencies } from '#shared/ingress/alerts/alert-route-dependencies.ts';
 import { NO_ALERT_SOURCES } from '#shared/ingress/alerts/alert-settings.ts';
 import { lazyRoute } from '#shared/ingress/lazy-route.ts';
-import type { Route } from '#shared/ingress/route.ts';
+import type { IngressDependencies, Route } from '#shared/ingress/route.ts';
 
 /** The load-alert routes (docs/ingress/*.md). A source with no credentials configured answers 401. */
-export const alertRoutes = (deps: Dependencies): Route[] => {
+export const alertRoutes = (deps: IngressDependencies): Route[] => {
   const alerts: AlertRouteDependencies = { ...deps, alerts: deps.alerts ?? NO_ALERT_SOURCES };
   // Lazy: see docs/bundling.md#ingest-sources-load-at-their-first-request
   const tencentMonitor = lazyRoute(async () =>
