@@ -58,6 +58,21 @@ let bundled: Promise<BenchBundles> | undefined;
  * does, not under tsx, whose loader (a thread and a heap of its own, transforming every module) is no
  * part of the stack.
  */
+/**
+ * esbuild's `packages: 'external'`, except this repository's workspace packages (`@replica-flow/*`):
+ * they are TypeScript sources, which plain `node` cannot load, so they are bundled like our own code.
+ */
+const externalPackagesButWorkspaces: Plugin = {
+  name: 'external-packages-but-workspaces',
+  setup(build) {
+    build.onResolve({ filter: /^[^./#]/ }, (args) =>
+      args.path.startsWith('@replica-flow/') || args.path.startsWith('node:')
+        ? undefined
+        : { external: true },
+    );
+  },
+};
+
 export const benchBundles = (): Promise<BenchBundles> => {
   bundled ??= build({
     entryPoints: [TASK_ENTRY, SERVICES_WORKER_ENTRY],
@@ -68,11 +83,10 @@ export const benchBundles = (): Promise<BenchBundles> => {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
     keepNames: true,
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [keepModuleUrls],
+    plugins: [keepModuleUrls, externalPackagesButWorkspaces],
   }).then(() => ({ task: TASK_BUNDLE, servicesWorker: SERVICES_WORKER_BUNDLE }));
   return bundled;
 };
