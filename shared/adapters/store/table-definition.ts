@@ -166,7 +166,8 @@ const assertMatchesDefinition = (tableName: string, table: TableDescription | un
   ) {
     throw new ConfigError(
       `Table ${tableName} exists but does not match the replica-flow definition ` +
-        `(keys ${TABLE.partitionKey}/${TABLE.sortKey}, indexes ${TABLE.inflightIndex.name} and ${TABLE.spendIndex.name} with projection ALL)`,
+        `(keys ${TABLE.partitionKey}/${TABLE.sortKey}, indexes ${TABLE.inflightIndex.name} and ${TABLE.spendIndex.name} with projection ALL); ` +
+        `a local data folder written before the ${TABLE.spendIndex.name} index existed needs a fresh --data-dir`,
     );
   }
 };
