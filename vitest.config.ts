@@ -26,6 +26,8 @@ export default defineConfig({
       // No EMF metric lines and no tracer in tests (as in the local stack); tests that look at them say so.
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
+      // The AWS SDK's notice that its 2027 releases need Node 22, printed by every process on Node 20.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       http_proxy: '',
       HTTP_PROXY: '',
       https_proxy: '',
