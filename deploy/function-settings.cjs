@@ -24,6 +24,10 @@ const FUNCTIONS = {
       CLOUDWATCH_API_KEY: 'cloudwatch/api-key',
       GRAFANA_HMAC_SECRET: 'grafana/hmac-secret',
       GRAFANA_TOKEN: 'grafana/token',
+      // A read-only CAM key for the fleet view (postgres:DescribeDBInstances, DescribeReadOnlyGroups);
+      // optional: without it the view answers from the records alone.
+      TENCENTCLOUD_READER_SECRET_ID: 'tencent/reader/secret-id',
+      TENCENTCLOUD_READER_SECRET_KEY: 'tencent/reader/secret-key',
     },
     settings: {
       ALERT_CALLBACK_URL: 'alertCallbackUrl',

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { Dependencies } from '#shared/config/dependencies.ts';
 import { lambdaDependencies } from '#shared/config/lambda-dependencies.ts';
 import { policyFrom } from '#shared/config/policy-adapter-builder.ts';
+import { tencentReaderFrom } from '#shared/config/tencent-reader-adapter-builder.ts';
 import { errorResponse } from '#shared/http/http-response.ts';
 import { ingressRoutes } from '#shared/ingress/routes.ts';
 import { logger } from '#shared/logger.ts';
@@ -23,4 +24,7 @@ export const buildIngestHandler = (deps: Dependencies) =>
     })
     .handler(httpRouterHandler(ingressRoutes(deps)));
 
-export const handler = lambdaHandler(buildIngestHandler, lambdaDependencies({ policy: policyFrom }));
+export const handler = lambdaHandler(
+  buildIngestHandler,
+  lambdaDependencies({ policy: policyFrom, tencent: tencentReaderFrom }),
+);

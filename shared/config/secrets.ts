@@ -28,6 +28,9 @@ export const SECRET_VARIABLES = [
   'CLOUDWATCH_API_KEY',
   'GRAFANA_HMAC_SECRET',
   'GRAFANA_TOKEN',
+  // ingest's read-only CAM key (the fleet view); optional: absent, the view answers from the records.
+  'TENCENTCLOUD_READER_SECRET_ID',
+  'TENCENTCLOUD_READER_SECRET_KEY',
 ] as const;
 
 export type SecretVariable = (typeof SECRET_VARIABLES)[number];
@@ -104,10 +107,13 @@ export const loadSecrets = async (
   };
 };
 
-/** The `Secrets` shape; a secret this function was not given is `''` (the ports treat it as absent). */
+/**
+ * The `Secrets` shape; a secret this function was not given is `''` (the ports treat it as absent).
+ * Tencent: the workflow's key, else the read-only one (ingest is given only that).
+ */
 export const secretsFrom = (values: SecretValues): Secrets => ({
-  tencentSecretId: values.TENCENTCLOUD_SECRET_ID ?? '',
-  tencentSecretKey: values.TENCENTCLOUD_SECRET_KEY ?? '',
+  tencentSecretId: values.TENCENTCLOUD_SECRET_ID ?? values.TENCENTCLOUD_READER_SECRET_ID ?? '',
+  tencentSecretKey: values.TENCENTCLOUD_SECRET_KEY ?? values.TENCENTCLOUD_READER_SECRET_KEY ?? '',
   webhookSigningSecret: values.WEBHOOK_SIGNING_SECRET ?? '',
 });
 

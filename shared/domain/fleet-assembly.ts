@@ -103,8 +103,7 @@ export const fleetPrice = (price: PlanPrice, instances: number): FleetPrice => {
 export const primaryOf = (record: {
   readonly plan?: { readonly MasterDBInstanceId: string } | undefined;
   readonly request: { readonly MasterDBInstanceId: string };
-}): string =>
-  record.plan?.MasterDBInstanceId ?? record.request.MasterDBInstanceId;
+}): string => record.plan?.MasterDBInstanceId ?? record.request.MasterDBInstanceId;
 
 /** The instance ids a record holds: its READY instances, else what the create answered or reconciliation found. */
 export const instanceIdsOf = (record: RequestRecord): string[] => {
@@ -148,7 +147,8 @@ export interface FleetJoinInput {
 export const joinFleet = (input: FleetJoinInput): FleetJoin => {
   const byId = new Map<string, DBInstance>();
   const asked = input.listed !== undefined;
-  for (const instance of input.listed ?? []) if (instance.DBInstanceId) byId.set(instance.DBInstanceId, instance);
+  for (const instance of input.listed ?? [])
+    if (instance.DBInstanceId) byId.set(instance.DBInstanceId, instance);
 
   const replicas: FleetReplica[] = [];
   const drift: FleetDrift[] = [];

@@ -6,7 +6,7 @@ import type { FleetJoin } from '#shared/domain/fleet-assembly.ts';
 import { instanceIdsOf, joinFleet, primaryOf } from '#shared/domain/fleet-assembly.ts';
 import { toMainUnits } from '#shared/domain/plan-price.ts';
 import type { Policy } from '#shared/domain/policy.ts';
-import { findPrimaryPolicy, maxReplicasFor } from '#shared/domain/policy.ts';
+import { findPrimaryPolicy, isGlob, maxReplicasFor } from '#shared/domain/policy.ts';
 import { fleetPolicyOf } from '#shared/domain/policy-fleet.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
@@ -317,14 +317,21 @@ export interface FleetView extends FleetJoin {
   readonly budgets: readonly BudgetLine[];
 }
 
+export interface FleetViewOptions {
+  /** The primary's region, when neither its policy entry nor its records say it. */
+  readonly region?: string | undefined;
+  /** The active-spend records, when the caller read them already (the fleet-wide view). */
+  readonly active?: readonly RequestRecord[];
+}
+
 export const fleetView = async (
   primaryId: string,
   deps: FleetViewDependencies,
-  options: { readonly region?: string | undefined } = {},
+  options: FleetViewOptions = {},
 ): Promise<FleetView> => {
   const now = deps.clock.now();
   const deployment = deps.deployment ?? DEFAULT_DEPLOYMENT;
-  const allActive = await deps.store.listActiveSpend();
+  const allActive = options.active ?? (await deps.store.listActiveSpend());
   const records = allActive
     .filter((record) => holdsActiveSpend(record.state) && primaryOf(record) === primaryId)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -366,4 +373,26 @@ const reportOrphansAndDrift = (primaryId: string, join: FleetJoin, metrics?: Met
       tencentStatus: entry.tencentStatus,
     })),
   });
+};
+
+/** At most this many primaries in one fleet-wide answer (each is a few Tencent calls). */
+export const MAX_FLEET_PRIMARIES = 50;
+
+/**
+ * Every primary's view (`GET /v1/fleet`): the primaries with active records, and those the policy
+ * names exactly (not globs), in name order, at most `MAX_FLEET_PRIMARIES` (`truncated` says so).
+ */
+export const fleetOverview = async (
+  deps: FleetViewDependencies,
+): Promise<{ readonly primaries: readonly FleetView[]; readonly truncated: boolean }> => {
+  const active = await deps.store.listActiveSpend();
+  const named = Object.keys(deps.policy.primaries).filter((key) => !isGlob(key));
+  const all = [
+    ...new Set([...active.filter((record) => holdsActiveSpend(record.state)).map(primaryOf), ...named]),
+  ].sort();
+  const primaries: FleetView[] = [];
+  for (const primaryId of all.slice(0, MAX_FLEET_PRIMARIES)) {
+    primaries.push(await fleetView(primaryId, deps, { active }));
+  }
+  return { primaries, truncated: all.length > MAX_FLEET_PRIMARIES };
 };
