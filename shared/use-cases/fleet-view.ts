@@ -89,7 +89,8 @@ const groupsOf = async (
 ): Promise<Map<string, string>> => {
   const answer = await tencent.describeReadOnlyGroups(region, {
     Filters: [{ Name: 'db-master-instance-id', Values: [primaryId] }],
-    PageSize: 100,
+    // Tencent accepts 1-99; a primary has far fewer groups (Tencent caps them per primary).
+    PageSize: 99,
   });
   const groups = new Map<string, string>();
   for (const group of answer.ReadOnlyGroupList ?? []) {
