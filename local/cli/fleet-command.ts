@@ -90,7 +90,8 @@ export const fleetText = (view: FleetView): string => {
   }
   for (const orphan of view.orphans) {
     lines.push(
-      `  ORPHAN ${orphan.instanceId} (${orphan.tencentStatus}${orphan.requestTag ? `, request tag ${orphan.requestTag}` : ''}): tagged by this deployment, known to no record`,
+      `  ORPHAN ${orphan.instanceId} (${orphan.tencentStatus}${orphan.requestTag ? `, request tag ${orphan.requestTag}` : ''}` +
+        `${orphan.recordState ? `, its record ${orphan.recordState}` : ''}): tagged by this deployment, known to no active record`,
     );
   }
   for (const entry of view.drift) {

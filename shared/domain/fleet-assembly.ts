@@ -67,6 +67,8 @@ export interface FleetOrphan {
   readonly createdAt?: string;
   /** Its request tag's value: the request that made it, whose record is gone, ended or another's. */
   readonly requestTag?: string;
+  /** The state of the record its request tag names (e.g. `TIMED_OUT`), or `gone`; set by `fleet-view.ts`. */
+  readonly recordState?: string;
 }
 
 export interface FleetDrift {

@@ -2,7 +2,7 @@ import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/p
 import type { AppliedBudget, SpendRecord } from '#shared/domain/budget.ts';
 import { budgetsFor, holdsActiveSpend, runningCost } from '#shared/domain/budget.ts';
 import { DEFAULT_DEPLOYMENT, DEPLOYMENT_TAG_KEY } from '#shared/domain/deployment-identity.ts';
-import type { FleetJoin } from '#shared/domain/fleet-assembly.ts';
+import type { FleetJoin, FleetOrphan } from '#shared/domain/fleet-assembly.ts';
 import { instanceIdsOf, joinFleet, primaryOf } from '#shared/domain/fleet-assembly.ts';
 import { toMainUnits } from '#shared/domain/plan-price.ts';
 import type { Policy } from '#shared/domain/policy.ts';
@@ -14,7 +14,7 @@ import { ReplicaFlowError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MetricsRecorder } from '#shared/ports/metrics.ts';
-import type { MarkerStore, SpendStore } from '#shared/ports/request-store.ts';
+import type { MarkerStore, RequestStore, SpendStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
 import { chunk } from '#shared/util/chunk.ts';
@@ -33,7 +33,8 @@ import { chunk } from '#shared/util/chunk.ts';
  */
 
 export interface FleetViewDependencies {
-  readonly store: SpendStore & MarkerStore;
+  /** `get`: an orphan's request tag is looked up, to say whether its record ended (or is gone). */
+  readonly store: SpendStore & MarkerStore & Pick<RequestStore, 'get'>;
   readonly tencent: TencentPostgres;
   readonly clock: Clock;
   readonly policy: Policy;
@@ -347,6 +348,7 @@ export const fleetView = async (
     now,
   });
   const policy = await policyView(primaryId, records, tencent, deps);
+  const orphans = await withRecordStates(join.orphans, deps.store);
   if (tencent.checked) reportOrphansAndDrift(primaryId, join, deps.metrics);
   return {
     primaryId,
@@ -355,10 +357,26 @@ export const fleetView = async (
     at: now.toISOString(),
     tencent: tencent.checked ? { checked: true } : { checked: false, reason: tencent.reason },
     ...join,
+    orphans,
     policy,
     budgets: primaryBudgets(primaryId, allActive, deps.policy),
   };
 };
+
+const REQUEST_ID = /^r-[a-z0-9]{16}$/;
+
+/** Each orphan whose request tag names a record: that record's state (FAILED, TIMED_OUT, …), or `gone`. */
+const withRecordStates = async (
+  orphans: readonly FleetOrphan[],
+  store: Pick<RequestStore, 'get'>,
+): Promise<FleetOrphan[]> =>
+  Promise.all(
+    orphans.map(async (orphan) => {
+      if (!orphan.requestTag || !REQUEST_ID.test(orphan.requestTag)) return orphan;
+      const record = await store.get(orphan.requestTag);
+      return { ...orphan, recordState: record?.state ?? 'gone' };
+    }),
+  );
 
 /** A WARN line naming what is wrong, and the two counts (also when 0, so an alarm sees them clear). */
 const reportOrphansAndDrift = (primaryId: string, join: FleetJoin, metrics?: MetricsRecorder): void => {

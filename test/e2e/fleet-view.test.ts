@@ -129,7 +129,7 @@ describe('the fleet view, end to end through the local stack', () => {
       },
     ]);
     expect(view.orphans).toEqual([
-      expect.objectContaining({ instanceId: orphan, requestTag: 'r-0000000000000000' }),
+      expect.objectContaining({ instanceId: orphan, requestTag: 'r-0000000000000000', recordState: 'gone' }),
     ]);
     // The records still count both replicas: drift is what tells an operator the money is wrong.
     expect(view.budgets).toEqual([

@@ -289,6 +289,24 @@ describe('fleetView', () => {
     expect(total('FleetDrift')).toBe(1);
   });
 
+  it('says of each orphan whether the record its request tag names ended, or is gone', async () => {
+    const timedOut = requestRecord({ requestId: 'r-00000000000000a1', state: 'TIMED_OUT' });
+    const { deps } = await setUp(
+      [timedOut],
+      [
+        listed('pgro-late0001', { requestId: timedOut.requestId }),
+        listed('pgro-lost0001', { requestId: 'r-00000000000000b2' }),
+      ],
+    );
+
+    const view = await fleetView(PRIMARY, deps);
+
+    expect(view.orphans.map((orphan) => [orphan.instanceId, orphan.recordState])).toEqual([
+      ['pgro-late0001', 'TIMED_OUT'],
+      ['pgro-lost0001', 'gone'],
+    ]);
+  });
+
   it('asks Tencent by id in batches of at most 100, and scans the deployment tag page by page', async () => {
     const records = Array.from({ length: 150 }, (_, index) =>
       ready(`pgro-${String(index).padStart(8, '0')}`),

@@ -9,7 +9,7 @@ import { jsonResponse } from '#shared/http/http-response.ts';
 import { header } from '#shared/http/request-body.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MetricsRecorder } from '#shared/ports/metrics.ts';
-import type { MarkerStore, SpendStore } from '#shared/ports/request-store.ts';
+import type { MarkerStore, RequestStore, SpendStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { fleetOverview, fleetView } from '#shared/use-cases/fleet-view.ts';
 import * as z from '#shared/util/zod-mini.ts';
@@ -21,7 +21,7 @@ const fleetQuerySchema = z.strictObject({
 });
 
 export interface FleetRouteDependencies {
-  readonly store: SpendStore & MarkerStore;
+  readonly store: SpendStore & MarkerStore & Pick<RequestStore, 'get'>;
   readonly tencent: TencentPostgres;
   readonly clock: Clock;
   readonly policy: Policy;
