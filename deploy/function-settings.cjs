@@ -17,7 +17,12 @@ const path = require('node:path');
  */
 const CORE_FUNCTIONS = {
   ingest: {
-    secrets: {},
+    secrets: {
+      // A read-only CAM key for the fleet view (postgres:DescribeDBInstances, DescribeReadOnlyGroups);
+      // optional: without it the view answers from the records alone.
+      TENCENTCLOUD_READER_SECRET_ID: 'tencent/reader/secret-id',
+      TENCENTCLOUD_READER_SECRET_KEY: 'tencent/reader/secret-key',
+    },
     // Shared by every alert source (shared/ingress/alerts/alert-environment.ts).
     settings: { ALERT_CALLBACK_URL: 'alertCallbackUrl' },
   },

@@ -1,3 +1,4 @@
+import type { FleetView } from '#shared/use-cases/fleet-view.ts';
 import type { RequestView } from '#shared/use-cases/request-view.ts';
 
 export interface SubmitAnswer {
@@ -39,6 +40,11 @@ export const apiClient = (baseUrl: string, apiKey: string) => {
         body: JSON.stringify(request),
       }),
     status: (requestId: string) => call<RequestView>(`/v1/replica-requests/${encodeURIComponent(requestId)}`),
+    fleet: (primaryId: string, region?: string) =>
+      call<FleetView>(
+        `/v1/primaries/${encodeURIComponent(primaryId)}/replicas${region ? `?region=${encodeURIComponent(region)}` : ''}`,
+      ),
+    fleetOverview: () => call<{ primaries: FleetView[]; truncated: boolean }>('/v1/fleet'),
   };
 };
 

@@ -1,6 +1,7 @@
 import { UsageError } from '#local/cli/cli-flags.ts';
 import { demoCommand } from '#local/cli/demo-command.ts';
 import { dlqCommand, dlqRedriveCommand } from '#local/cli/dlq-command.ts';
+import { fleetCommand } from '#local/cli/fleet-command.ts';
 import { requestCommand } from '#local/cli/request-command.ts';
 import { statusCommand } from '#local/cli/status-command.ts';
 import { upCommand } from '#local/cli/up-command.ts';
@@ -13,6 +14,8 @@ const USAGE = `replica-flow — read-only replicas of TencentDB for PostgreSQL, 
                   --vpc --subnet --security-group --name --ro-group --tag k=v --callback <url>
                   --idempotency-key <k> --dry-run --wait --timeout <s> --url <api> --api-key <key> --json]
   replica-flow status <request-id> [--url <api> --api-key <key>]
+  replica-flow fleet [--primary <id> [--region <r>]] [--json] [--url <api> --api-key <key>]
+                  replicas, their price, policy room, budgets, orphans and drift (a reader/admin key)
   replica-flow demo
   replica-flow dlq list [--queue requests|create|notify] [--max 100] [--json]
   replica-flow dlq redrive <requests|create|notify> [--request <id>]… [--wait] [--json]
@@ -25,6 +28,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   up: upCommand,
   request: requestCommand,
   status: statusCommand,
+  fleet: fleetCommand,
   demo: demoCommand,
   dlq: dlqCommand,
   redrive: dlqRedriveCommand,

@@ -303,7 +303,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     const policy = await loadPolicy(options.policyFile ?? 'policy/default.yaml');
     const wired = {
-      ingest: ingestDependencies(ports, policy),
+      ingest: ingestDependencies(ports, policy, tencent),
       validate: validateDependencies(ports, { tencent, policy }),
       create: createDependencies(ports, tencent),
       poll: pollDependencies(ports, tencent),

@@ -18,6 +18,9 @@ export const SECRET_VARIABLES: readonly string[] = [
   'TENCENTCLOUD_SECRET_KEY',
   'WEBHOOK_SIGNING_SECRET',
   'REPLICA_FLOW_API_KEYS',
+  // ingest's read-only CAM key (the fleet view); optional: absent, the view answers from the records.
+  'TENCENTCLOUD_READER_SECRET_ID',
+  'TENCENTCLOUD_READER_SECRET_KEY',
   // Each trigger source's (shared/ingress/<source>/source.deploy.json, registered in sources.ts).
   ...sourceSecretVariables().filter((variable) => variable !== 'REPLICA_FLOW_API_KEYS'),
 ];
@@ -96,10 +99,13 @@ export const loadSecrets = async (
   };
 };
 
-/** The `Secrets` shape; a secret this function was not given is `''` (the ports treat it as absent). */
+/**
+ * The `Secrets` shape; a secret this function was not given is `''` (the ports treat it as absent).
+ * Tencent: the workflow's key, else the read-only one (ingest is given only that).
+ */
 export const secretsFrom = (values: SecretValues): Secrets => ({
-  tencentSecretId: values.TENCENTCLOUD_SECRET_ID ?? '',
-  tencentSecretKey: values.TENCENTCLOUD_SECRET_KEY ?? '',
+  tencentSecretId: values.TENCENTCLOUD_SECRET_ID ?? values.TENCENTCLOUD_READER_SECRET_ID ?? '',
+  tencentSecretKey: values.TENCENTCLOUD_SECRET_KEY ?? values.TENCENTCLOUD_READER_SECRET_KEY ?? '',
   webhookSigningSecret: values.WEBHOOK_SIGNING_SECRET ?? '',
 });
 

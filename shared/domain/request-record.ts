@@ -173,6 +173,9 @@ export interface RequestRecord {
   readonly notification?: Notification;
   /** Present while a message the request waits on sits in a dead-letter queue. */
   readonly stuck?: StuckMarker;
-  /** Epoch seconds; DynamoDB TTL removes terminal records after the idempotency window. */
+  /**
+   * Epoch seconds; DynamoDB TTL removes terminal records after the idempotency window — but never a
+   * READY one, whose replica runs (the budgets and the fleet view read it).
+   */
   readonly expiresAt?: number;
 }

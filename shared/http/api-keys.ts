@@ -29,6 +29,9 @@ const SEEING_ALL_ROLES: ReadonlySet<ApiKeyRole> = new Set(['reader', 'approver',
 
 export const maySubmit = (caller: ApiCaller): boolean => SUBMITTING_ROLES.has(caller.role);
 
+/** Whether the caller may see data across every requester's requests (the fleet view). */
+export const maySeeAll = (caller: ApiCaller): boolean => SEEING_ALL_ROLES.has(caller.role);
+
 /** Whether the caller may see a request made by `requester`: its own, or any with a role that sees all. */
 export const maySee = (
   caller: ApiCaller,

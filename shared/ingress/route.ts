@@ -21,4 +21,7 @@ export type IngressDependencies = Pick<
   | 'slack'
   | 'jira'
   | 'sourceNotifiers'
->;
+> & {
+  /** Read-only (the fleet view); absent where ingest was given no Tencent reader key. */
+  readonly tencent?: Dependencies['tencent'];
+};

@@ -15,6 +15,18 @@ export const ingressRoutes = (deps: IngressDependencies): Route[] => {
   return [
     { method: 'POST', path: '/v1/replica-requests', handler: submitRoute(api) },
     { method: 'GET', path: '/v1/replica-requests/{id}', handler: statusRoute(deps) },
+    {
+      method: 'GET',
+      path: '/v1/primaries/{id}/replicas',
+      handler: lazyRoute(async () => (await import('#shared/ingress/api/fleet-route.ts')).fleetRoute(deps)),
+    },
+    {
+      method: 'GET',
+      path: '/v1/fleet',
+      handler: lazyRoute(async () =>
+        (await import('#shared/ingress/api/fleet-route.ts')).fleetOverviewRoute(deps),
+      ),
+    },
     ...alertRoutes(deps),
     {
       method: 'POST',

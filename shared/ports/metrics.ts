@@ -25,6 +25,10 @@ export const METRIC_DEFINITIONS = {
   RequestsPastDeadline: { unit: 'Count', dimensions: [], rollUps: [] },
   /** The poller's heartbeat: 1 per cycle that ran (a cycle skipped for the run lock is not counted). */
   PollCycles: { unit: 'Count', dimensions: [], rollUps: [] },
+  /** Per fleet view (Tencent asked): instances with this deployment's tag that no active record knows. */
+  FleetOrphans: { unit: 'Count', dimensions: [], rollUps: [] },
+  /** Per fleet view (Tencent asked): READY records whose replica Tencent no longer lists, or lists as removed. */
+  FleetDrift: { unit: 'Count', dimensions: [], rollUps: [] },
 } as const satisfies Readonly<
   Record<
     string,

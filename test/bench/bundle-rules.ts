@@ -94,14 +94,14 @@ export const BUNDLE_RULES: readonly BundleRule[] = [
     placement: ALL('loaded'),
   },
   {
-    rule: 'the Tencent SDK only where Tencent is called, loaded when its client is built',
+    rule: "the Tencent SDK only where Tencent is called, loaded when its client is built (ingest's at its first call)",
     anchor: 'adapters-behind-their-builders',
     modules: [
       inPackage('tencentcloud-sdk-nodejs'),
       inRepo('shared/adapters/tencent/tencent-postgres-client.ts'),
     ],
     placement: {
-      ingest: 'absent',
+      ingest: 'deferred',
       validate: 'deferred',
       create: 'deferred',
       poll: 'deferred',

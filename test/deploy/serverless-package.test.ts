@@ -148,6 +148,8 @@ describe('functions and their triggers', () => {
       [
         'POST /v1/replica-requests',
         'GET /v1/replica-requests/{id}',
+        'GET /v1/primaries/{id}/replicas',
+        'GET /v1/fleet',
         'POST /v1/chatops/slack',
         'POST /v1/alerts/alertmanager',
         'POST /v1/alerts/tencent-monitor',
@@ -388,10 +390,12 @@ describe('least privilege', () => {
       ...logs('ingest'),
       ...traces,
       ...item('GetItem', 'BatchGetItem', 'PutItem'),
+      `dynamodb:Query ${SPEND_INDEX}`,
       ...send('RequestsQueue'),
       ...secrets('api-keys', 'slack/signing-secret', 'jira/webhook-secret', 'alertmanager/token'),
       ...secrets('tencent-monitor/basic-password', 'tencent-monitor/path-token', 'cloudwatch/api-key'),
       ...secrets('grafana/hmac-secret', 'grafana/token'),
+      ...secrets('tencent/reader/secret-id', 'tencent/reader/secret-key'),
       decrypt,
     ],
     validate: [
@@ -465,13 +469,14 @@ describe('least privilege', () => {
     expect(granteesOf('sqs:SendMessage RequestsQueue.Arn')).toEqual(['ingest', 'validate', 'poll']);
   });
 
-  it('lets only poll, the scale-out gate and the budgets in validate query, and only the inflight and spend indexes: nobody scans', () => {
+  it('lets only poll, the scale-out gate and the budgets in validate, and the fleet view in ingest query, and only the inflight and spend indexes: nobody scans', () => {
     const reads = FUNCTIONS.flatMap((name) =>
       grantsOfFunction(name)
         .filter((grant) => /^dynamodb:(Query|Scan)/.test(grant))
         .map((grant) => `${name} ${grant}`),
     );
     expect(reads).toEqual([
+      `ingest dynamodb:Query ${SPEND_INDEX}`,
       `validate dynamodb:Query ${INFLIGHT_INDEX}`,
       `validate dynamodb:Query ${SPEND_INDEX}`,
       `poll dynamodb:Query ${INFLIGHT_INDEX}`,
@@ -565,6 +570,8 @@ describe('secrets', () => {
         'JIRA_WEBHOOK_SECRET_PARAMETER',
         'REPLICA_FLOW_API_KEYS_PARAMETER',
         'SLACK_SIGNING_SECRET_PARAMETER',
+        'TENCENTCLOUD_READER_SECRET_ID_PARAMETER',
+        'TENCENTCLOUD_READER_SECRET_KEY_PARAMETER',
         'TENCENT_MONITOR_BASIC_PASSWORD_PARAMETER',
         'TENCENT_MONITOR_PATH_TOKEN_PARAMETER',
       ],

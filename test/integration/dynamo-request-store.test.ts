@@ -603,6 +603,28 @@ describe('DynamoRequestStore', () => {
       expect((await rawItem(tableName, record.requestId))?.expiresAt).toEqual({ N: String(expected) });
     });
 
+    it('never expires a READY record while its replica runs (the fleet view and the budgets read it), stored or moved there', async () => {
+      const { store, tableName } = await freshStore();
+      const provisioning = recordIn('PROVISIONING');
+      await store.putNew(provisioning);
+      const stored = recordIn('READY');
+
+      const ready = await store.transition({
+        requestId: provisioning.requestId,
+        expectedVersion: provisioning.version,
+        from: 'PROVISIONING',
+        to: 'READY',
+        actor: 'poll',
+        at: at(1),
+      });
+      const { record: put } = (await store.putNew(stored)) as { record: RequestRecord };
+
+      expect(ready.expiresAt).toBeUndefined();
+      expect(put.expiresAt).toBeUndefined();
+      expect((await rawItem(tableName, provisioning.requestId))?.expiresAt).toBeUndefined();
+      expect((await rawItem(tableName, stored.requestId))?.expiresAt).toBeUndefined();
+    });
+
     it('sets expiresAt on a record stored terminal, with the configured retention', async () => {
       const { store } = await freshStore({ retentionSeconds: 3600 });
       const suppressed = recordIn('SUPPRESSED', { expiresAt: 1 });

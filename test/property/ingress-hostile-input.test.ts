@@ -87,6 +87,7 @@ const signers = (fixture: StackFixture): Record<string, (request: HostileRequest
     'POST /v1/replica-requests': (request) =>
       withHeaders(request, { authorization: `Bearer ${apiKey}`, 'idempotency-key': `prop-${randomUUID()}` }),
     'GET /v1/replica-requests/{id}': bearer(apiKey),
+    'GET /v1/primaries/{id}/replicas': bearer(apiKey),
     'POST /v1/alerts/alertmanager': bearer(alerts.alertmanagerToken),
     'POST /v1/alerts/tencent-monitor': (request) =>
       withHeaders(request, {

@@ -3,7 +3,6 @@ import { type CreateFunctionDependencies, createDependencies } from '#functions/
 import { buildCreateHandler } from '#functions/create.ts';
 import type { IngestFunctionDependencies } from '#functions/ingest.deps.ts';
 import { ingestDependencies } from '#functions/ingest.deps.ts';
-import type { buildIngestHandler } from '#functions/ingest.ts';
 import type { NotifyFunctionDependencies } from '#functions/notify.deps.ts';
 import { notifyDependencies } from '#functions/notify.deps.ts';
 import { buildNotifyHandler } from '#functions/notify.ts';
@@ -112,7 +111,6 @@ describe("each function's wiring", () => {
     expect(forgotten).not.toHaveProperty('tencent');
 
     expectTypeOf(withoutTencent).not.toMatchTypeOf<Parameters<typeof buildCreateHandler>[0]>();
-    expectTypeOf<Parameters<typeof buildIngestHandler>[0]>().not.toHaveProperty('tencent');
     expectTypeOf<Parameters<typeof buildNotifyHandler>[0]>().not.toHaveProperty('policy');
     expectTypeOf<Parameters<typeof buildValidateHandler>[0]>().not.toHaveProperty('webhooks');
     expectTypeOf<Parameters<typeof buildPollHandler>[0]>().not.toHaveProperty('webhooks');

@@ -135,7 +135,9 @@ export const planChange = (
     } else {
       expression.remove(spendPartition).remove(spendKey);
     }
-    if (isTerminal(change.command.to)) {
+    // READY is terminal but holds a running replica: its record is the fleet's and the budgets' only
+    // account of it, so it expires only once the replica is gone (a later state without spend).
+    if (isTerminal(change.command.to) && !holdsActiveSpend(change.command.to)) {
       expression.setValue(TABLE.ttlAttribute, expiresAtFor(command.at, options.retentionSeconds));
     } else {
       expression.remove(TABLE.ttlAttribute);

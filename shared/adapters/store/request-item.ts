@@ -67,7 +67,8 @@ export const toItem = (record: RequestRecord, options: ItemOptions): Record<stri
     item[TABLE.spendIndex.partitionKey] = TABLE.spendIndex.partition;
     item[TABLE.spendIndex.sortKey] = record.requestId;
   }
-  if (isTerminal(record.state)) {
+  // READY holds a running replica: no expiry while it does (request-change.ts).
+  if (isTerminal(record.state) && !holdsActiveSpend(record.state)) {
     item[TABLE.ttlAttribute] = expiresAtFor(record.updatedAt, options.retentionSeconds);
   }
   return item;
