@@ -29,4 +29,17 @@ export interface Source {
   readonly deployment: SourceDeployment;
   /** Its environment variables (zod/mini schemas by name), merged into the runtime schema. */
   readonly environment: Readonly<Record<string, unknown>>;
+  /**
+   * An alert source's part of the alert ingress settings (`alerts.<key>`, `alerts/alert-settings.ts`):
+   * built from its environment variables at the cold start (a half-configured credential is a
+   * ConfigError); `none` when nothing is configured, which refuses every request.
+   */
+  readonly settings?: SourceSettings;
+}
+
+/** How a source's settings are built from its environment variables (`<source>-settings.ts`). */
+export interface SourceSettings {
+  readonly key: string;
+  readonly from: (env: never) => unknown;
+  readonly none: unknown;
 }
