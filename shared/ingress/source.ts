@@ -35,6 +35,12 @@ export interface Source {
    * ConfigError); `none` when nothing is configured, which refuses every request.
    */
   readonly settings?: SourceSettings;
+  /**
+   * A source that answers in place (a Slack channel, a Jira issue): its requests' completions are
+   * posted there by its notifier (`sourceNotifiers.<id>`, `shared/ports/source-notifier.ts`);
+   * `notConfigured` is what a delivery records when the function has none.
+   */
+  readonly answers?: { readonly notConfigured: string };
 }
 
 /** How a source's settings are built from its environment variables (`<source>-settings.ts`). */

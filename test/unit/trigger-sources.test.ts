@@ -15,8 +15,10 @@ import type { Policy } from '#shared/domain/policy.ts';
 import { ALERT_SOURCES, alertSettingsFrom, NO_ALERT_SOURCES } from '#shared/ingress/alerts/alert-settings.ts';
 import { ingressRoutes } from '#shared/ingress/routes.ts';
 import { SOURCE_ROUTES } from '#shared/ingress/source-routes.ts';
-import { SOURCE_DEPLOYMENTS, SOURCES } from '#shared/ingress/sources.ts';
+import { ANSWERING_SOURCES, SOURCE_DEPLOYMENTS, SOURCES } from '#shared/ingress/sources.ts';
 import { systemClock } from '#shared/ports/clock.ts';
+import { deliverTo, targetsOf } from '#shared/use-cases/notification-targets.ts';
+import { notification, requestRecord } from '#test/fixtures/request-records.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 import { RecordingQueue } from '#test/support/recording-queue.ts';
 
@@ -139,6 +141,24 @@ describe('the trigger sources', () => {
       expect(local.fromEnvironmentWhenSet.length, source.id).toBeGreaterThan(0);
       for (const variable of local.fromEnvironmentWhenSet) {
         expect(Object.keys(source.environment), `${source.id} ${variable}`).toContain(variable);
+      }
+    }
+  });
+
+  it('tell of a completion in place only the sources that answer there, and say so when one has no notifier', async () => {
+    expect(ANSWERING_SOURCES.map((source) => source.id).sort()).toEqual(['jira', 'slack']);
+    const rules = { localMode: true, allowedHosts: [] };
+    for (const source of SOURCES) {
+      const fixture = requestRecord();
+      const record = { ...fixture, requester: { ...fixture.requester, source: source.id } };
+      const answers = ANSWERING_SOURCES.some((answering) => answering.id === source.id);
+      expect(targetsOf(record, rules).includes(source.id as never), source.id).toBe(answers);
+      if (answers) {
+        const attempt = await deliverTo(source.id as never, record, notification('PENDING'), new Date(), {
+          webhooks: { send: async () => ({ ok: true, durationMs: 0 }) },
+        });
+        expect(attempt).toMatchObject({ target: source.id, ok: false });
+        expect(attempt.error, source.id).toMatch(/is not configured/);
       }
     }
   });
