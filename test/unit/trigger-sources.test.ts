@@ -7,7 +7,7 @@ import {
   localAlertCredentialsSchema,
   localAlertSettings,
 } from '#local/stack/local-alert-credentials.ts';
-import { LOCAL_ALERT_SOURCES } from '#local/stack/local-source-list.ts';
+import { LOCAL_ALERT_SOURCES, LOCAL_OPTION_SOURCES } from '#local/stack/local-source-list.ts';
 import { defaultSettings } from '#shared/config/dependencies.ts';
 import { runtimeEnvironmentSchema } from '#shared/config/runtime-config.ts';
 import { SECRET_VARIABLES } from '#shared/config/secrets.ts';
@@ -159,6 +159,22 @@ describe('the trigger sources', () => {
         });
         expect(attempt).toMatchObject({ target: source.id, ok: false });
         expect(attempt.error, source.id).toMatch(/is not configured/);
+      }
+    }
+  });
+
+  it('give every chat and ticket source its local options, turned into its own variables only', () => {
+    const optioned = SOURCES.filter((source) => source.kind === 'chat' || source.kind === 'ticket');
+    expect(Object.keys(LOCAL_OPTION_SOURCES).sort()).toEqual(optioned.map((source) => source.id).sort());
+    const samples = {
+      slack: LOCAL_OPTION_SOURCES.slack.variables({ signingSecret: 's', botToken: 'b', apiUrl: 'u' }),
+      jira: LOCAL_OPTION_SOURCES.jira.variables({ webhookSecret: 's', projects: ['OPS'], baseUrl: 'u' }),
+    };
+    for (const source of optioned) {
+      const variables = Object.keys(samples[source.id as keyof typeof samples]);
+      expect(variables.length, source.id).toBeGreaterThan(0);
+      for (const variable of variables) {
+        expect(Object.keys(source.environment), `${source.id} ${variable}`).toContain(variable);
       }
     }
   });
