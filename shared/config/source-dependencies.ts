@@ -6,10 +6,14 @@ import { type JiraIngressSettings, jiraIngressFrom } from '#shared/ingress/jira/
 import { type SlackIngressSettings, slackIngressFrom } from '#shared/ingress/slack/slack-settings.ts';
 import type { SourceNotifiers } from '#shared/ports/source-notifier.ts';
 
-/** The Slack and Jira parts of `Dependencies`: ingress settings (absent: the route answers 401) and notifiers. */
-export interface SourceDependencies {
+/** Each chat and ticket source's ingress settings, by source (absent: its route answers 401). */
+export interface SourceSettings {
   readonly slack?: SlackIngressSettings;
   readonly jira?: JiraIngressSettings;
+}
+
+/** The Slack and Jira parts of `Dependencies`: ingress settings and notifiers. */
+export interface SourceDependencies extends SourceSettings {
   readonly sourceNotifiers: SourceNotifiers;
 }
 
