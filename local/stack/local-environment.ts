@@ -1,3 +1,4 @@
+import { LOCAL_ALERTS } from '#local/stack/local-alert-credentials.ts';
 import { DEFAULT_TENCENT_RATE_LIMITS } from '#shared/adapters/tencent/rate-limiter.ts';
 import type { Settings } from '#shared/config/dependencies.ts';
 import { settingsFrom } from '#shared/config/dependencies.ts';
@@ -64,14 +65,12 @@ export const localEnvironment = (env: NodeJS.ProcessEnv = process.env): LocalEnv
       : {}),
     ...(['ALERT_PRIMARY_LABEL', 'ALERT_REGION_LABEL'].some(isSet) ? { labels: fromEnv.labels } : {}),
     ...(fromEnv.callbackUrl ? { callbackUrl: fromEnv.callbackUrl } : {}),
-    ...(isSet('ALERTMANAGER_TOKEN') ? { alertmanager: fromEnv.alertmanager } : {}),
-    ...(['TENCENT_MONITOR_BASIC_USER', 'TENCENT_MONITOR_PATH_TOKEN'].some(isSet)
-      ? { tencentMonitor: fromEnv.tencentMonitor }
-      : {}),
-    ...(['CLOUDWATCH_API_KEY', 'CLOUDWATCH_API_KEY_HEADER'].some(isSet)
-      ? { cloudwatch: fromEnv.cloudwatch }
-      : {}),
-    ...(['GRAFANA_HMAC_SECRET', 'GRAFANA_TOKEN'].some(isSet) ? { grafana: fromEnv.grafana } : {}),
+    ...Object.fromEntries(
+      LOCAL_ALERTS.filter(({ local }) => local.fromEnvironmentWhenSet.some(isSet)).map(({ source }) => [
+        source.settings.key,
+        fromEnv[source.settings.key],
+      ]),
+    ),
   };
   const rates = [
     'TENCENT_CREATE_RATE_PER_SECOND',

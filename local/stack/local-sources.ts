@@ -1,65 +1,46 @@
+import { LOCAL_OPTION_SOURCES } from '#local/stack/local-source-list.ts';
 import { type SourceDependencies, sourceDependenciesFrom } from '#shared/config/source-dependencies.ts';
 import { sourceEnvironmentSchema } from '#shared/config/source-environment.ts';
 import { ConfigError } from '#shared/errors.ts';
-import type { JiraFieldMap } from '#shared/ingress/jira/jira-settings.ts';
+import { SOURCES } from '#shared/ingress/sources.ts';
 
-/** The local stack's Slack app: the signing secret, and where completions go (a stub in tests). */
-export interface LocalSlackOptions {
-  readonly signingSecret: string;
-  readonly botToken?: string;
-  readonly webhookUrl?: string;
-  /** `chat.postMessage` base URL, e.g. a stub's `http://127.0.0.1:PORT/api`. */
-  readonly apiUrl?: string;
-  readonly replayWindowSeconds?: number;
-}
+export type { LocalJiraOptions } from '#shared/ingress/jira/source-local.ts';
+export type { LocalSlackOptions } from '#shared/ingress/slack/source-local.ts';
 
-/** The local stack's Jira: the webhook secret, the trigger rules, and where comments go (a stub in tests). */
-export interface LocalJiraOptions {
-  readonly webhookSecret: string;
-  readonly projects: readonly string[];
-  readonly issueTypes?: readonly string[];
-  readonly triggerStatus?: string;
-  readonly fieldMap?: JiraFieldMap;
-  readonly baseUrl?: string;
-  readonly email?: string;
-  readonly apiToken?: string;
-}
+type OptionSources = typeof LOCAL_OPTION_SOURCES;
+
+/** Each chat and ticket source's options to the local stack, by source (its `source-local.ts`). */
+export type LocalSourceOptions = {
+  readonly [Id in keyof OptionSources]?: Parameters<OptionSources[Id]['variables']>[0];
+};
 
 const defined = (entries: Record<string, string | undefined>) =>
   Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
+
+/** Every variable of the chat and ticket sources (their `<source>-environment.ts`). */
+const OPTION_SOURCE_VARIABLES = new Set(
+  SOURCES.filter((source) => source.id in LOCAL_OPTION_SOURCES).flatMap((source) =>
+    Object.keys(source.environment),
+  ),
+);
 
 /**
  * Slack and Jira for the local stack: from the options (tests), else from the same `SLACK_*` /
  * `JIRA_*` variables as in AWS (`npm start` with them set), checked by the same schema.
  */
 export const localSourceDependencies = (
-  options: { readonly slack?: LocalSlackOptions; readonly jira?: LocalJiraOptions },
+  options: LocalSourceOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): SourceDependencies => {
-  const { slack, jira } = options;
   const variables = {
-    ...Object.fromEntries(Object.entries(env).filter(([name]) => /^(?:SLACK|JIRA)_/.test(name))),
-    ...(slack
-      ? defined({
-          SLACK_SIGNING_SECRET: slack.signingSecret,
-          SLACK_BOT_TOKEN: slack.botToken,
-          SLACK_WEBHOOK_URL: slack.webhookUrl,
-          SLACK_API_URL: slack.apiUrl,
-          SLACK_REPLAY_WINDOW_SECONDS: slack.replayWindowSeconds?.toString(),
-        })
-      : {}),
-    ...(jira
-      ? defined({
-          JIRA_WEBHOOK_SECRET: jira.webhookSecret,
-          JIRA_PROJECTS: jira.projects.join(','),
-          JIRA_ISSUE_TYPES: jira.issueTypes?.join(','),
-          JIRA_TRIGGER_STATUS: jira.triggerStatus,
-          JIRA_FIELD_MAP: jira.fieldMap ? JSON.stringify(jira.fieldMap) : undefined,
-          JIRA_BASE_URL: jira.baseUrl,
-          JIRA_EMAIL: jira.email,
-          JIRA_API_TOKEN: jira.apiToken,
-        })
-      : {}),
+    ...Object.fromEntries(Object.entries(env).filter(([name]) => OPTION_SOURCE_VARIABLES.has(name))),
+    ...Object.assign(
+      {},
+      ...Object.entries(LOCAL_OPTION_SOURCES).map(([id, local]) => {
+        const given = options[id as keyof OptionSources];
+        return given ? defined(local.variables(given as never)) : {};
+      }),
+    ),
   };
   const parsed = sourceEnvironmentSchema.safeParse(variables);
   if (!parsed.success) {

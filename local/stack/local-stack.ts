@@ -31,11 +31,7 @@ import {
 } from '#local/stack/local-credentials.ts';
 import { ensureLocalQueues, type LocalQueue } from '#local/stack/local-queues.ts';
 import { startServicesHere, startServicesInWorker } from '#local/stack/local-services.ts';
-import {
-  type LocalJiraOptions,
-  type LocalSlackOptions,
-  localSourceDependencies,
-} from '#local/stack/local-sources.ts';
+import { type LocalSourceOptions, localSourceDependencies } from '#local/stack/local-sources.ts';
 import { startSqsEventSource } from '#local/stack/sqs-event-source.ts';
 import { SqsDeadLetterQueues } from '#shared/adapters/queue/sqs-dead-letter-queues.ts';
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
@@ -61,7 +57,11 @@ import { logger } from '#shared/logger.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import type { PollReport } from '#shared/use-cases/poll-in-flight.ts';
 
-export interface LocalStackOptions {
+/**
+ * Besides the fields below, each chat or ticket source's options (`slack`, `jira`: its ingress and
+ * notifier; default: from its variables in the environment, else off), from its `source-local.ts`.
+ */
+export interface LocalStackOptions extends LocalSourceOptions {
   /** Ingress port; 0 picks a free one. */
   readonly port?: number;
   readonly emulatorPort?: number;
@@ -96,10 +96,6 @@ export interface LocalStackOptions {
   readonly webhookTimeoutMs?: number;
   /** Overrides of the alert ingress settings (every source is on with the folder's tokens). */
   readonly alerts?: Partial<AlertIngressSettings>;
-  /** The Slack ingress and notifier (default: from SLACK_* in the environment, else off). */
-  readonly slack?: LocalSlackOptions;
-  /** The Jira ingress and commenter (default: from JIRA_* in the environment, else off). */
-  readonly jira?: LocalJiraOptions;
   /**
    * The compiled `services-worker.ts`: dynalite and the SQS server then run in that worker thread,
    * on another core than the functions (the bench). Omitted: in this thread.

@@ -1,6 +1,6 @@
 import type { RuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { readRuntimeEnvironment, requireSetting } from '#shared/config/runtime-config.ts';
-import type { SourceDependencies } from '#shared/config/source-dependencies.ts';
+import type { SourceDependencies, SourceSettings } from '#shared/config/source-dependencies.ts';
 import type { Policy } from '#shared/domain/policy.ts';
 import type { ApiKey } from '#shared/http/api-keys.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
@@ -32,7 +32,7 @@ export interface Settings {
 }
 
 /** Everything a handler needs, created once per process (cold start) and passed to use cases. */
-export interface Dependencies {
+export interface Dependencies extends SourceSettings {
   /** The request table; it also keeps the scale-out cooldown markers and the spend index (budgets). */
   readonly store: RequestStore & MarkerStore & SpendStore;
   readonly queue: MessageQueue;
@@ -44,9 +44,7 @@ export interface Dependencies {
   readonly settings: Settings;
   /** Alert ingresses (Alertmanager, Cloud Monitor, CloudWatch, Grafana); absent: their routes answer 401. */
   readonly alerts?: AlertIngressSettings;
-  /** Slack and Jira: ingress settings (absent: the route answers 401) and completion notifiers. */
-  readonly slack?: SourceDependencies['slack'];
-  readonly jira?: SourceDependencies['jira'];
+  /** Where completions are also told (Slack, Jira); each chat and ticket source's settings come from `SourceSettings`. */
   readonly sourceNotifiers?: SourceDependencies['sourceNotifiers'];
   /** The work queues' dead-letter queues; absent: messages reach them only after their maximum receives. */
   readonly deadLetters?: DeadLetterQueues;

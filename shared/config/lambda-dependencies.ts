@@ -104,9 +104,9 @@ const lambdaPorts = async (env?: RuntimeEnvironment, secrets?: FunctionSecrets):
     }),
     telemetry: () => telemetry,
     ingress: once(() => {
-      const { slack, jira } = sources();
+      const { sourceNotifiers: _notifiers, ...settings } = sources();
       const alerts = alertSettingsFrom(config);
-      return { ...(alerts ? { alerts } : {}), ...(slack ? { slack } : {}), ...(jira ? { jira } : {}) };
+      return { ...(alerts ? { alerts } : {}), ...settings };
     }),
     sourceNotifiers: () => sources().sourceNotifiers,
     tencent: (builder) => {

@@ -1,4 +1,5 @@
 import type { Dependencies } from '#shared/config/dependencies.ts';
+import type { SourceSettings } from '#shared/config/source-dependencies.ts';
 
 /**
  * The ports every function may take, as the environment that runs it builds them: Lambda
@@ -19,7 +20,7 @@ export interface PortBuilders {
   /** Metrics and tracing where recorded, else `{}`. */
   telemetry(): Pick<Dependencies, 'metrics' | 'tracing'>;
   /** The ingress settings of the alert, chat and ticket sources (an absent one answers 401). */
-  ingress(): Pick<Dependencies, 'alerts' | 'slack' | 'jira'>;
+  ingress(): Pick<Dependencies, 'alerts'> & SourceSettings;
   /** Where completions are also told (Slack, Jira). */
   sourceNotifiers(): NonNullable<Dependencies['sourceNotifiers']>;
 }

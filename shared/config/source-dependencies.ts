@@ -2,30 +2,20 @@ import { createJiraCommenter } from '#shared/adapters/jira/jira-commenter.ts';
 import { createSlackNotifier } from '#shared/adapters/slack/slack-notifier.ts';
 import type { SourceEnvironment } from '#shared/config/source-environment.ts';
 import { ConfigError } from '#shared/errors.ts';
-import { type JiraIngressSettings, parseJiraFieldMap } from '#shared/ingress/jira/jira-settings.ts';
-import type { SlackIngressSettings } from '#shared/ingress/slack/slack-settings.ts';
+import { type JiraIngressSettings, jiraIngressFrom } from '#shared/ingress/jira/jira-settings.ts';
+import { type SlackIngressSettings, slackIngressFrom } from '#shared/ingress/slack/slack-settings.ts';
 import type { SourceNotifiers } from '#shared/ports/source-notifier.ts';
 
-/** The Slack and Jira parts of `Dependencies`: ingress settings (absent: the route answers 401) and notifiers. */
-export interface SourceDependencies {
+/** Each chat and ticket source's ingress settings, by source (absent: its route answers 401). */
+export interface SourceSettings {
   readonly slack?: SlackIngressSettings;
   readonly jira?: JiraIngressSettings;
-  readonly sourceNotifiers: SourceNotifiers;
 }
 
-const jiraIngressFrom = (env: SourceEnvironment): JiraIngressSettings | undefined => {
-  if (!env.JIRA_WEBHOOK_SECRET) return undefined;
-  if (env.JIRA_PROJECTS.length === 0) {
-    throw new ConfigError('JIRA_PROJECTS must name the project keys whose tickets become requests');
-  }
-  return {
-    webhookSecret: env.JIRA_WEBHOOK_SECRET,
-    projects: env.JIRA_PROJECTS,
-    issueTypes: env.JIRA_ISSUE_TYPES,
-    ...(env.JIRA_TRIGGER_STATUS ? { triggerStatus: env.JIRA_TRIGGER_STATUS } : {}),
-    fieldMap: parseJiraFieldMap(env.JIRA_FIELD_MAP),
-  };
-};
+/** The Slack and Jira parts of `Dependencies`: ingress settings and notifiers. */
+export interface SourceDependencies extends SourceSettings {
+  readonly sourceNotifiers: SourceNotifiers;
+}
 
 const notifiersFrom = (env: SourceEnvironment, timeoutMs: number): SourceNotifiers => {
   // Plain settings (JIRA_BASE_URL, JIRA_EMAIL) may reach every function; the token only those that comment.
@@ -56,16 +46,10 @@ export const sourceDependenciesFrom = (
   env: SourceEnvironment,
   options: { readonly timeoutMs: number },
 ): SourceDependencies => {
+  const slack = slackIngressFrom(env);
   const jira = jiraIngressFrom(env);
   return {
-    ...(env.SLACK_SIGNING_SECRET
-      ? {
-          slack: {
-            signingSecret: env.SLACK_SIGNING_SECRET,
-            replayWindowSeconds: env.SLACK_REPLAY_WINDOW_SECONDS,
-          },
-        }
-      : {}),
+    ...(slack ? { slack } : {}),
     ...(jira ? { jira } : {}),
     sourceNotifiers: notifiersFrom(env, options.timeoutMs),
   };

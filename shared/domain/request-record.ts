@@ -4,6 +4,7 @@ import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { ReplicaRequest, Requester } from '#shared/domain/replica-request.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
 import type { RuleViolation } from '#shared/domain/rule-violation.ts';
+import type { AnsweringSourceId } from '#shared/ingress/sources.ts';
 
 /** The exact CreateReadOnlyDBInstance parameters replica-flow will send, after policy defaults (schema in replica-plan.ts). */
 export type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
@@ -58,7 +59,8 @@ export type WebhookType = (typeof WEBHOOK_TYPES)[number];
 
 export interface DeliveryAttempt {
   readonly at: string;
-  readonly target: 'webhook' | 'slack' | 'jira';
+  /** The signed webhook, or the source that answers in place (shared/ingress/sources.ts). */
+  readonly target: 'webhook' | AnsweringSourceId;
   readonly ok: boolean;
   readonly status?: number;
   readonly error?: string;

@@ -31,3 +31,6 @@ export const headerName = z
     z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name like x-api-key'),
     z.maxLength(128),
   );
+
+/** The parsed values of a source's environment variables (what its settings builder reads). */
+export type EnvironmentOf<Shape extends z.core.$ZodShape> = z.infer<z.ZodMiniObject<Shape>>;

@@ -1,14 +1,14 @@
-import { alertRoutes } from '#shared/ingress/alerts/alert-routes.ts';
 import { statusRoute } from '#shared/ingress/api/status-route.ts';
 import { submitRoute } from '#shared/ingress/api/submit-route.ts';
 import { lazyRoute } from '#shared/ingress/lazy-route.ts';
 import type { IngressDependencies, Route } from '#shared/ingress/route.ts';
+import { type RouteKey, SOURCE_ROUTES } from '#shared/ingress/source-routes.ts';
 
 export type { IngressDependencies, Route } from '#shared/ingress/route.ts';
 
 /**
- * The ingest function's routes; each source adapter adds its own here. Lazy (all but the generic
- * API's): see docs/bundling.md#ingest-sources-load-at-their-first-request
+ * The ingest function's routes: the generic API's, then every other source's (`source-routes.ts`),
+ * each loaded at its first request: see docs/bundling.md#ingest-sources-load-at-their-first-request
  */
 export const ingressRoutes = (deps: IngressDependencies): Route[] => {
   const api = { ...deps, bodyLimitBytes: deps.settings.bodyLimitBytes };
@@ -27,16 +27,11 @@ export const ingressRoutes = (deps: IngressDependencies): Route[] => {
         (await import('#shared/ingress/api/fleet-route.ts')).fleetOverviewRoute(deps),
       ),
     },
-    ...alertRoutes(deps),
-    {
-      method: 'POST',
-      path: '/v1/chatops/slack',
-      handler: lazyRoute(async () => (await import('#shared/ingress/slack/slack-route.ts')).slackRoute(deps)),
-    },
-    {
-      method: 'POST',
-      path: '/v1/tickets/jira',
-      handler: lazyRoute(async () => (await import('#shared/ingress/jira/jira-route.ts')).jiraRoute(deps)),
-    },
+    ...(Object.entries(SOURCE_ROUTES) as [RouteKey, (typeof SOURCE_ROUTES)[RouteKey]][]).map(
+      ([key, load]): Route => {
+        const [method, path] = key.split(' ') as [Route['method'], string];
+        return { method, path, handler: lazyRoute(() => load(deps)) };
+      },
+    ),
   ];
 };

@@ -29,4 +29,23 @@ export interface Source {
   readonly deployment: SourceDeployment;
   /** Its environment variables (zod/mini schemas by name), merged into the runtime schema. */
   readonly environment: Readonly<Record<string, unknown>>;
+  /**
+   * An alert source's part of the alert ingress settings (`alerts.<key>`, `alerts/alert-settings.ts`):
+   * built from its environment variables at the cold start (a half-configured credential is a
+   * ConfigError); `none` when nothing is configured, which refuses every request.
+   */
+  readonly settings?: SourceSettings;
+  /**
+   * A source that answers in place (a Slack channel, a Jira issue): its requests' completions are
+   * posted there by its notifier (`sourceNotifiers.<id>`, `shared/ports/source-notifier.ts`);
+   * `notConfigured` is what a delivery records when the function has none.
+   */
+  readonly answers?: { readonly notConfigured: string };
+}
+
+/** How a source's settings are built from its environment variables (`<source>-settings.ts`). */
+export interface SourceSettings {
+  readonly key: string;
+  readonly from: (env: never) => unknown;
+  readonly none: unknown;
 }

@@ -26,6 +26,13 @@ export const SOURCES = [
 export type SourceId = (typeof SOURCES)[number]['id'];
 export type AlertSourceId = Extract<(typeof SOURCES)[number], { kind: 'alert' }>['id'];
 
+type AnsweringSource = Extract<(typeof SOURCES)[number], { answers: unknown }>;
+/** The sources told of a completion where the request came from (Slack, Jira): each has a notifier. */
+export type AnsweringSourceId = AnsweringSource['id'];
+export const ANSWERING_SOURCES: readonly AnsweringSource[] = SOURCES.filter(
+  (source): source is AnsweringSource => 'answers' in source,
+);
+
 /** Every source's deployment data. */
 export const SOURCE_DEPLOYMENTS: readonly SourceDeployment[] = SOURCES.map((source) => source.deployment);
 

@@ -5,10 +5,11 @@ import type { Requester } from '#shared/domain/replica-request.ts';
 import type { Failure, ReplicaInstance, RuleViolation, WebhookType } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
 import type { FieldIssue } from '#shared/errors.ts';
+import type { AnsweringSourceId } from '#shared/ingress/sources.ts';
 import type { DeliveryResult } from '#shared/ports/webhook-sender.ts';
 
-/** The sources that are told of a completion where the request came from (besides the webhook). */
-export type SourceTarget = 'slack' | 'jira';
+/** The sources that are told of a completion where the request came from (besides the webhook): each with `answers` in its `source.ts`. */
+export type SourceTarget = AnsweringSourceId;
 
 /** What a source is told when its request ends: each adapter formats it in its own way. */
 export interface Completion {

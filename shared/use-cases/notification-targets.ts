@@ -1,6 +1,7 @@
 import { type CallbackUrlRules, checkCallbackUrl } from '#shared/domain/callback-url.ts';
 import type { DeliveryAttempt, Notification, RequestRecord } from '#shared/domain/request-record.ts';
-import type { SourceNotifier, SourceNotifiers } from '#shared/ports/source-notifier.ts';
+import { ANSWERING_SOURCES } from '#shared/ingress/sources.ts';
+import type { SourceNotifier, SourceNotifiers, SourceTarget } from '#shared/ports/source-notifier.ts';
 import type { DeliveryResult, WebhookSender } from '#shared/ports/webhook-sender.ts';
 import { completionOf } from '#shared/use-cases/completion.ts';
 import { webhookPayload } from '#shared/use-cases/webhook-payload.ts';
@@ -26,8 +27,7 @@ export const webhookRefusal = (record: RequestRecord, rules: CallbackUrlRules): 
  */
 export const targetsOf = (record: RequestRecord, rules: CallbackUrlRules): NotificationTarget[] => [
   ...(webhookRefusal(record, rules) === undefined ? (['webhook'] as const) : []),
-  ...(record.requester.source === 'slack' ? (['slack'] as const) : []),
-  ...(record.requester.source === 'jira' ? (['jira'] as const) : []),
+  ...ANSWERING_SOURCES.filter((source) => source.id === record.requester.source).map((source) => source.id),
 ];
 
 export interface TargetPorts {
@@ -35,18 +35,18 @@ export interface TargetPorts {
   readonly sourceNotifiers?: SourceNotifiers;
 }
 
-const NOT_CONFIGURED: Readonly<Record<'slack' | 'jira', string>> = {
-  slack: 'Slack is not configured for notifications (SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL)',
-  jira: 'Jira is not configured for comments (JIRA_BASE_URL and JIRA_API_TOKEN)',
-};
+/** What a delivery records when the function has no notifier for the source (its `source.ts`'s `answers`). */
+const notConfigured = (target: SourceTarget): string =>
+  ANSWERING_SOURCES.find((source) => source.id === target)?.answers.notConfigured ??
+  `${target} has no notifier`;
 
 const notifySource = async (
-  target: 'slack' | 'jira',
+  target: SourceTarget,
   notifier: SourceNotifier | undefined,
   record: RequestRecord,
   notification: Notification,
 ): Promise<DeliveryResult> => {
-  if (!notifier) return { ok: false, error: NOT_CONFIGURED[target], durationMs: 0 };
+  if (!notifier) return { ok: false, error: notConfigured(target), durationMs: 0 };
   try {
     return await notifier.notify(completionOf(record, notification.type));
   } catch (error) {

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { SOURCES } from '#shared/ingress/sources.ts';
 import { ROOT } from '../../scripts/bundle.ts';
-import { BUNDLE_RULES } from './bundle-rules.ts';
+import { BUNDLE_RULES, SOURCE_ROUTE_MODULES } from './bundle-rules.ts';
 
 /**
  * The bundle rules of docs/bundling.md that are read off the source, not the bundles: how a module
@@ -114,24 +115,11 @@ const DEFERRED_MODULES: readonly { readonly specifier: string; readonly anchor: 
   { specifier: '#shared/domain/policy-loader.ts', anchor: 'adapters-behind-their-builders' },
   { specifier: '#shared/adapters/tracing/powertools-tracing.ts', anchor: 'the-tracer-only-in-lambda' },
   { specifier: '@aws-sdk/client-ssm', anchor: 'the-ssm-client-when-a-parameter-is-read' },
-  { specifier: '#shared/ingress/slack/slack-route.ts', anchor: 'ingest-sources-load-at-their-first-request' },
-  { specifier: '#shared/ingress/jira/jira-route.ts', anchor: 'ingest-sources-load-at-their-first-request' },
-  {
-    specifier: '#shared/ingress/alerts/alertmanager/alertmanager-route.ts',
+  // Every source's route module, from shared/ingress/source-routes.ts.
+  ...SOURCE_ROUTE_MODULES.map((file) => ({
+    specifier: `#${file}`,
     anchor: 'ingest-sources-load-at-their-first-request',
-  },
-  {
-    specifier: '#shared/ingress/alerts/tencent-monitor/tencent-monitor-route.ts',
-    anchor: 'ingest-sources-load-at-their-first-request',
-  },
-  {
-    specifier: '#shared/ingress/alerts/cloudwatch/cloudwatch-route.ts',
-    anchor: 'ingest-sources-load-at-their-first-request',
-  },
-  {
-    specifier: '#shared/ingress/alerts/grafana/grafana-route.ts',
-    anchor: 'ingest-sources-load-at-their-first-request',
-  },
+  })),
   {
     specifier: '#shared/ingress/alerts/cloudwatch/queued-cloudwatch-alarm.ts',
     anchor: 'ingest-sources-load-at-their-first-request',
@@ -189,6 +177,18 @@ describe('bundle rules in the source', () => {
       ).toEqual([]);
     },
   );
+
+  it('finds one route folder per trigger source but the generic API, each with its route module deferred', () => {
+    const folders = new Set(SOURCE_ROUTE_MODULES.map((file) => path.posix.dirname(file)));
+    const routed = SOURCES.filter((source) => source.id !== 'api');
+    expect(folders.size).toBe(routed.length);
+    for (const source of routed) {
+      expect(
+        [...folders].some((folder) => path.posix.basename(folder) === source.id),
+        source.id,
+      ).toBe(true);
+    }
+  });
 
   it('keeps the policy barrel (shared/domain/policy.ts) re-exporting only types from the schema, and never the loader (docs/bundling.md#the-policy-barrel-re-exports-only-types)', () => {
     const barrel = importsOf('shared/domain/policy.ts');

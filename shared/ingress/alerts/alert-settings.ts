@@ -1,75 +1,49 @@
-import { ConfigError } from '#shared/errors.ts';
 import type { AlertEnvironment } from '#shared/ingress/alerts/alert-environment.ts';
+import { SOURCES } from '#shared/ingress/sources.ts';
 
-/** What the alert ingresses need: credentials per source, label names, limits. Never logged. */
-export interface AlertIngressSettings {
+type AlertSource = Extract<(typeof SOURCES)[number], { kind: 'alert' }>;
+
+/** Each alert source's part, under its key: built by its `<source>-settings.ts`, registered in its `source.ts`. */
+export type AlertSourcesSettings = {
+  readonly [Source in AlertSource as Source['settings']['key']]: ReturnType<Source['settings']['from']>;
+};
+
+/** Each alert source's part, by source id. */
+export type AlertSettingsById = {
+  readonly [Source in AlertSource as Source['id']]: ReturnType<Source['settings']['from']>;
+};
+
+/** What the alert ingresses need: label names, limits, and each source's credentials. Never logged. */
+export type AlertIngressSettings = AlertSourcesSettings & {
   readonly bodyLimitBytes: number;
   readonly replayWindowSeconds: number;
   readonly labels: { readonly primary: string; readonly region: string };
   /** Completion webhook of alert-driven requests, when set. */
   readonly callbackUrl?: string;
-  readonly alertmanager: { readonly token?: string };
-  readonly tencentMonitor: {
-    readonly basic?: { readonly user: string; readonly password: string };
-    readonly pathToken?: string;
-  };
-  readonly cloudwatch: { readonly apiKey?: string; readonly apiKeyHeader: string };
-  readonly grafana: {
-    readonly hmacSecret?: string;
-    /** Extra signature header to accept besides Grafana's two spellings. */
-    readonly signatureHeader?: string;
-    /** When set, the signature covers `timestamp:body` and the timestamp must be fresh. */
-    readonly timestampHeader?: string;
-    readonly token?: string;
-  };
-}
+};
+
+/** Every alert source of the list (shared/ingress/sources.ts). */
+export const ALERT_SOURCES: readonly AlertSource[] = SOURCES.filter(
+  (source): source is AlertSource => source.kind === 'alert',
+);
 
 /** Builds the settings from a parsed environment; a half-configured credential is a ConfigError. */
-export const alertSettingsFrom = (env: AlertEnvironment): AlertIngressSettings => {
-  const user = env.TENCENT_MONITOR_BASIC_USER;
-  const password = env.TENCENT_MONITOR_BASIC_PASSWORD;
-  if ((user === undefined) !== (password === undefined)) {
-    throw new ConfigError(
-      'TENCENT_MONITOR_BASIC_USER and TENCENT_MONITOR_BASIC_PASSWORD must be set together',
-    );
-  }
-  if (env.GRAFANA_TIMESTAMP_HEADER && !env.GRAFANA_HMAC_SECRET) {
-    throw new ConfigError('GRAFANA_TIMESTAMP_HEADER needs GRAFANA_HMAC_SECRET');
-  }
-  return {
-    bodyLimitBytes: env.ALERT_BODY_LIMIT_BYTES,
-    replayWindowSeconds: env.ALERT_REPLAY_WINDOW_SECONDS,
-    labels: { primary: env.ALERT_PRIMARY_LABEL, region: env.ALERT_REGION_LABEL },
-    ...(env.ALERT_CALLBACK_URL ? { callbackUrl: env.ALERT_CALLBACK_URL } : {}),
-    alertmanager: { ...(env.ALERTMANAGER_TOKEN ? { token: env.ALERTMANAGER_TOKEN } : {}) },
-    tencentMonitor: {
-      ...(user && password ? { basic: { user, password } } : {}),
-      ...(env.TENCENT_MONITOR_PATH_TOKEN ? { pathToken: env.TENCENT_MONITOR_PATH_TOKEN } : {}),
-    },
-    cloudwatch: {
-      ...(env.CLOUDWATCH_API_KEY ? { apiKey: env.CLOUDWATCH_API_KEY } : {}),
-      apiKeyHeader: env.CLOUDWATCH_API_KEY_HEADER.toLowerCase(),
-    },
-    grafana: {
-      ...(env.GRAFANA_HMAC_SECRET ? { hmacSecret: env.GRAFANA_HMAC_SECRET } : {}),
-      ...(env.GRAFANA_SIGNATURE_HEADER
-        ? { signatureHeader: env.GRAFANA_SIGNATURE_HEADER.toLowerCase() }
-        : {}),
-      ...(env.GRAFANA_TIMESTAMP_HEADER
-        ? { timestampHeader: env.GRAFANA_TIMESTAMP_HEADER.toLowerCase() }
-        : {}),
-      ...(env.GRAFANA_TOKEN ? { token: env.GRAFANA_TOKEN } : {}),
-    },
-  };
-};
+export const alertSettingsFrom = (env: AlertEnvironment): AlertIngressSettings => ({
+  bodyLimitBytes: env.ALERT_BODY_LIMIT_BYTES,
+  replayWindowSeconds: env.ALERT_REPLAY_WINDOW_SECONDS,
+  labels: { primary: env.ALERT_PRIMARY_LABEL, region: env.ALERT_REGION_LABEL },
+  ...(env.ALERT_CALLBACK_URL ? { callbackUrl: env.ALERT_CALLBACK_URL } : {}),
+  ...(Object.fromEntries(
+    ALERT_SOURCES.map((source) => [source.settings.key, source.settings.from(env)]),
+  ) as AlertSourcesSettings),
+});
 
 /** No source configured: every alert route answers 401 (fail closed). */
 export const NO_ALERT_SOURCES: AlertIngressSettings = {
   bodyLimitBytes: 262_144,
   replayWindowSeconds: 300,
   labels: { primary: 'instance_id', region: 'region' },
-  alertmanager: {},
-  tencentMonitor: {},
-  cloudwatch: { apiKeyHeader: 'x-api-key' },
-  grafana: {},
+  ...(Object.fromEntries(
+    ALERT_SOURCES.map((source) => [source.settings.key, source.settings.none]),
+  ) as AlertSourcesSettings),
 };

@@ -1,4 +1,6 @@
 import { ConfigError } from '#shared/errors.ts';
+import type { EnvironmentOf } from '#shared/ingress/environment-rules.ts';
+import type { jiraEnvironmentShape } from '#shared/ingress/jira/jira-environment.ts';
 import * as z from '#shared/util/zod-mini.ts';
 
 /** Request fields a ticket can give, by custom field (`JIRA_FIELD_MAP`) or `key: value` description line. */
@@ -53,4 +55,21 @@ export const parseJiraFieldMap = (text: string): JiraFieldMap => {
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
     .join('; ');
   throw new ConfigError(`JIRA_FIELD_MAP is invalid: ${problems} (fields: ${TICKET_FIELDS.join(', ')})`);
+};
+
+/** The Jira ingress from its environment; without a webhook secret, none (the route answers 401). */
+export const jiraIngressFrom = (
+  env: EnvironmentOf<typeof jiraEnvironmentShape>,
+): JiraIngressSettings | undefined => {
+  if (!env.JIRA_WEBHOOK_SECRET) return undefined;
+  if (env.JIRA_PROJECTS.length === 0) {
+    throw new ConfigError('JIRA_PROJECTS must name the project keys whose tickets become requests');
+  }
+  return {
+    webhookSecret: env.JIRA_WEBHOOK_SECRET,
+    projects: env.JIRA_PROJECTS,
+    issueTypes: env.JIRA_ISSUE_TYPES,
+    ...(env.JIRA_TRIGGER_STATUS ? { triggerStatus: env.JIRA_TRIGGER_STATUS } : {}),
+    fieldMap: parseJiraFieldMap(env.JIRA_FIELD_MAP),
+  };
 };
