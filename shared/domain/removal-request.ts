@@ -1,8 +1,8 @@
-import type { ApiKeyRole } from '#shared/http/api-keys.ts';
 import type { RemovalStep } from '#shared/domain/removal-safety.ts';
 import { callbackSchema, idempotencyKeySchema } from '#shared/domain/replica-request.ts';
 import { tencentFields } from '#shared/domain/replica-request-fields.ts';
 import { parseFields } from '#shared/domain/replica-request-issues.ts';
+import type { ApiKeyRole } from '#shared/http/api-keys.ts';
 import * as z from '#shared/util/zod-mini.ts';
 
 /**

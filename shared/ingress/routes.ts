@@ -20,6 +20,20 @@ export const ingressRoutes = (deps: Dependencies): Route[] => {
   return [
     { method: 'POST', path: '/v1/replica-requests', handler: submitRoute(api) },
     { method: 'GET', path: '/v1/replica-requests/{id}', handler: statusRoute(deps) },
+    {
+      method: 'POST',
+      path: '/v1/replica-removals',
+      handler: lazyRoute(async () =>
+        (await import('#shared/ingress/api/removal-routes.ts')).submitRemovalRoute(api),
+      ),
+    },
+    {
+      method: 'GET',
+      path: '/v1/replica-removals/{id}',
+      handler: lazyRoute(async () =>
+        (await import('#shared/ingress/api/removal-routes.ts')).removalStatusRoute(deps),
+      ),
+    },
     ...alertRoutes(deps),
     {
       method: 'POST',

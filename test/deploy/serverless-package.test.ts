@@ -148,6 +148,8 @@ describe('functions and their triggers', () => {
       [
         'POST /v1/replica-requests',
         'GET /v1/replica-requests/{id}',
+        'POST /v1/replica-removals',
+        'GET /v1/replica-removals/{id}',
         'POST /v1/chatops/slack',
         'POST /v1/alerts/alertmanager',
         'POST /v1/alerts/tencent-monitor',

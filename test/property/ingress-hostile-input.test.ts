@@ -87,6 +87,9 @@ const signers = (fixture: StackFixture): Record<string, (request: HostileRequest
     'POST /v1/replica-requests': (request) =>
       withHeaders(request, { authorization: `Bearer ${apiKey}`, 'idempotency-key': `prop-${randomUUID()}` }),
     'GET /v1/replica-requests/{id}': bearer(apiKey),
+    'POST /v1/replica-removals': (request) =>
+      withHeaders(request, { authorization: `Bearer ${apiKey}`, 'idempotency-key': `prop-${randomUUID()}` }),
+    'GET /v1/replica-removals/{id}': bearer(apiKey),
     'POST /v1/alerts/alertmanager': bearer(alerts.alertmanagerToken),
     'POST /v1/alerts/tencent-monitor': (request) =>
       withHeaders(request, {
