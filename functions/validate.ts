@@ -47,6 +47,7 @@ export const buildValidateHandler = (deps: Dependencies) =>
               spend: deps.store,
               callbackRules: callbackRulesOf(deps.settings),
               provisioningTimeoutMs: deps.settings.provisioningTimeoutMs,
+              ...(deps.settings.deployment ? { deployment: deps.settings.deployment } : {}),
             }),
           );
         },

@@ -19,6 +19,7 @@ import {
 } from '#shared/transitions/create-transitions.ts';
 import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
+import { removeReplica } from '#shared/use-cases/remove-replica.ts';
 
 export interface CreateDependencies {
   readonly store: RequestStore;
@@ -54,6 +55,8 @@ export type CreateOutcome = 'submitted' | 'retry' | 'failed' | 'unknown' | 'skip
  */
 export const createReplica = async (requestId: string, deps: CreateDependencies): Promise<CreateOutcome> => {
   const record = await deps.store.get(requestId);
+  // A removal's steps run from this queue too: remove-replica.ts; it never reaches CREATING.
+  if (record?.kind === 'removal') return removeReplica(record, deps);
   if (record?.state !== 'VALIDATED' || !record.plan) {
     logger.info('create: nothing to do', { requestId, state: record?.state });
     return 'skipped';

@@ -13,6 +13,7 @@ import { type BudgetJudgement, judgeBudgets } from '#shared/use-cases/budget-jud
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 import { gateScaleOut } from '#shared/use-cases/scale-out-gate.ts';
 import { precheckAgainstTencent } from '#shared/use-cases/tencent-prechecks.ts';
+import { validateRemoval } from '#shared/use-cases/validate-removal.ts';
 
 export interface ValidateDependencies {
   readonly store: RequestStore;
@@ -27,6 +28,8 @@ export interface ValidateDependencies {
   readonly provisioningTimeoutMs: number;
   /** The running fleet's records, for the policy's budgets (`budget-judgement.ts`); the same table in practice. */
   readonly spend?: SpendStore;
+  /** This deployment's identity: a removal acts only on replicas tagged with it. Absent: `DEFAULT_DEPLOYMENT`. */
+  readonly deployment?: string;
 }
 
 export type ValidateOutcome = 'validated' | 'rejected' | 'dry-run' | 'skipped' | 'suppressed';
@@ -48,6 +51,8 @@ export const validateRequest = async (
     if (record.state === 'VALIDATED') await deps.queue.send('create', { requestId });
     return 'skipped';
   }
+  // Removals (`kind: 'removal'`) have checks of their own: validate-removal.ts.
+  if (record.kind === 'removal') return validateRemoval(record, deps);
   // Alert-driven requests first pass the scale-out gate (enabled, maximum, cooldown): SUPPRESSED otherwise.
   if ((await gateScaleOut(record, deps)) === 'suppressed') return 'suppressed';
   const { plan, price, violations, budgets } = await checkRequest(record, deps);

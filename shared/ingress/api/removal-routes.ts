@@ -63,7 +63,7 @@ export const removalStatusRoute =
     const caller = authenticateBearer(header(event, 'authorization'), deps.apiKeys);
     const requestId = event.pathParameters?.id ?? '';
     const record = /^r-[a-z0-9]{16}$/.test(requestId) ? await deps.store.get(requestId) : undefined;
-    if (!record || record.kind !== 'removal' || !maySee(caller, record.requester))
+    if (record?.kind !== 'removal' || !maySee(caller, record.requester))
       throw new NotFoundError(`No replica removal ${requestId}`);
     return jsonResponse(200, requestView(record));
   };
