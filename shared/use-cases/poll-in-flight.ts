@@ -17,7 +17,7 @@ import type { RequestStore, TransitionCommand } from '#shared/ports/request-stor
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { pollTransition } from '#shared/transitions/poll-transitions.ts';
 import { pendingNotification, startNotificationChains } from '#shared/use-cases/notification-outbox.ts';
-import { isolatingSlices, judgeIsolating, REMOVAL_WORKER_STATES } from '#shared/use-cases/poll-removals.ts';
+import { isolatingSlices, judgeIsolating, removalsToRequeue } from '#shared/use-cases/poll-removals.ts';
 import { hasFailed, isRunning, toReplicaInstance } from '#shared/use-cases/replica-instance.ts';
 import { chunk, groupBy } from '#shared/util/chunk.ts';
 import { forEachConcurrently } from '#shared/util/for-each-concurrently.ts';
@@ -158,12 +158,7 @@ class PollCycle {
     await this.step('requeue received', () => this.requeueStale(byState.get('RECEIVED') ?? [], 'requests'));
     await this.step('requeue validated', () => this.requeueStale(byState.get('VALIDATED') ?? [], 'create'));
     // Removals (poll-removals.ts): the worker's waiting steps come back; isolating replicas are read back.
-    await this.step('requeue removals', () =>
-      this.requeueStale(
-        REMOVAL_WORKER_STATES.flatMap((state) => byState.get(state) ?? []),
-        'create',
-      ),
-    );
+    await this.step('requeue removals', () => this.requeueRemovals());
     await this.step('check isolating', () => this.checkIsolating(byState.get('ISOLATING') ?? []));
     await this.step('expire leases', () => this.expireLeases(byState.get('CREATING') ?? []));
     await this.step('reconcile', () => this.reconcile(byState.get('UNKNOWN') ?? []));
@@ -406,6 +401,16 @@ class PollCycle {
     if (record.state === 'PROVISIONING' && statusesChanged(record, instances)) {
       await this.update(record, { instances });
     }
+  }
+
+  private async requeueRemovals(): Promise<void> {
+    const due = removalsToRequeue(this.records, this.now, this.deps.requeueAfterMs);
+    if (due.length === 0) return;
+    await this.deps.queue.sendBatch(
+      'create',
+      due.map((record) => ({ requestId: record.requestId })),
+    );
+    this.report.requeued += due.length;
   }
 
   /** ISOLATING removals: their replicas read back in batches of 100 ids per region. */

@@ -15,6 +15,22 @@ import { chunk, groupBy } from '#shared/util/chunk.ts';
 /** Removal states whose next step is the worker's: requeued when untouched for the requeue grace. */
 export const REMOVAL_WORKER_STATES: readonly RequestState[] = ['DRAINING', 'ISOLATED'];
 
+/**
+ * The removals to hand back to the worker: a DRAINING one waiting on its group task every cycle (the
+ * worker's DescribeTasks is its wait), the others once untouched for `requeueAfterMs` (a lost message).
+ */
+export const removalsToRequeue = (
+  records: readonly RequestRecord[],
+  now: Date,
+  requeueAfterMs: number,
+): RequestRecord[] =>
+  records.filter(
+    (record) =>
+      REMOVAL_WORKER_STATES.includes(record.state) &&
+      ((record.state === 'DRAINING' && record.removal?.groupTask !== undefined) ||
+        now.getTime() - Date.parse(record.updatedAt) > requeueAfterMs),
+  );
+
 export const removalRegionOf = (record: RequestRecord): string => record.removal?.target?.region ?? '';
 
 /** The ids to describe, per region, in slices of at most `page`. */

@@ -19,21 +19,28 @@ export const describeInstance = async (
   return DBInstanceSet.find((instance) => instance.DBInstanceId === instanceId);
 };
 
-/** The read-only group of the primary that lists the replica as a member now, if any. */
+/** Tencent's largest DescribeReadOnlyGroups page. */
+const GROUP_PAGE = 99;
+
+/** The read-only group of the primary that lists the replica as a member now, if any (every page). */
 export const groupOfReplica = async (
   region: string,
   primaryId: string,
   instanceId: string,
   tencent: Pick<TencentPostgres, 'describeReadOnlyGroups'>,
 ): Promise<string | undefined> => {
-  const { ReadOnlyGroupList = [] } = await tencent.describeReadOnlyGroups(region, {
-    Filters: [{ Name: 'db-master-instance-id', Values: [primaryId] }],
-    PageSize: 100,
-    PageNumber: 1,
-  });
-  return ReadOnlyGroupList.find((group) =>
-    (group.ReadOnlyDBInstanceList ?? []).some((member) => member.DBInstanceId === instanceId),
-  )?.ReadOnlyGroupId;
+  for (let page = 1; ; page++) {
+    const { ReadOnlyGroupList = [] } = await tencent.describeReadOnlyGroups(region, {
+      Filters: [{ Name: 'db-master-instance-id', Values: [primaryId] }],
+      PageSize: GROUP_PAGE,
+      PageNumber: page,
+    });
+    const group = ReadOnlyGroupList.find((candidate) =>
+      (candidate.ReadOnlyDBInstanceList ?? []).some((member) => member.DBInstanceId === instanceId),
+    );
+    if (group) return group.ReadOnlyGroupId;
+    if (ReadOnlyGroupList.length < GROUP_PAGE) return undefined;
+  }
 };
 
 /**

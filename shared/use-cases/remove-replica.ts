@@ -43,10 +43,12 @@ import { describeInstance, groupOfReplica, runningGroupTask } from '#shared/use-
 export type RemoveDependencies = CreateDependencies;
 
 const isolatedOrOn = (instance: DBInstance | undefined): boolean =>
-  ['isolating', 'isolated', 'offline', 'recycling', 'recycled'].includes(instance?.DBInstanceStatus ?? '');
+  ['isolating', 'isolated', 'offlining', 'offline', 'recycling', 'recycled'].includes(
+    instance?.DBInstanceStatus ?? '',
+  );
 
 const goneOrOffline = (instance: DBInstance | undefined): boolean =>
-  !instance || ['offline', 'recycled'].includes(instance.DBInstanceStatus ?? '');
+  !instance || ['offlining', 'offline', 'recycled'].includes(instance.DBInstanceStatus ?? '');
 
 export const removeReplica = async (
   record: RequestRecord,
