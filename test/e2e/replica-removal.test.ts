@@ -72,6 +72,11 @@ describe('removing a replica through the local stack', () => {
     const ready = await followRequest(fixture.api, created.requestId, { timeoutMs: 30_000, intervalMs: 200 });
     expect(ready.state).toBe('READY');
     const replicaId = ready.instances[0]?.instanceId ?? '';
+    // A create without ReadOnlyGroupId puts the replica in a new group of its own (as Tencent does).
+    const groupBefore = fixture.stack.emulator
+      ?.instances()
+      .find((candidate) => candidate.id === replicaId)?.readOnlyGroupId;
+    expect(groupBefore).toMatch(/^pgrogrp-/);
 
     const answer = await removeCall(
       {
@@ -97,6 +102,13 @@ describe('removing a replica through the local stack', () => {
       'ISOLATED',
       'DESTROYED',
     ]);
+    // It left its group first (the leave task waited for), then was isolated and destroyed.
+    expect(view.removal?.target?.readOnlyGroupId).toBe(groupBefore);
+    // The bench number: Tencent calls this removal made (validate's read, each step's reads and calls).
+    expect(view.removal?.tencentCalls).toBeGreaterThan(0);
+    console.info(
+      `removal ${answer.body.requestId}: ${view.removal?.tencentCalls} Tencent calls; ${view.history.map((entry) => `${entry.state}${entry.note ? ` (${entry.note})` : ''}`).join(' → ')}`,
+    );
     const webhook = await fixture.receiver.waitFor(String(answer.body.requestId), 15_000);
     expect(webhook.payload).toMatchObject({
       type: 'replica.removed',
