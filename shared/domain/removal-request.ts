@@ -70,10 +70,6 @@ export interface RemovalDetails {
   readonly tencentCalls?: number;
 }
 
-export type RequestKind = 'create' | 'removal';
-
-/** A record's kind: absent on records from before removals, which are all creates. */
-export const kindOf = (record: { readonly kind?: RequestKind | undefined }): RequestKind =>
-  record.kind ?? 'create';
+export type { RequestKind } from '#shared/domain/request-kind.ts';
 
 export { idempotencyKeySchema };

@@ -1,8 +1,9 @@
 import type { BudgetCheck } from '#shared/domain/budget-summary.ts';
 import type { PlanPrice } from '#shared/domain/plan-price.ts';
-import type { RemovalDetails, RequestKind } from '#shared/domain/removal-request.ts';
+import type { RemovalDetails } from '#shared/domain/removal-request.ts';
 import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { ReplicaRequest, Requester } from '#shared/domain/replica-request.ts';
+import type { RequestKind } from '#shared/domain/request-kind.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
 
 /** The exact CreateReadOnlyDBInstance parameters replica-flow will send, after policy defaults (schema in replica-plan.ts). */

@@ -1,4 +1,4 @@
-import { kindOf } from '#shared/domain/removal-request.ts';
+import { kindOf } from '#shared/domain/request-kind.ts';
 import type { RequestRecord, RuleViolation } from '#shared/domain/request-record.ts';
 import { isTerminal, type RequestState } from '#shared/domain/request-state.ts';
 import type { Clock } from '#shared/ports/clock.ts';
