@@ -408,6 +408,28 @@ describe('the poller reads ISOLATING removals back', () => {
     expect(ports.queue.sent.filter((message) => message.queue === 'create')).toHaveLength(150);
   });
 
+  it('hands a DRAINING removal waiting on its group task back to the worker every cycle, others only once stale', async () => {
+    const ports = setup({ instance: ours(), group: undefined });
+    const waiting = removalRecord('DRAINING', {
+      removal: removal({
+        groupTask: { taskId: 7, readOnlyGroupId: 'pgrogrp-aaaa1111', sentAt: FIXTURE_TIME },
+      }),
+    });
+    const fresh = removalRecord('DRAINING');
+    const stale = removalRecord('ISOLATED', { updatedAt: minutesFromStart(-5) });
+    for (const record of [waiting, fresh, stale]) await ports.store.putNew(record);
+
+    await pollInFlight(pollDeps(ports));
+
+    const requeued = ports.queue.sent
+      .filter((message) => message.queue === 'create')
+      .map((message) => message.body);
+    expect(requeued).toEqual(
+      expect.arrayContaining([{ requestId: waiting.requestId }, { requestId: stale.requestId }]),
+    );
+    expect(requeued).not.toContainEqual({ requestId: fresh.requestId });
+  });
+
   it('ends a removal whose replica is still running past the deadline REMOVAL_FAILED', async () => {
     const ports = setup({ instance: ours(), group: undefined });
     const record = removalRecord('ISOLATING', { deadline: minutesFromStart(-1) });
