@@ -44,6 +44,7 @@ export const buildValidateHandler = (deps: ValidateFunctionDependencies) =>
               spend: deps.store,
               callbackRules: callbackRulesOf(deps.settings),
               provisioningTimeoutMs: deps.settings.provisioningTimeoutMs,
+              ...(deps.settings.deployment ? { deployment: deps.settings.deployment } : {}),
             }),
           );
         },

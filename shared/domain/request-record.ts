@@ -1,7 +1,9 @@
 import type { BudgetCheck } from '#shared/domain/budget-summary.ts';
 import type { PlanPrice } from '#shared/domain/plan-price.ts';
+import type { RemovalDetails } from '#shared/domain/removal-request.ts';
 import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { ReplicaRequest, Requester } from '#shared/domain/replica-request.ts';
+import type { RequestKind } from '#shared/domain/request-kind.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
 import type { RuleViolation } from '#shared/domain/rule-violation.ts';
 import type { AnsweringSourceId } from '#shared/ingress/sources.ts';
@@ -54,6 +56,9 @@ export const WEBHOOK_TYPES = [
   'replica.timed_out',
   'replica.dry_run',
   'replica.suppressed',
+  'replica.removed',
+  'replica.removal_failed',
+  'replica.removal_suppressed',
 ] as const;
 export type WebhookType = (typeof WEBHOOK_TYPES)[number];
 
@@ -139,6 +144,14 @@ export interface Lease {
  */
 export interface RequestRecord {
   readonly requestId: string;
+  /**
+   * `removal` for `POST /v1/replica-removals` records; absent (or `create`) for replica creation.
+   * The transition table has no kind column: the use cases dispatch on it, and a removal never
+   * reaches a create state (nor a create a removal state).
+   */
+  readonly kind?: RequestKind;
+  /** A removal's own fields (`kind: 'removal'` only). */
+  readonly removal?: RemovalDetails;
   readonly idempotencyKey: string;
   /** SHA-256 of the canonical request payload; same key with another hash is a conflict. */
   readonly payloadHash: string;

@@ -10,8 +10,9 @@ import { IllegalTransitionError } from '#shared/errors.ts';
  *   terminal: READY, REJECTED, FAILED, TIMED_OUT, SUPPRESSED, DRY_RUN
  *   UNKNOWN while a create call's outcome is being reconciled.
  *
- * Rows that nothing writes yet: AWAITING_APPROVAL / EXPIRED (spending), and the removal states
- * DRAINING → ISOLATING → ISOLATED → DESTROYED | REMOVED, REMOVAL_FAILED (the replica fleet).
+ * Removals (`kind: 'removal'`): RECEIVED → VALIDATED → DRAINING → ISOLATING → ISOLATED →
+ * DESTROYED | REMOVED, or REMOVAL_FAILED. Rows that nothing writes yet: AWAITING_APPROVAL / EXPIRED
+ * (spending).
  */
 export { REQUEST_STATES, type RequestState } from '#shared/domain/request-state-names.ts';
 

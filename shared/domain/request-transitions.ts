@@ -81,15 +81,16 @@ export const TRANSITIONS: readonly TransitionRow[] = [
 
   // Removal (DESIGN.md "The replica fleet"): a removal request is validated (or SUPPRESSED) like a
   // creation, then walks these rows; each Tencent step is read back before anything is re-issued.
-  // Nothing writes these rows yet; removal will, from shared/transitions/remove-transitions.ts.
-  { from: 'VALIDATED', to: 'DRAINING', actor: 'remove', trigger: 'took the primary lease; the replica leaves its read-only group', reserved: 'fleet' },
-  { from: 'DRAINING', to: 'ISOLATING', actor: 'remove', trigger: 'the group task finished; deletion protection lifted, IsolateDBInstances sent', reserved: 'fleet' },
-  { from: 'ISOLATING', to: 'ISOLATED', actor: 'poll', trigger: 'the replica reads back isolated', reserved: 'fleet' },
-  { from: 'ISOLATED', to: 'DESTROYED', actor: 'remove', trigger: 'DestroyDBInstance removed it for good', reserved: 'fleet' },
-  { from: 'ISOLATED', to: 'REMOVED', actor: 'remove', trigger: 'the policy leaves it in the recycle bin', reserved: 'fleet' },
-  { from: 'DRAINING', to: 'REMOVAL_FAILED', actor: 'remove', trigger: 'a removal step failed with a business error', reserved: 'fleet' },
-  { from: 'ISOLATING', to: 'REMOVAL_FAILED', actor: 'poll', trigger: 'the replica did not isolate', reserved: 'fleet' },
-  { from: 'ISOLATED', to: 'REMOVAL_FAILED', actor: 'remove', trigger: 'DestroyDBInstance failed with a business error', reserved: 'fleet' },
+  // Issued from shared/transitions/remove-transitions.ts and poll-transitions.ts; the use cases keep
+  // the kinds apart (`kind: 'removal'` records only; see shared/use-cases/remove-replica.ts).
+  { from: 'VALIDATED', to: 'DRAINING', actor: 'remove', trigger: 'took the removal lease; the replica leaves its read-only group' },
+  { from: 'DRAINING', to: 'ISOLATING', actor: 'remove', trigger: 'the group task finished; deletion protection lifted, IsolateDBInstances sent' },
+  { from: 'ISOLATING', to: 'ISOLATED', actor: 'poll', trigger: 'the replica reads back isolated' },
+  { from: 'ISOLATED', to: 'DESTROYED', actor: 'remove', trigger: 'DestroyDBInstance removed it for good' },
+  { from: 'ISOLATED', to: 'REMOVED', actor: 'remove', trigger: 'the policy leaves it in the recycle bin' },
+  { from: 'DRAINING', to: 'REMOVAL_FAILED', actor: 'remove', trigger: 'a removal step failed with a business error' },
+  { from: 'ISOLATING', to: 'REMOVAL_FAILED', actor: 'poll', trigger: 'the replica did not isolate' },
+  { from: 'ISOLATED', to: 'REMOVAL_FAILED', actor: 'remove', trigger: 'DestroyDBInstance failed with a business error' },
 ];
 
 /** The row for a state change by an actor, or undefined when the actor may not make it. */

@@ -16,6 +16,20 @@ export const ingressRoutes = (deps: IngressDependencies): Route[] => {
     { method: 'POST', path: '/v1/replica-requests', handler: submitRoute(api) },
     { method: 'GET', path: '/v1/replica-requests/{id}', handler: statusRoute(deps) },
     {
+      method: 'POST',
+      path: '/v1/replica-removals',
+      handler: lazyRoute(async () =>
+        (await import('#shared/ingress/api/removal-routes.ts')).submitRemovalRoute(api),
+      ),
+    },
+    {
+      method: 'GET',
+      path: '/v1/replica-removals/{id}',
+      handler: lazyRoute(async () =>
+        (await import('#shared/ingress/api/removal-routes.ts')).removalStatusRoute(deps),
+      ),
+    },
+    {
       method: 'GET',
       path: '/v1/primaries/{id}/replicas',
       handler: lazyRoute(async () => (await import('#shared/ingress/api/fleet-route.ts')).fleetRoute(deps)),

@@ -18,6 +18,9 @@ export const timeOutSubmitted = issuedBy('poll', 'SUBMITTED', 'TIMED_OUT');
 export const markReady = issuedBy('poll', 'PROVISIONING', 'READY');
 export const failProvisioning = issuedBy('poll', 'PROVISIONING', 'FAILED');
 export const timeOutProvisioning = issuedBy('poll', 'PROVISIONING', 'TIMED_OUT');
+// Removals: read the isolating replica back (poll-removals.ts).
+export const markIsolated = issuedBy('poll', 'ISOLATING', 'ISOLATED');
+export const failIsolating = issuedBy('poll', 'ISOLATING', 'REMOVAL_FAILED');
 
 const OWNED: readonly OwnedTransition[] = [
   expireLease,
@@ -31,6 +34,8 @@ const OWNED: readonly OwnedTransition[] = [
   markReady,
   failProvisioning,
   timeOutProvisioning,
+  markIsolated,
+  failIsolating,
 ];
 
 /**

@@ -5,9 +5,6 @@ import { instanceNameFor } from '#shared/domain/idempotency.ts';
 import type { CreationAttempt, RequestRecord } from '#shared/domain/request-record.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
-import type { Clock } from '#shared/ports/clock.ts';
-import type { MessageQueue } from '#shared/ports/message-queue.ts';
-import type { RequestStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import {
   adoptLateAnswer,
@@ -17,33 +14,12 @@ import {
   storeAccepted,
   takeCreateLease,
 } from '#shared/transitions/create-transitions.ts';
+import type { CreateDependencies, CreateOutcome } from '#shared/use-cases/create-dependencies.ts';
 import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
+import { removeReplica } from '#shared/use-cases/remove-replica.ts';
 
-export interface CreateDependencies {
-  readonly store: RequestStore;
-  readonly queue: MessageQueue;
-  readonly tencent: TencentPostgres;
-  readonly clock: Clock;
-  /** Lease length; at least the function timeout, so a live call never outlives its lease. */
-  readonly leaseMs: number;
-  /** Identifies this invocation as the lease owner. */
-  readonly owner?: string;
-  /** This deployment's identity, tagged on the replica (`deployment-identity.ts`); absent: `DEFAULT_DEPLOYMENT`. */
-  readonly deployment?: string;
-  /** Test hook: runs after Tencent answered and before the answer is stored (crash injection). */
-  readonly afterCall?: (requestId: string) => Promise<void>;
-}
-
-/**
- * - `submitted`: Tencent accepted the order; DealNames stored.
- * - `retry`: Tencent refused before accepting (throttled): the lease is released and the message
- *   must come back later (backoff through the queue).
- * - `failed`: a business error; the request ended FAILED and its notification is queued.
- * - `unknown`: the outcome is unknown (timeout, reset, 5xx, InternalError); the poller reconciles.
- * - `skipped`: not ours to act on (duplicate delivery, already created, someone else holds it).
- */
-export type CreateOutcome = 'submitted' | 'retry' | 'failed' | 'unknown' | 'skipped';
+export type { CreateDependencies, CreateOutcome } from '#shared/use-cases/create-dependencies.ts';
 
 /**
  * DESIGN.md exactly-once steps 1, 2 and 4: only the delivery that moves the record from VALIDATED
@@ -54,6 +30,8 @@ export type CreateOutcome = 'submitted' | 'retry' | 'failed' | 'unknown' | 'skip
  */
 export const createReplica = async (requestId: string, deps: CreateDependencies): Promise<CreateOutcome> => {
   const record = await deps.store.get(requestId);
+  // A removal's steps run from this queue too: remove-replica.ts; it never reaches CREATING.
+  if (record?.kind === 'removal') return removeReplica(record, deps);
   if (record?.state !== 'VALIDATED' || !record.plan) {
     logger.info('create: nothing to do', { requestId, state: record?.state });
     return 'skipped';

@@ -17,6 +17,7 @@ import type { RequestStore, TransitionCommand } from '#shared/ports/request-stor
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { pollTransition } from '#shared/transitions/poll-transitions.ts';
 import { pendingNotification, startNotificationChains } from '#shared/use-cases/notification-outbox.ts';
+import { isolatingSlices, judgeIsolating, removalsToRequeue } from '#shared/use-cases/poll-removals.ts';
 import { hasFailed, isRunning, toReplicaInstance } from '#shared/use-cases/replica-instance.ts';
 import { chunk, groupBy } from '#shared/util/chunk.ts';
 import { forEachConcurrently } from '#shared/util/for-each-concurrently.ts';
@@ -156,6 +157,9 @@ class PollCycle {
     const byState = groupBy(this.records, (record) => record.state);
     await this.step('requeue received', () => this.requeueStale(byState.get('RECEIVED') ?? [], 'requests'));
     await this.step('requeue validated', () => this.requeueStale(byState.get('VALIDATED') ?? [], 'create'));
+    // Removals (poll-removals.ts): the worker's waiting steps come back; isolating replicas are read back.
+    await this.step('requeue removals', () => this.requeueRemovals());
+    await this.step('check isolating', () => this.checkIsolating(byState.get('ISOLATING') ?? []));
     await this.step('expire leases', () => this.expireLeases(byState.get('CREATING') ?? []));
     await this.step('reconcile', () => this.reconcile(byState.get('UNKNOWN') ?? []));
     const submitted = byState.get('SUBMITTED') ?? [];
@@ -396,6 +400,42 @@ class PollCycle {
     }
     if (record.state === 'PROVISIONING' && statusesChanged(record, instances)) {
       await this.update(record, { instances });
+    }
+  }
+
+  private async requeueRemovals(): Promise<void> {
+    const due = removalsToRequeue(this.records, this.now, this.deps.requeueAfterMs);
+    if (due.length === 0) return;
+    await this.deps.queue.sendBatch(
+      'create',
+      due.map((record) => ({ requestId: record.requestId })),
+    );
+    this.report.requeued += due.length;
+  }
+
+  /** ISOLATING removals: their replicas read back in batches of 100 ids per region. */
+  private async checkIsolating(records: readonly RequestRecord[]): Promise<void> {
+    for (const { region, group, slices } of isolatingSlices(records, PAGE)) {
+      const seen = new Map<string, DBInstance>();
+      for (const slice of slices) {
+        for (const instance of await this.describeAll(region, [{ Name: 'db-instance-id', Values: slice }])) {
+          if (instance.DBInstanceId) seen.set(instance.DBInstanceId, instance);
+        }
+      }
+      await forEachConcurrently(group, SETTLE_CONCURRENCY, async (record) => {
+        const verdict = judgeIsolating(record, seen.get(record.removal?.target?.instanceId ?? ''), this.now);
+        if (!verdict) return;
+        if (verdict.to === 'ISOLATED') {
+          const moved = await this.apply(record, verdict);
+          if (moved) await this.deps.queue.send('create', { requestId: record.requestId });
+          return;
+        }
+        const failed = await this.apply(record, {
+          ...verdict,
+          set: { ...verdict.set, notification: pendingNotification('replica.removal_failed') },
+        });
+        if (failed) this.finished.push(failed);
+      });
     }
   }
 

@@ -5,6 +5,14 @@ import type { RequestRecord } from '#shared/domain/request-record.ts';
 /** What `GET /v1/replica-requests/{id}` and `replica-flow status` show of a request. */
 export const requestView = (record: RequestRecord) => ({
   requestId: record.requestId,
+  kind: record.kind ?? 'create',
+  /** A removal's replica (named, or picked by validate), its group and charge type, and the destroy mode. */
+  removal: record.removal && {
+    DBInstanceId: record.removal.DBInstanceId,
+    target: record.removal.target,
+    destroy: record.removal.destroy,
+    tencentCalls: record.removal.tencentCalls,
+  },
   idempotencyKey: record.idempotencyKey,
   state: record.state,
   requester: record.requester,

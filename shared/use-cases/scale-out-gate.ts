@@ -2,7 +2,7 @@ import { isAlertSource } from '#shared/domain/alert-sources.ts';
 import type { Policy } from '#shared/domain/policy.ts';
 import { findPrimaryPolicy, resolvePlan } from '#shared/domain/policy.ts';
 import type { ReplicaPlan, RequestRecord, RuleViolation } from '#shared/domain/request-record.ts';
-import type { RequestState } from '#shared/domain/request-state.ts';
+import { isTerminal, type RequestState } from '#shared/domain/request-state.ts';
 import { logger } from '#shared/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
@@ -51,6 +51,8 @@ export interface ReplicaCount {
   readonly listed: number;
   /** Replicas our VALIDATED/CREATING/SUBMITTED/UNKNOWN requests for the primary will add. */
   readonly inFlight: number;
+  /** Removals of the primary past RECEIVED and not ended (removal-sequence.ts): a scale-out waits for them. */
+  readonly removalsInFlight: number;
 }
 
 /** The primary's replicas, or undefined when Tencent does not know the primary. */
@@ -62,19 +64,24 @@ export const countReplicas = async (
   const primary = await describePrimary(plan, deps.tencent);
   if (!primary) return undefined;
   let inFlight = 0;
+  let removalsInFlight = 0;
   let cursor: string | undefined;
   for (let page = 0; page < MAX_IN_FLIGHT_PAGES; page++) {
     const found = await deps.store.listInFlight({ limit: 100, ...(cursor ? { cursor } : {}) });
     for (const record of found.records) {
       const primaryId = record.plan?.MasterDBInstanceId ?? record.request.MasterDBInstanceId;
       if (record.requestId === requestId || primaryId !== plan.MasterDBInstanceId) continue;
+      if (record.kind === 'removal') {
+        if (record.state !== 'RECEIVED' && !isTerminal(record.state)) removalsInFlight += 1;
+        continue;
+      }
       if (IN_FLIGHT.has(record.state))
         inFlight += record.plan?.InstanceCount ?? record.request.InstanceCount ?? 1;
     }
     cursor = found.cursor;
     if (!cursor) break;
   }
-  return { listed: primary.ReadOnlyInstanceNum ?? 0, inFlight };
+  return { listed: primary.ReadOnlyInstanceNum ?? 0, inFlight, removalsInFlight };
 };
 
 const suppress = (rule: string, message: string): ScaleOutVerdict => ({
@@ -85,7 +92,7 @@ const suppress = (rule: string, message: string): ScaleOutVerdict => ({
 const cooldownViolation = (primaryId: string, holder: Readonly<Record<string, unknown>>, until: Date) =>
   suppress(
     'scaleOut.cooldown',
-    `Primary ${primaryId} scaled out at ${String(holder.at ?? 'an earlier time')} (request ${String(holder.requestId ?? 'unknown')}); ` +
+    `Primary ${primaryId} ${holder.kind === 'removal' ? 'started a removal' : 'scaled out'} at ${String(holder.at ?? 'an earlier time')} (request ${String(holder.requestId ?? 'unknown')}); ` +
       `cooldown until ${until.toISOString()}`,
   );
 
@@ -118,6 +125,12 @@ export const checkScaleOut = async (
 
   const count = await countReplicas(plan, record.requestId, deps);
   if (!count) return { pass: true, reason: 'primary unknown to Tencent; left to the pre-checks' };
+  if (count.removalsInFlight > 0) {
+    return suppress(
+      'scaleOut.removalInFlight',
+      `Primary ${primaryId} has ${count.removalsInFlight} removal(s) in flight; one fleet change of a primary at a time`,
+    );
+  }
   const total = count.listed + count.inFlight;
   if (total + plan.InstanceCount > scaleOut.maxReplicas) {
     return suppress(

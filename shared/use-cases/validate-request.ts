@@ -1,35 +1,17 @@
 import { checkCallbackUrl } from '#shared/domain/callback-url.ts';
 import type { PlanPrice } from '#shared/domain/plan-price.ts';
-import type { Policy } from '#shared/domain/policy.ts';
 import { maxReplicasFor, resolvePlan } from '#shared/domain/policy.ts';
 import type { ReplicaPlan, RequestRecord, RuleViolation } from '#shared/domain/request-record.ts';
 import { logger } from '#shared/logger.ts';
-import type { Clock } from '#shared/ports/clock.ts';
-import type { MessageQueue } from '#shared/ports/message-queue.ts';
-import type { MarkerStore, RequestStore, SpendStore } from '#shared/ports/request-store.ts';
-import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { endDryRun, markValidated, rejectRequest } from '#shared/transitions/validate-transitions.ts';
 import { type BudgetJudgement, judgeBudgets } from '#shared/use-cases/budget-judgement.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 import { gateScaleOut } from '#shared/use-cases/scale-out-gate.ts';
 import { precheckAgainstTencent } from '#shared/use-cases/tencent-prechecks.ts';
+import type { ValidateDependencies, ValidateOutcome } from '#shared/use-cases/validate-dependencies.ts';
+import { validateRemoval } from '#shared/use-cases/validate-removal.ts';
 
-export interface ValidateDependencies {
-  readonly store: RequestStore;
-  /** Scale-out cooldown markers (the same table in practice). */
-  readonly markers: MarkerStore;
-  readonly queue: MessageQueue;
-  readonly tencent: TencentPostgres;
-  readonly clock: Clock;
-  readonly policy: Policy;
-  readonly callbackRules: { readonly localMode: boolean; readonly allowedHosts: readonly string[] };
-  /** How long provisioning may take before the request ends TIMED_OUT. */
-  readonly provisioningTimeoutMs: number;
-  /** The running fleet's records, for the policy's budgets (`budget-judgement.ts`); the same table in practice. */
-  readonly spend?: SpendStore;
-}
-
-export type ValidateOutcome = 'validated' | 'rejected' | 'dry-run' | 'skipped' | 'suppressed';
+export type { ValidateDependencies, ValidateOutcome } from '#shared/use-cases/validate-dependencies.ts';
 
 /**
  * RECEIVED → VALIDATED (and on to the create queue), REJECTED with every failed rule, DRY_RUN
@@ -48,6 +30,8 @@ export const validateRequest = async (
     if (record.state === 'VALIDATED') await deps.queue.send('create', { requestId });
     return 'skipped';
   }
+  // Removals (`kind: 'removal'`) have checks of their own: validate-removal.ts.
+  if (record.kind === 'removal') return validateRemoval(record, deps);
   // Alert-driven requests first pass the scale-out gate (enabled, maximum, cooldown): SUPPRESSED otherwise.
   if ((await gateScaleOut(record, deps)) === 'suppressed') return 'suppressed';
   const { plan, price, violations, budgets } = await checkRequest(record, deps);

@@ -54,6 +54,21 @@ export const webhookPayload = (
       ...(record.violations?.length ? { violations: record.violations } : {}),
       ...(record.budgetCheck ? { budgets: renderBudgetCheck(record.budgetCheck) } : {}),
       ...(type === 'replica.dry_run' && plan ? { wouldCreate: plan } : {}),
+      // A removal (`kind: 'removal'`): the replica, its group and charge type, and what became of it.
+      ...(record.kind === 'removal'
+        ? {
+            kind: 'removal',
+            removal: {
+              DBInstanceId: record.removal?.target?.instanceId ?? record.removal?.DBInstanceId ?? null,
+              readOnlyGroupId: record.removal?.target?.readOnlyGroupId || null,
+              payType: record.removal?.target?.payType ?? null,
+              destroy: record.removal?.destroy ?? null,
+            },
+            ...(type === 'replica.dry_run' && record.removal?.target
+              ? { wouldRemove: record.removal.target.instanceId }
+              : {}),
+          }
+        : {}),
     },
   };
 };

@@ -150,6 +150,8 @@ describe('functions and their triggers', () => {
         'GET /v1/replica-requests/{id}',
         'GET /v1/primaries/{id}/replicas',
         'GET /v1/fleet',
+        'POST /v1/replica-removals',
+        'GET /v1/replica-removals/{id}',
         'POST /v1/chatops/slack',
         'POST /v1/alerts/alertmanager',
         'POST /v1/alerts/tencent-monitor',

@@ -88,6 +88,9 @@ const signers = (fixture: StackFixture): Record<string, (request: HostileRequest
       withHeaders(request, { authorization: `Bearer ${apiKey}`, 'idempotency-key': `prop-${randomUUID()}` }),
     'GET /v1/replica-requests/{id}': bearer(apiKey),
     'GET /v1/primaries/{id}/replicas': bearer(apiKey),
+    'POST /v1/replica-removals': (request) =>
+      withHeaders(request, { authorization: `Bearer ${apiKey}`, 'idempotency-key': `prop-${randomUUID()}` }),
+    'GET /v1/replica-removals/{id}': bearer(apiKey),
     'POST /v1/alerts/alertmanager': bearer(alerts.alertmanagerToken),
     'POST /v1/alerts/tencent-monitor': (request) =>
       withHeaders(request, {

@@ -18,6 +18,7 @@ import * as createTransitions from '#shared/transitions/create-transitions.ts';
 import { recordReceived } from '#shared/transitions/ingest-transitions.ts';
 import type { OwnedTransition } from '#shared/transitions/issued-by.ts';
 import * as pollTransitions from '#shared/transitions/poll-transitions.ts';
+import * as removeTransitions from '#shared/transitions/remove-transitions.ts';
 import * as validateTransitions from '#shared/transitions/validate-transitions.ts';
 import { FIXTURE_TIME, requestRecord } from '#test/fixtures/request-records.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
@@ -27,6 +28,7 @@ const MODULES: readonly (readonly [TransitionActor, Record<string, unknown>])[] 
   ['validate', validateTransitions],
   ['create', createTransitions],
   ['poll', pollTransitions],
+  ['remove', removeTransitions],
 ];
 
 const owned = (module: Record<string, unknown>): [string, OwnedTransition][] =>
@@ -108,13 +110,13 @@ describe('the transition table', () => {
     expect(isTerminal('EXPIRED')).toBe(true);
   });
 
-  it("holds the fleet issue's removal states as rows, each ending DESTROYED, REMOVED or REMOVAL_FAILED", () => {
+  it("issues the fleet issue's removal states, each able to end DESTROYED, REMOVED or REMOVAL_FAILED", () => {
     const removal = ['DRAINING', 'ISOLATING', 'ISOLATED'] as const;
 
     for (const state of removal) {
       const leaving = TRANSITIONS.filter((row) => row.from === state);
       expect(leaving.length).toBeGreaterThan(0);
-      expect(leaving.every((row) => row.reserved === 'fleet')).toBe(true);
+      expect(leaving.every((row) => row.reserved === undefined)).toBe(true);
       expect(leaving.map((row) => row.to)).toContain('REMOVAL_FAILED');
     }
     expect(

@@ -64,6 +64,28 @@ const setUp = (replicas: Record<string, number> = { 'postgres-abcdef': 0, 'postg
 };
 
 describe('scale-out gate', () => {
+  it('suppresses an alert while a removal of the primary is in flight (one fleet change at a time)', async () => {
+    const { deps, put, store } = setUp();
+    await put(
+      requestRecord({
+        kind: 'removal',
+        state: 'DRAINING',
+        request: {
+          MasterDBInstanceId: 'postgres-abcdef',
+          idempotencyKey: 'rm-1',
+          requester: { source: 'api', identity: 'ops' },
+        },
+        removal: { trigger: { kind: 'api', role: 'submitter' } },
+      }),
+    );
+    const record = await put(alertRecord('postgres-abcdef'));
+
+    expect(await gateScaleOut(record, deps)).toBe('suppressed');
+    expect((await store.get(record.requestId))?.violations).toEqual([
+      expect.objectContaining({ rule: 'scaleOut.removalInFlight' }),
+    ]);
+  });
+
   it('lets the first alert for a primary through and holds the primary for the cooldown', async () => {
     const { deps, put, store, clock } = setUp();
     const record = await put(alertRecord('postgres-abcdef'));

@@ -91,8 +91,30 @@ describe('parseSlackCommand', () => {
   it('answers help for help and for nothing, and refuses an unknown verb', () => {
     expect(parseSlackCommand('help')).toEqual({ kind: 'help' });
     expect(parseSlackCommand('   ')).toEqual({ kind: 'help' });
-    expect(issuesOf('remove postgres-abcdef')).toEqual([
-      { field: 'command', message: '"remove" is not a /replica command' },
+    expect(issuesOf('resize postgres-abcdef')).toEqual([
+      { field: 'command', message: '"resize" is not a /replica command' },
     ]);
+  });
+
+  it('reads remove with a primary (replica-flow picks), or a primary and a replica in either order', () => {
+    expect(parseSlackCommand('remove postgres-abcdef')).toEqual({
+      kind: 'remove',
+      primary: 'postgres-abcdef',
+      replica: undefined,
+      dryRun: false,
+    });
+    expect(parseSlackCommand('remove pgro-ab12cd34 postgres-abcdef --dry-run')).toEqual({
+      kind: 'remove',
+      primary: 'postgres-abcdef',
+      replica: 'pgro-ab12cd34',
+      dryRun: true,
+    });
+  });
+
+  it('refuses remove with a replica alone, naming the primary it needs, and any stray word', () => {
+    expect(issuesOf('remove pgro-ab12cd34')).toEqual([
+      { field: 'primary', message: expect.stringContaining('/replica remove postgres-abcdef pgro-ab12cd34') },
+    ]);
+    expect(issuesOf('remove postgres-abcdef now')).toEqual([expect.objectContaining({ field: 'now' })]);
   });
 });

@@ -92,3 +92,25 @@ describe('authorizeSlackUser', () => {
     );
   });
 });
+
+describe('/replica remove', () => {
+  it('records a removal of the primary from Slack: explicit, its trigger slack (never prepaid), queued for validation', async () => {
+    const { answerSlashCommand } = await import('#shared/ingress/slack/slack-command-answer.ts');
+    const { corePorts } = await import('#test/support/core-harness.ts');
+    const ports = corePorts();
+    const removeForm = { ...form, text: 'remove postgres-abcdef pgro-ab12cd34' };
+
+    const reply = await answerSlashCommand(removeForm, { ...ports, policy });
+
+    const [record] = [...ports.store.records.values()];
+    expect(record).toMatchObject({
+      kind: 'removal',
+      state: 'RECEIVED',
+      request: { MasterDBInstanceId: 'postgres-abcdef' },
+      removal: { DBInstanceId: 'pgro-ab12cd34', trigger: { kind: 'slack' } },
+      requester: { source: 'slack', identity: 'U0SRE0001' },
+    });
+    expect(ports.queue.sent).toEqual([expect.objectContaining({ queue: 'requests' })]);
+    expect(JSON.stringify(reply)).toContain(record?.requestId);
+  });
+});

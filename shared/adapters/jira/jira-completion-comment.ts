@@ -19,6 +19,9 @@ const HEADLINES: Readonly<Record<WebhookType, string>> = {
   'replica.rejected': '(!) *Read replica request rejected*',
   'replica.dry_run': '(i) *Dry run: nothing was created*',
   'replica.suppressed': '(i) *Read replica request suppressed*',
+  'replica.removed': '(/) *Read replica removed*',
+  'replica.removal_failed': '(x) *Read replica removal failed*',
+  'replica.removal_suppressed': '(i) *Read replica removal refused: nothing was removed*',
 };
 
 /** The completion comment: primary, replicas and their private address, elapsed time, error or rules broken. */

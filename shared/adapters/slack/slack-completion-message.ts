@@ -21,6 +21,10 @@ const HEADLINES: Readonly<Record<WebhookType, (primary: string) => string>> = {
   'replica.rejected': (primary) => `:no_entry: Request for a read replica of *${primary}* was rejected`,
   'replica.dry_run': (primary) => `:mag: Dry run for *${primary}*: nothing was created`,
   'replica.suppressed': (primary) => `:zzz: Request for a read replica of *${primary}* was suppressed`,
+  'replica.removed': (primary) => `:wastebasket: A read replica of *${primary}* was removed`,
+  'replica.removal_failed': (primary) => `:x: Removing a read replica of *${primary}* failed`,
+  'replica.removal_suppressed': (primary) =>
+    `:no_entry: Removal of a read replica of *${primary}* was refused; nothing was removed`,
 };
 
 const replicaLine = (instance: Completion['instances'][number]): string => {

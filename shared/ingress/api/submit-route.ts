@@ -13,7 +13,7 @@ export interface ApiRouteDependencies extends SubmitDependencies {
   readonly bodyLimitBytes: number;
 }
 
-const readIdempotencyKeyHeader = (event: APIGatewayProxyEventV2): string | undefined => {
+export const readIdempotencyKeyHeader = (event: APIGatewayProxyEventV2): string | undefined => {
   const value = header(event, 'idempotency-key');
   if (value === undefined) return undefined;
   const parsed = idempotencyKeySchema.safeParse(value.trim());

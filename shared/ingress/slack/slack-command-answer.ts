@@ -4,7 +4,7 @@ import { ValidationError } from '#shared/errors.ts';
 import { authorizeSlackUser } from '#shared/ingress/slack/slack-authorization.ts';
 import type { SlashCommand } from '#shared/ingress/slack/slack-command-form.ts';
 import { parseSlackCommand, type SlackCommand } from '#shared/ingress/slack/slack-command-grammar.ts';
-import { slackReplicaRequest } from '#shared/ingress/slack/slack-replica-request.ts';
+import { slackReplicaRemoval, slackReplicaRequest } from '#shared/ingress/slack/slack-replica-request.ts';
 import {
   acceptedReply,
   helpReply,
@@ -15,6 +15,7 @@ import {
   unknownRequestReply,
 } from '#shared/ingress/slack/slack-replies.ts';
 import { logger } from '#shared/logger.ts';
+import { submitRemoval } from '#shared/use-cases/submit-removal.ts';
 import { type SubmitDependencies, submitRequest } from '#shared/use-cases/submit-request.ts';
 
 export interface SlashCommandDependencies extends SubmitDependencies {
@@ -44,6 +45,20 @@ const answerAdd = async (
   return acceptedReply(record, replayed);
 };
 
+/** `remove`: the body is checked by the removal schema, then the policy's Slack authorization for the primary. */
+const answerRemove = async (
+  command: Extract<SlackCommand, { kind: 'remove' }>,
+  form: SlashCommand,
+  deps: SlashCommandDependencies,
+): Promise<SlackReply> => {
+  const removal = slackReplicaRemoval(command, form);
+  const verdict = authorizeSlackUser(deps.policy, removal.MasterDBInstanceId, who(form));
+  if (!verdict.allowed) return refusedReply(verdict.reason);
+  const { record, replayed } = await submitRemoval(removal, deps);
+  logger.info('slack: removal recorded', { requestId: record.requestId, replayed, team: form.team_id });
+  return acceptedReply(record, replayed);
+};
+
 /** Its own requester, or anyone the policy lets ask for replicas of its primary here, may see a request. */
 const mayView = (record: RequestRecord, form: SlashCommand, policy: Policy): boolean =>
   (record.requester.source === 'slack' &&
@@ -69,6 +84,7 @@ export const answerSlashCommand = async (
     const command = parseSlackCommand(form.text);
     if (command.kind === 'help') return helpReply();
     if (command.kind === 'status') return await answerStatus(command.requestId, form, deps);
+    if (command.kind === 'remove') return await answerRemove(command, form, deps);
     return await answerAdd(command, form, deps);
   } catch (error) {
     if (error instanceof ValidationError) return problemsReply(error.issues);

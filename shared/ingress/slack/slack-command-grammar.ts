@@ -4,11 +4,18 @@ import { type FieldIssue, ValidationError } from '#shared/errors.ts';
 /**
  * The `/replica` grammar:
  *   /replica add <primary> [spec=… storage=… count=… zone=… charge=postpaid|prepaid name=…] [--dry-run]
+ *   /replica remove <primary> [<replica id>] [--dry-run]
  *   /replica status <request id>
  *   /replica help
  */
 export type SlackCommand =
   | { readonly kind: 'add'; readonly primary: string; readonly fields: AddFields; readonly dryRun: boolean }
+  | {
+      readonly kind: 'remove';
+      readonly primary: string;
+      readonly replica: string | undefined;
+      readonly dryRun: boolean;
+    }
   | { readonly kind: 'status'; readonly requestId: string }
   | { readonly kind: 'help' };
 
@@ -36,6 +43,7 @@ type OptionName = keyof typeof OPTION_FIELDS;
 
 export const USAGE = [
   '`/replica add <primary> [spec=… storage=… count=… zone=… charge=postpaid|prepaid name=…] [--dry-run]`',
+  '`/replica remove <primary> [<replica id>] [--dry-run]`',
   '`/replica status <request id>`',
   '`/replica help`',
 ].join('\n');
@@ -131,6 +139,38 @@ const parseAdd = (args: readonly string[]): SlackCommand => {
   };
 };
 
+/**
+ * `remove`: the primary (its newest replica-flow replica is picked), or the primary and one of its
+ * replicas, in either order. A replica id alone is refused naming `primary`: the chat path does not
+ * ask Tencent whose replica it is, and the policy authorizes Slack users per primary.
+ */
+const parseRemove = (args: readonly string[]): SlackCommand => {
+  const issues: FieldIssue[] = [];
+  let primary: string | undefined;
+  let replica: string | undefined;
+  let dryRun = false;
+  for (const token of args) {
+    if (isDryRunFlag(token)) dryRun = true;
+    else if (/^pgro-/.test(token) && !replica) replica = token;
+    else if (/^postgres-/.test(token) && !primary) primary = token;
+    else
+      issues.push({
+        field: token,
+        message: `unexpected "${token}" (give a primary, optionally a replica id, --dry-run)`,
+      });
+  }
+  if (!primary) {
+    issues.push({
+      field: 'primary',
+      message: replica
+        ? `name ${replica}'s primary too, e.g. /replica remove postgres-abcdef ${replica}`
+        : 'name the primary, e.g. /replica remove postgres-abcdef',
+    });
+  }
+  if (issues.length > 0 || !primary) throw new ValidationError('The command has errors', issues);
+  return { kind: 'remove', primary, replica, dryRun };
+};
+
 /** Parses the text after the command; a mistake is a `ValidationError` whose issues name the option. */
 export const parseSlackCommand = (text: string): SlackCommand => {
   const [verb, ...args] = tokenize(text.trim());
@@ -140,6 +180,8 @@ export const parseSlackCommand = (text: string): SlackCommand => {
       return { kind: 'help' };
     case 'add':
       return parseAdd(args);
+    case 'remove':
+      return parseRemove(args);
     case 'status': {
       const [requestId, ...extra] = args;
       if (!requestId || extra.length > 0 || !/^r-[a-z0-9]{16}$/.test(requestId)) {

@@ -1,0 +1,626 @@
+import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DEPLOYMENT, DEPLOYMENT_TAG_KEY } from '#shared/domain/deployment-identity.ts';
+import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
+import { parsePolicy } from '#shared/domain/policy-loader.ts';
+import type { RemovalDetails } from '#shared/domain/removal-request.ts';
+import type { RequestRecord } from '#shared/domain/request-record.ts';
+import type { RequestState } from '#shared/domain/request-state.ts';
+import { createReplica } from '#shared/use-cases/create-replica.ts';
+import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
+import { removalMarkerName } from '#shared/use-cases/removal-sequence.ts';
+import { removeReplica } from '#shared/use-cases/remove-replica.ts';
+import { scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
+import { validateRequest } from '#shared/use-cases/validate-request.ts';
+import { FIXTURE_TIME, requestRecord } from '#test/fixtures/request-records.ts';
+import { corePorts, minutesFromStart, validatedRecord } from '#test/support/core-harness.ts';
+import { type Failure, failure } from '#test/support/scripted-tencent.ts';
+
+/**
+ * The removal steps against a scripted Tencent whose answers follow a small world (one replica's
+ * status, group and tags): each step × each Tencent outcome, and the safety rules at step time.
+ */
+
+const PRIMARY = 'postgres-abcdef';
+const REPLICA = 'pgro-ab12cd34';
+const REGION = 'ap-beijing';
+
+interface World {
+  instance: DBInstance | undefined;
+  group: string | undefined;
+  task?: { TaskId: number; Status: string };
+}
+
+const ours = (overrides: Partial<DBInstance> = {}): DBInstance => ({
+  DBInstanceId: REPLICA,
+  DBInstanceType: 'readonly',
+  MasterDBInstanceId: PRIMARY,
+  DBInstanceStatus: 'running',
+  PayType: 'postpaid',
+  CreateTime: '2026-11-29 09:00:00',
+  TagList: [
+    { TagKey: REQUEST_TAG_KEY, TagValue: 'r-0123456789abcdef' },
+    { TagKey: DEPLOYMENT_TAG_KEY, TagValue: DEFAULT_DEPLOYMENT },
+  ],
+  ...overrides,
+});
+
+/** Ports whose Tencent answers from `world`; `script` queues a failure for the next call of a mutating step. */
+const setup = (world: World) => {
+  const ports = corePorts();
+  const tencent = ports.tencent;
+  tencent.otherwise('describeDBInstances', (request) => {
+    const ids = request.Filters?.find((filter) => filter.Name === 'db-instance-id')?.Values;
+    const set =
+      world.instance && (!ids || ids.includes(world.instance.DBInstanceId ?? '')) ? [world.instance] : [];
+    return { DBInstanceSet: set, TotalCount: set.length };
+  });
+  tencent.otherwise('describeReadOnlyGroups', () => ({
+    ReadOnlyGroupList: world.group
+      ? [{ ReadOnlyGroupId: world.group, ReadOnlyDBInstanceList: world.instance ? [world.instance] : [] }]
+      : [],
+  }));
+  tencent.otherwise('describeTasks', () => ({
+    TaskSet: world.task
+      ? [{ ...world.task, TaskType: 'RemoveDBInstanceFromReadOnlyGroup', DBInstanceId: REPLICA }]
+      : [],
+  }));
+  tencent.otherwise('removeDBInstanceFromReadOnlyGroup', () => {
+    world.task = { TaskId: 77, Status: 'Running' };
+    return { TaskId: 77, FlowId: 77 };
+  });
+  tencent.otherwise('isolateDBInstances', () => {
+    world.instance = { ...(world.instance as DBInstance), DBInstanceStatus: 'isolating' };
+    return {};
+  });
+  tencent.otherwise('destroyDBInstance', () => {
+    world.instance = { ...(world.instance as DBInstance), DBInstanceStatus: 'offline' };
+    return {};
+  });
+  tencent.otherwise('modifyDBInstanceDeletionProtection', () => {
+    world.instance = { ...(world.instance as DBInstance), DeletionProtection: false };
+    return {};
+  });
+  const deps = { ...ports, leaseMs: 60_000, owner: 'worker-1' };
+  return { ...ports, deps };
+};
+
+const removal = (overrides: Partial<RemovalDetails> = {}): RemovalDetails => ({
+  trigger: { kind: 'api', role: 'submitter' },
+  target: { instanceId: REPLICA, region: REGION, payType: 'postpaid' },
+  destroy: 'immediate',
+  ...overrides,
+});
+
+const removalRecord = (state: RequestState, overrides: Partial<RequestRecord> = {}): RequestRecord => {
+  const { plan: _plan, ...base } = validatedRecord(state);
+  return {
+    ...base,
+    kind: 'removal',
+    request: { MasterDBInstanceId: PRIMARY, idempotencyKey: base.idempotencyKey, requester: base.requester },
+    removal: removal(),
+    ...overrides,
+  };
+};
+
+const stored = async (store: ReturnType<typeof corePorts>['store'], record: RequestRecord) => {
+  await store.putNew(record);
+  return record;
+};
+
+const mutating = [
+  'removeDBInstanceFromReadOnlyGroup',
+  'isolateDBInstances',
+  'destroyDBInstance',
+  'modifyDBInstanceDeletionProtection',
+] as const;
+
+const mutatingCalls = (tencent: ReturnType<typeof corePorts>['tencent']) =>
+  tencent.calls
+    .filter((call) => (mutating as readonly string[]).includes(call.method))
+    .map((call) => call.method);
+
+describe('removal steps × Tencent outcomes', () => {
+  it('isolates a running replica outside any group: VALIDATED → DRAINING → ISOLATING', async () => {
+    const world: World = { instance: ours(), group: undefined };
+    const { store, tencent, deps } = setup(world);
+    const record = await stored(store, removalRecord('VALIDATED'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('submitted');
+
+    expect(store.records.get(record.requestId)?.state).toBe('ISOLATING');
+    expect(mutatingCalls(tencent)).toEqual(['isolateDBInstances']);
+    expect(store.records.get(record.requestId)?.history.map((entry) => entry.state)).toContain('DRAINING');
+  });
+
+  it.each<[string, Failure, RequestState, string]>([
+    [
+      'a business error ends it REMOVAL_FAILED with the code',
+      failure.business('InvalidParameterValue.IllegalInstanceChargeType'),
+      'REMOVAL_FAILED',
+      'failed',
+    ],
+    ['throttling leaves it DRAINING for a retry', failure.throttled(), 'DRAINING', 'retry'],
+    ['a refused connection leaves it DRAINING for a retry', failure.refused(), 'DRAINING', 'retry'],
+  ])('isolate: %s', async (_, answer, state, outcome) => {
+    const world: World = { instance: ours(), group: undefined };
+    const { store, tencent, deps } = setup(world);
+    tencent.script('isolateDBInstances', { fail: answer });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe(outcome);
+
+    const after = store.records.get(record.requestId);
+    expect(after?.state).toBe(state);
+    if (state === 'REMOVAL_FAILED') {
+      expect(after?.failure?.code).toBe(answer.code);
+      expect(after?.notification?.type).toBe('replica.removal_failed');
+    }
+  });
+
+  it('isolate with an unknown outcome that did apply: read back isolating, ISOLATING, no second call', async () => {
+    const world: World = { instance: ours(), group: undefined };
+    const { store, tencent, deps } = setup(world);
+    tencent.script('isolateDBInstances', () => {
+      world.instance = { ...(world.instance as DBInstance), DBInstanceStatus: 'isolating' };
+      return failure.timeout();
+    });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await removeReplica(record, deps);
+
+    expect(store.records.get(record.requestId)?.state).toBe('ISOLATING');
+    expect(mutatingCalls(tencent)).toEqual(['isolateDBInstances']);
+  });
+
+  it('isolate with an unknown outcome that did not apply: stays DRAINING; a later delivery re-reads, then isolates once more', async () => {
+    const world: World = { instance: ours(), group: undefined };
+    const { store, tencent, clock, deps } = setup(world);
+    tencent.script('isolateDBInstances', { fail: failure.timeout() });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('unknown');
+    expect(store.records.get(record.requestId)?.state).toBe('DRAINING');
+    // A duplicate delivery within the claim does not call again.
+    await expect(
+      removeReplica(store.records.get(record.requestId) as RequestRecord, { ...deps, owner: 'worker-2' }),
+    ).resolves.toBe('skipped');
+    expect(mutatingCalls(tencent)).toEqual(['isolateDBInstances']);
+
+    clock.advance(61_000);
+    await removeReplica(store.records.get(record.requestId) as RequestRecord, { ...deps, owner: 'worker-2' });
+
+    expect(store.records.get(record.requestId)?.state).toBe('ISOLATING');
+    expect(mutatingCalls(tencent)).toEqual(['isolateDBInstances', 'isolateDBInstances']);
+  });
+
+  it('already isolated when the worker comes back: ISOLATING without a call', async () => {
+    const world: World = { instance: ours({ DBInstanceStatus: 'isolated' }), group: undefined };
+    const { store, tencent, deps } = setup(world);
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await removeReplica(record, deps);
+
+    expect(store.records.get(record.requestId)?.state).toBe('ISOLATING');
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it('leaves its read-only group first and waits for the task; isolates once the task ended', async () => {
+    const world: World = { instance: ours(), group: 'pgrogrp-aaaa1111' };
+    const { store, tencent, deps } = setup(world);
+    const record = await stored(store, removalRecord('VALIDATED'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+    const draining = store.records.get(record.requestId) as RequestRecord;
+    expect(draining.state).toBe('DRAINING');
+    expect(draining.removal?.groupTask).toMatchObject({ taskId: 77, readOnlyGroupId: 'pgrogrp-aaaa1111' });
+
+    // The task still runs: nothing is called again.
+    await removeReplica(draining, deps);
+    expect(mutatingCalls(tencent)).toEqual(['removeDBInstanceFromReadOnlyGroup']);
+
+    world.task = { TaskId: 77, Status: 'Success' };
+    world.group = undefined;
+    await removeReplica(store.records.get(record.requestId) as RequestRecord, deps);
+
+    expect(store.records.get(record.requestId)?.state).toBe('ISOLATING');
+    expect(mutatingCalls(tencent)).toEqual(['removeDBInstanceFromReadOnlyGroup', 'isolateDBInstances']);
+  });
+
+  it('a group leave with an unknown outcome is found as a running task, never sent twice', async () => {
+    const world: World = { instance: ours(), group: 'pgrogrp-aaaa1111' };
+    const { store, tencent, clock, deps } = setup(world);
+    tencent.script('removeDBInstanceFromReadOnlyGroup', () => {
+      world.task = { TaskId: 91, Status: 'Running' };
+      return failure.reset();
+    });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await removeReplica(record, deps);
+    clock.advance(61_000);
+    await removeReplica(store.records.get(record.requestId) as RequestRecord, { ...deps, owner: 'worker-2' });
+
+    expect(mutatingCalls(tencent)).toEqual(['removeDBInstanceFromReadOnlyGroup']);
+    expect(store.records.get(record.requestId)?.removal?.groupTask?.taskId).toBe(91);
+  });
+
+  it('a failed group task ends the removal REMOVAL_FAILED, the replica untouched', async () => {
+    const world: World = { instance: ours(), group: 'pgrogrp-aaaa1111', task: { TaskId: 5, Status: 'Fail' } };
+    const { store, tencent, deps } = setup(world);
+    const record = await stored(
+      store,
+      removalRecord('DRAINING', {
+        removal: removal({
+          groupTask: { taskId: 5, readOnlyGroupId: 'pgrogrp-aaaa1111', sentAt: FIXTURE_TIME },
+        }),
+      }),
+    );
+
+    await removeReplica(record, deps);
+
+    expect(store.records.get(record.requestId)?.state).toBe('REMOVAL_FAILED');
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it('lifts deletion protection of its own replica before isolating it', async () => {
+    const world: World = { instance: ours({ DeletionProtection: true }), group: undefined };
+    const { store, tencent, deps } = setup(world);
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await removeReplica(record, deps);
+    await removeReplica(store.records.get(record.requestId) as RequestRecord, deps);
+
+    expect(mutatingCalls(tencent)).toEqual(['modifyDBInstanceDeletionProtection', 'isolateDBInstances']);
+    expect(store.records.get(record.requestId)?.state).toBe('ISOLATING');
+  });
+
+  it.each<[string, Partial<DBInstance>, string]>([
+    [
+      'its deployment tag is gone',
+      { TagList: [{ TagKey: REQUEST_TAG_KEY, TagValue: 'r-0123456789abcdef' }] },
+      'foreign-instance',
+    ],
+    [
+      'another deployment tagged it',
+      {
+        TagList: [
+          { TagKey: REQUEST_TAG_KEY, TagValue: 'r-1' },
+          { TagKey: DEPLOYMENT_TAG_KEY, TagValue: 'replica-flow-prod' },
+        ],
+      },
+      'foreign-instance',
+    ],
+    ['it is a primary', { DBInstanceType: 'primary' }, 'primary-instance'],
+    ['it became prepaid', { PayType: 'prepaid' }, 'prepaid-needs-admin'],
+    ['it replicates another primary', { MasterDBInstanceId: 'postgres-zzzzzz' }, 'other-primary'],
+  ])(
+    'refuses at step time, whatever validate saw, when %s: REMOVAL_FAILED, no call',
+    async (_, change, code) => {
+      const world: World = { instance: ours(change), group: undefined };
+      const { store, tencent, deps } = setup(world);
+      const record = await stored(store, removalRecord('DRAINING'));
+
+      await removeReplica(record, deps);
+
+      expect(store.records.get(record.requestId)).toMatchObject({
+        state: 'REMOVAL_FAILED',
+        failure: { code },
+      });
+      expect(mutatingCalls(tencent)).toEqual([]);
+    },
+  );
+
+  it.each<[string, Failure | undefined, DBInstance['DBInstanceStatus'], RequestState]>([
+    ['accepted: DESTROYED', undefined, 'offline', 'DESTROYED'],
+    ['unknown outcome, read back offline: DESTROYED', failure.internalError(), 'offline', 'DESTROYED'],
+    ['unknown outcome, read back still isolated: stays ISOLATED', failure.timeout(), 'isolated', 'ISOLATED'],
+    [
+      'a business error: REMOVAL_FAILED',
+      failure.business('InvalidParameterValue.IllegalInstanceChargeType'),
+      'isolated',
+      'REMOVAL_FAILED',
+    ],
+  ])('destroy (policy immediate): %s', async (_, answer, after, state) => {
+    const world: World = { instance: ours({ DBInstanceStatus: 'isolated' }), group: undefined };
+    const { store, tencent, deps } = setup(world);
+    if (answer) {
+      tencent.script('destroyDBInstance', () => {
+        world.instance = { ...(world.instance as DBInstance), DBInstanceStatus: after };
+        return answer;
+      });
+    }
+    const record = await stored(store, removalRecord('ISOLATED'));
+
+    await removeReplica(record, deps);
+
+    const stateAfter = store.records.get(record.requestId);
+    expect(stateAfter?.state).toBe(state);
+    expect(mutatingCalls(tencent)).toEqual(['destroyDBInstance']);
+    if (state === 'DESTROYED') expect(stateAfter?.notification?.type).toBe('replica.removed');
+  });
+
+  it('already gone when destroy comes back: DESTROYED without a call', async () => {
+    const { store, tencent, deps } = setup({ instance: undefined, group: undefined });
+    const record = await stored(store, removalRecord('ISOLATED'));
+
+    await removeReplica(record, deps);
+
+    expect(store.records.get(record.requestId)?.state).toBe('DESTROYED');
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it('policy recycle-bin: REMOVED with replica.removed, no DestroyDBInstance', async () => {
+    const { store, tencent, deps } = setup({
+      instance: ours({ DBInstanceStatus: 'isolated' }),
+      group: undefined,
+    });
+    const record = await stored(
+      store,
+      removalRecord('ISOLATED', { removal: removal({ destroy: 'recycle-bin' }) }),
+    );
+
+    await removeReplica(record, deps);
+
+    expect(store.records.get(record.requestId)).toMatchObject({
+      state: 'REMOVED',
+      notification: { type: 'replica.removed' },
+    });
+    expect(tencent.calls).toEqual([]);
+  });
+});
+
+describe('the poller reads ISOLATING removals back', () => {
+  const pollDeps = (ports: ReturnType<typeof setup>) => ({
+    ...ports,
+    visibilityGraceMs: 60_000,
+    requeueAfterMs: 60_000,
+    lockMs: 30_000,
+  });
+
+  it('moves an isolated replica ISOLATED and queues the destroy step; one DescribeDBInstances for 150 ids across two slices', async () => {
+    const ports = setup({ instance: undefined, group: undefined });
+    ports.tencent.otherwise('describeDBInstances', (request) => {
+      const ids = request.Filters?.[0]?.Values ?? [];
+      return {
+        DBInstanceSet: ids.map((id) => ours({ DBInstanceId: id, DBInstanceStatus: 'isolated' })),
+        TotalCount: ids.length,
+      };
+    });
+    const records = Array.from({ length: 150 }, (_, index) =>
+      removalRecord('ISOLATING', {
+        removal: removal({
+          target: {
+            instanceId: `pgro-${String(index).padStart(8, '0')}`,
+            region: REGION,
+            payType: 'postpaid',
+          },
+        }),
+      }),
+    );
+    for (const record of records) await ports.store.putNew(record);
+
+    const report = await pollInFlight(pollDeps(ports));
+
+    expect(report.calls.describeDBInstances).toBe(Math.ceil(150 / 100));
+    expect(records.every((record) => ports.store.records.get(record.requestId)?.state === 'ISOLATED')).toBe(
+      true,
+    );
+    expect(ports.queue.sent.filter((message) => message.queue === 'create')).toHaveLength(150);
+  });
+
+  it('hands a DRAINING removal waiting on its group task back to the worker every cycle, others only once stale', async () => {
+    const ports = setup({ instance: ours(), group: undefined });
+    const waiting = removalRecord('DRAINING', {
+      removal: removal({
+        groupTask: { taskId: 7, readOnlyGroupId: 'pgrogrp-aaaa1111', sentAt: FIXTURE_TIME },
+      }),
+    });
+    const fresh = removalRecord('DRAINING');
+    const stale = removalRecord('ISOLATED', { updatedAt: minutesFromStart(-5) });
+    for (const record of [waiting, fresh, stale]) await ports.store.putNew(record);
+
+    await pollInFlight(pollDeps(ports));
+
+    const requeued = ports.queue.sent
+      .filter((message) => message.queue === 'create')
+      .map((message) => message.body);
+    expect(requeued).toEqual(
+      expect.arrayContaining([{ requestId: waiting.requestId }, { requestId: stale.requestId }]),
+    );
+    expect(requeued).not.toContainEqual({ requestId: fresh.requestId });
+  });
+
+  it('ends a removal whose replica is still running past the deadline REMOVAL_FAILED', async () => {
+    const ports = setup({ instance: ours(), group: undefined });
+    const record = removalRecord('ISOLATING', { deadline: minutesFromStart(-1) });
+    await ports.store.putNew(record);
+
+    await pollInFlight(pollDeps(ports));
+
+    expect(ports.store.records.get(record.requestId)).toMatchObject({
+      state: 'REMOVAL_FAILED',
+      failure: { code: 'IsolationNotSeen' },
+      notification: { type: 'replica.removal_failed' },
+    });
+  });
+});
+
+describe('kinds stay apart', () => {
+  it('a removal record never reaches CREATING: the create worker runs its removal steps and never creates', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(store, removalRecord('VALIDATED'));
+
+    await createReplica(record.requestId, deps);
+
+    const states = store.records.get(record.requestId)?.history.map((entry) => entry.state);
+    expect(states).not.toContain('CREATING');
+    expect(states).toContain('DRAINING');
+    expect(tencent.callsOf('createReadOnlyDBInstance')).toEqual([]);
+  });
+
+  it('a create record never reaches DRAINING: the removal steps refuse it untouched', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(store, validatedRecord('VALIDATED', { removal: removal() }));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+
+    expect(store.records.get(record.requestId)).toMatchObject({
+      state: 'VALIDATED',
+      version: record.version,
+    });
+    expect(tencent.calls).toEqual([]);
+  });
+});
+
+const POLICY = parsePolicy(
+  `version: 1
+regions: [ap-beijing]
+specs: [pg.it.small2]
+limits: { maxStorage: 500, maxInstanceCount: 2, maxReplicasPerPrimary: 3 }
+primaries:
+  postgres-abcdef:
+    defaults: { Region: ap-beijing, Zone: ap-beijing-4 }
+    scaleIn: { enabled: false, destroy: immediate }
+`,
+  'yaml',
+);
+
+describe('validating a removal', () => {
+  const validateDeps = (ports: ReturnType<typeof setup>) => ({
+    ...ports,
+    markers: ports.store,
+    policy: POLICY,
+    callbackRules: { localMode: true, allowedHosts: [] },
+    provisioningTimeoutMs: 3_600_000,
+  });
+
+  const received = (details: Partial<RemovalDetails> = {}, dryRun = false) => {
+    const base = requestRecord();
+    return {
+      ...base,
+      kind: 'removal' as const,
+      request: {
+        MasterDBInstanceId: PRIMARY,
+        idempotencyKey: base.idempotencyKey,
+        requester: base.requester,
+        ...(dryRun ? { dryRun } : {}),
+      },
+      removal: { trigger: { kind: 'api' as const, role: 'submitter' as const }, ...details },
+    };
+  };
+
+  it('picks its own replica, takes both markers, records target and destroy mode, queues the steps', async () => {
+    const ports = setup({ instance: ours(), group: undefined });
+    const record = received();
+    await ports.store.putNew(record);
+
+    await expect(validateRequest(record.requestId, validateDeps(ports))).resolves.toBe('validated');
+
+    expect(ports.store.records.get(record.requestId)).toMatchObject({
+      state: 'VALIDATED',
+      removal: { target: { instanceId: REPLICA, payType: 'postpaid', region: REGION }, destroy: 'immediate' },
+    });
+    expect(await ports.store.getMarker(removalMarkerName(REPLICA), ports.clock.now())).toBeDefined();
+    expect(await ports.store.getMarker(scaleOutMarkerName(PRIMARY), ports.clock.now())).toBeDefined();
+    expect(ports.queue.sent).toContainEqual(expect.objectContaining({ queue: 'create' }));
+  });
+
+  it.each<[string, DBInstance | undefined, Partial<RemovalDetails>, RequestState, string]>([
+    [
+      'a named foreign instance',
+      ours({ TagList: [] }),
+      { DBInstanceId: REPLICA },
+      'REJECTED',
+      'removal.foreignInstance',
+    ],
+    [
+      'a prepaid replica from a submitter key',
+      ours({ PayType: 'prepaid' }),
+      { DBInstanceId: REPLICA },
+      'REJECTED',
+      'removal.prepaidNeedsAdmin',
+    ],
+    ['a primary with no replica of ours', ours({ TagList: [] }), {}, 'REJECTED', 'removal.nothingToRemove'],
+    [
+      'a named replica Tencent does not list',
+      undefined,
+      { DBInstanceId: REPLICA },
+      'REJECTED',
+      'removal.instanceNotFound',
+    ],
+  ])(
+    'refuses %s with a named rule and replica.removal_suppressed',
+    async (_, instance, details, state, rule) => {
+      const ports = setup({ instance, group: undefined });
+      const record = received(details);
+      await ports.store.putNew(record);
+
+      await validateRequest(record.requestId, validateDeps(ports));
+
+      expect(ports.store.records.get(record.requestId)).toMatchObject({
+        state,
+        violations: [expect.objectContaining({ rule })],
+        notification: { type: 'replica.removal_suppressed' },
+      });
+      expect(mutatingCalls(ports.tencent)).toEqual([]);
+    },
+  );
+
+  it('lets an admin key remove a prepaid replica it names', async () => {
+    const ports = setup({ instance: ours({ PayType: 'prepaid' }), group: undefined });
+    const record = received({ DBInstanceId: REPLICA, trigger: { kind: 'api', role: 'admin' } });
+    await ports.store.putNew(record);
+
+    await expect(validateRequest(record.requestId, validateDeps(ports))).resolves.toBe('validated');
+  });
+
+  it('never starts two removals of one replica: the second is SUPPRESSED removal.alreadyRemoving', async () => {
+    const ports = setup({ instance: ours(), group: undefined });
+    const first = received({ DBInstanceId: REPLICA });
+    const second = received({ DBInstanceId: REPLICA });
+    await ports.store.putNew(first);
+    await ports.store.putNew(second);
+
+    await validateRequest(first.requestId, validateDeps(ports));
+    // The primary's sequence marker has run out; the replica's has not.
+    ports.clock.advance(61_000);
+    await validateRequest(second.requestId, validateDeps(ports));
+
+    expect(ports.store.records.get(second.requestId)).toMatchObject({
+      state: 'SUPPRESSED',
+      violations: [
+        expect.objectContaining({ rule: expect.stringMatching(/^removal\.(alreadyRemoving|primaryBusy)$/) }),
+      ],
+    });
+    expect(ports.store.records.get(first.requestId)?.state).toBe('VALIDATED');
+  });
+
+  it('does not start a removal while a create of the primary is in flight (one sequence per primary)', async () => {
+    const ports = setup({ instance: ours(), group: undefined });
+    await ports.store.putNew(validatedRecord('SUBMITTED'));
+    const record = received();
+    await ports.store.putNew(record);
+
+    await validateRequest(record.requestId, validateDeps(ports));
+
+    expect(ports.store.records.get(record.requestId)).toMatchObject({
+      state: 'SUPPRESSED',
+      violations: [expect.objectContaining({ rule: 'removal.primaryBusy' })],
+    });
+  });
+
+  it('a dry run shows the replica it would remove and takes no marker', async () => {
+    const ports = setup({ instance: ours(), group: undefined });
+    const record = received({}, true);
+    await ports.store.putNew(record);
+
+    await expect(validateRequest(record.requestId, validateDeps(ports))).resolves.toBe('dry-run');
+
+    expect(ports.store.records.get(record.requestId)).toMatchObject({
+      state: 'DRY_RUN',
+      removal: { target: { instanceId: REPLICA } },
+      notification: { type: 'replica.dry_run' },
+    });
+    expect(await ports.store.getMarker(removalMarkerName(REPLICA), ports.clock.now())).toBeUndefined();
+  });
+});
