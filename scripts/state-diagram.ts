@@ -38,7 +38,6 @@ const plannedStates = (): RequestState[] =>
   });
 
 const RESERVED: Readonly<Record<NonNullable<TransitionRow['reserved']>, string>> = {
-  spend: 'spend issue: nothing writes it yet',
   fleet: 'fleet issue: nothing writes it yet',
   unused: 'allowed; nothing issues it',
 };

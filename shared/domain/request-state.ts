@@ -6,10 +6,11 @@ import { IllegalTransitionError } from '#shared/errors.ts';
  * in request-transitions.ts; the allowed changes below are derived from it.
  *
  *   RECEIVED → VALIDATED → CREATING → SUBMITTED → PROVISIONING → READY
- *   terminal: READY, REJECTED, FAILED, TIMED_OUT, SUPPRESSED, DRY_RUN
+ *   terminal: READY, REJECTED, FAILED, TIMED_OUT, SUPPRESSED, DRY_RUN, EXPIRED
  *   UNKNOWN while a create call's outcome is being reconciled.
+ *   RECEIVED → AWAITING_APPROVAL → VALIDATED | REJECTED (an approver's decision) | EXPIRED (no decision in time).
  *
- * Rows that nothing writes yet: AWAITING_APPROVAL / EXPIRED (spending), and the removal states
+ * Rows that nothing writes yet: the removal states
  * DRAINING → ISOLATING → ISOLATED → DESTROYED | REMOVED, REMOVAL_FAILED (the replica fleet).
  */
 export const REQUEST_STATES = [

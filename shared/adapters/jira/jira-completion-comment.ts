@@ -19,6 +19,10 @@ const HEADLINES: Readonly<Record<WebhookType, string>> = {
   'replica.rejected': '(!) *Read replica request rejected*',
   'replica.dry_run': '(i) *Dry run: nothing was created*',
   'replica.suppressed': '(i) *Read replica request suppressed*',
+  'replica.awaiting_approval': '(?) *Read replica awaiting approval*',
+  'replica.approved': '(/) *Read replica approved: creating it*',
+  'replica.denied': '(x) *Read replica request denied*',
+  'replica.expired': '(x) *Read replica request expired without approval*',
 };
 
 /** The completion comment: primary, replicas and their private address, elapsed time, error or rules broken. */

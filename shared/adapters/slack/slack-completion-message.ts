@@ -21,6 +21,10 @@ const HEADLINES: Readonly<Record<WebhookType, (primary: string) => string>> = {
   'replica.rejected': (primary) => `:no_entry: Request for a read replica of *${primary}* was rejected`,
   'replica.dry_run': (primary) => `:mag: Dry run for *${primary}*: nothing was created`,
   'replica.suppressed': (primary) => `:zzz: Request for a read replica of *${primary}* was suppressed`,
+  'replica.awaiting_approval': (primary) => `:raised_hand: A read replica of *${primary}* awaits approval`,
+  'replica.approved': (primary) => `:+1: Read replica of *${primary}* approved; creating it`,
+  'replica.denied': (primary) => `:no_entry: Read replica of *${primary}* was denied`,
+  'replica.expired': (primary) => `:hourglass: Read replica of *${primary}* expired unapproved`,
 };
 
 const replicaLine = (instance: Completion['instances'][number]): string => {
