@@ -44,7 +44,7 @@ export const apiClient = (baseUrl: string, apiKey: string) => {
 
 export type ApiClient = ReturnType<typeof apiClient>;
 
-const TERMINAL = new Set(['READY', 'REJECTED', 'FAILED', 'TIMED_OUT', 'SUPPRESSED', 'DRY_RUN']);
+const TERMINAL = new Set(['READY', 'REJECTED', 'FAILED', 'TIMED_OUT', 'SUPPRESSED', 'DRY_RUN', 'EXPIRED']);
 
 /**
  * Follows a request until it is terminal and its notification has been settled, calling

@@ -20,6 +20,16 @@ export const ingressRoutes = (deps: Dependencies): Route[] => {
   return [
     { method: 'POST', path: '/v1/replica-requests', handler: submitRoute(api) },
     { method: 'GET', path: '/v1/replica-requests/{id}', handler: statusRoute(deps) },
+    {
+      method: 'POST',
+      path: '/v1/replica-requests/{id}/approval',
+      handler: lazyRoute(async () =>
+        (await import('#shared/ingress/api/approval-route.ts')).approvalRoute({
+          ...api,
+          provisioningTimeoutMs: deps.settings.provisioningTimeoutMs,
+        }),
+      ),
+    },
     ...alertRoutes(deps),
     {
       method: 'POST',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
 import { instanceNameFor } from '#shared/domain/idempotency.ts';
-import type { CreationAttempt, RequestRecord } from '#shared/domain/request-record.ts';
+import type { CreationAttempt, ReplicaPlan, RequestRecord } from '#shared/domain/request-record.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
@@ -43,6 +43,9 @@ export interface CreateDependencies {
  * - `unknown`: the outcome is unknown (timeout, reset, 5xx, InternalError); the poller reconciles.
  * - `skipped`: not ours to act on (duplicate delivery, already created, someone else holds it).
  */
+/** Reads and lease attempts before a delivery gives up on a record that keeps changing while VALIDATED. */
+const LEASE_TRIES = 5;
+
 export type CreateOutcome = 'submitted' | 'retry' | 'failed' | 'unknown' | 'skipped';
 
 /**
@@ -53,15 +56,22 @@ export type CreateOutcome = 'submitted' | 'retry' | 'failed' | 'unknown' | 'skip
  * was refused.
  */
 export const createReplica = async (requestId: string, deps: CreateDependencies): Promise<CreateOutcome> => {
-  const record = await deps.store.get(requestId);
-  if (record?.state !== 'VALIDATED' || !record.plan) {
-    logger.info('create: nothing to do', { requestId, state: record?.state });
-    return 'skipped';
+  let leased: RequestRecord | undefined;
+  let plan: ReplicaPlan | undefined;
+  // A lost lease race is read again: another delivery that took the lease leaves it CREATING (skip);
+  // a write that kept it VALIDATED (its notification's delivery, e.g. `replica.approved`) is no
+  // reason to drop the create, so the lease is tried again on what is there now.
+  for (let tries = 0; tries < LEASE_TRIES && !leased; tries += 1) {
+    const record = await deps.store.get(requestId);
+    if (record?.state !== 'VALIDATED' || !record.plan) {
+      logger.info('create: nothing to do', { requestId, state: record?.state });
+      return 'skipped';
+    }
+    plan = record.plan;
+    leased = await takeLease(record, deps);
   }
-  const leased = await takeLease(record, deps);
-  if (!leased) return 'skipped';
+  if (!leased || !plan) return 'skipped';
   const creation = leased.creation as CreationAttempt;
-  const plan = record.plan;
   let answer: Awaited<ReturnType<TencentPostgres['createReadOnlyDBInstance']>>;
   try {
     answer = await deps.tencent.createReadOnlyDBInstance(

@@ -54,6 +54,9 @@ export type ApprovalOutcome =
     }
   | { readonly kind: 'refused'; readonly reason: string };
 
+/** Reads and writes before a decision gives up on a record that keeps changing while it waits (503: retry). */
+const DECISION_TRIES = 5;
+
 const closed = (record: RequestRecord, reason: string): ApprovalOutcome => ({
   kind: 'closed',
   state: record.state,
@@ -85,6 +88,20 @@ export const decideApproval = async (
   deps: DecideApprovalDependencies,
   command: ApprovalCommand,
 ): Promise<ApprovalOutcome> => {
+  // A lost write is read again: a decision or the expiry that won closes it; a write that kept it
+  // waiting (its awaiting-approval notification being delivered) is no reason to drop the decision.
+  for (let tries = 0; tries < DECISION_TRIES; tries += 1) {
+    const outcome = await tryDecision(deps, command);
+    if (outcome !== 'lost') return outcome;
+  }
+  throw new ConcurrentUpdateError(command.requestId, `could not record the decision on ${command.requestId}`);
+};
+
+/** Reads, checks and writes once; `lost` when the conditional write lost to another writer. */
+const tryDecision = async (
+  deps: DecideApprovalDependencies,
+  command: ApprovalCommand,
+): Promise<ApprovalOutcome | 'lost'> => {
   const record = await deps.store.get(command.requestId);
   if (!record) return { kind: 'not-found' };
   const now = deps.clock.now();
@@ -128,21 +145,16 @@ export const decideApproval = async (
             ...change,
             set: {
               approval: { ...approval, decision },
-              violations: [
-                {
-                  rule: 'approval.denied',
-                  message: `denied by ${approverLabel(command.approver)}${command.reason ? `: ${command.reason}` : ''}`,
-                },
-              ],
+              violations: [{ rule: 'approval.denied', message: note }],
               notification: pendingNotification('replica.denied'),
             },
           });
   } catch (error) {
     if (!(error instanceof ConcurrentUpdateError)) throw error;
-    // Another decision (or the expiry) was written first: it stands.
-    const current = await deps.store.get(command.requestId);
-    logger.info('approval: another decision was written first', { requestId: command.requestId });
-    return current ? closed(current, closedReason(current)) : { kind: 'not-found' };
+    logger.info('approval: the record changed under the decision; reading it again', {
+      requestId: command.requestId,
+    });
+    return 'lost';
   }
   if (command.decision === 'approve') await deps.queue.send('create', { requestId: decided.requestId });
   await enqueuePendingNotifications([decided], deps, at);

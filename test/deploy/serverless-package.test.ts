@@ -148,7 +148,9 @@ describe('functions and their triggers', () => {
       [
         'POST /v1/replica-requests',
         'GET /v1/replica-requests/{id}',
+        'POST /v1/replica-requests/{id}/approval',
         'POST /v1/chatops/slack',
+        'POST /v1/chatops/slack/interactions',
         'POST /v1/alerts/alertmanager',
         'POST /v1/alerts/tencent-monitor',
         'POST /v1/alerts/tencent-monitor/{token}',
@@ -387,8 +389,8 @@ describe('least privilege', () => {
     ingest: [
       ...logs('ingest'),
       ...traces,
-      ...item('GetItem', 'BatchGetItem', 'PutItem'),
-      ...send('RequestsQueue'),
+      ...item('GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'),
+      ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue'),
       ...secrets('api-keys', 'slack/signing-secret', 'jira/webhook-secret', 'alertmanager/token'),
       ...secrets('tencent-monitor/basic-password', 'tencent-monitor/path-token', 'cloudwatch/api-key'),
       ...secrets('grafana/hmac-secret', 'grafana/token'),

@@ -120,6 +120,37 @@ describe('decideApproval', () => {
     });
   });
 
+  it('still decides when the awaiting-approval notification is written between its read and its write', async () => {
+    const { decide, stored, store, queue } = await setUp();
+    const read = store.get.bind(store);
+    let bumped = false;
+    store.get = async (requestId) => {
+      const current = await read(requestId);
+      if (!bumped && current) {
+        bumped = true; // the notify worker records a delivery attempt: version bump, same state
+        await store.update({
+          requestId,
+          expectedVersion: current.version,
+          state: current.state,
+          set: {
+            notification: {
+              ...(current.notification as NonNullable<RequestRecord['notification']>),
+              attemptCount: 1,
+            },
+          },
+          at: minutesFromStart(1),
+        });
+      }
+      return current;
+    };
+
+    const outcome = await decide({ decision: 'approve', approver: BOSS });
+
+    expect(outcome.kind).toBe('decided');
+    expect((await stored()).state).toBe('VALIDATED');
+    expect(queue.bodiesTo('create')).toHaveLength(1);
+  });
+
   it('answers not-found for an unknown request', async () => {
     const { deps } = await setUp();
 
