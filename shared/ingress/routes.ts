@@ -38,6 +38,16 @@ export const ingressRoutes = (deps: Dependencies): Route[] => {
     },
     {
       method: 'POST',
+      path: '/v1/chatops/slack/interactions',
+      handler: lazyRoute(async () =>
+        (await import('#shared/ingress/slack/slack-interaction-route.ts')).slackInteractionRoute({
+          ...deps,
+          provisioningTimeoutMs: deps.settings.provisioningTimeoutMs,
+        }),
+      ),
+    },
+    {
+      method: 'POST',
       path: '/v1/tickets/jira',
       handler: lazyRoute(async () => (await import('#shared/ingress/jira/jira-route.ts')).jiraRoute(deps)),
     },

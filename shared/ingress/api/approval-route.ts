@@ -38,7 +38,11 @@ export const approvalRoute =
     if (outcome.kind === 'not-found') throw new NotFoundError(`No replica request ${requestId}`);
     if (outcome.kind === 'refused') throw forbidden(`Not allowed to decide ${requestId}: ${outcome.reason}`);
     if (outcome.kind === 'closed') {
-      throw new HttpError(409, 'APPROVAL_CLOSED', `Request ${requestId} awaits no decision: ${outcome.reason}`);
+      throw new HttpError(
+        409,
+        'APPROVAL_CLOSED',
+        `Request ${requestId} awaits no decision: ${outcome.reason}`,
+      );
     }
     return jsonResponse(200, requestView(outcome.record));
   };
