@@ -49,7 +49,12 @@ export const ingressRoutes = (deps: Dependencies): Route[] => {
     {
       method: 'POST',
       path: '/v1/tickets/jira',
-      handler: lazyRoute(async () => (await import('#shared/ingress/jira/jira-route.ts')).jiraRoute(deps)),
+      handler: lazyRoute(async () =>
+        (await import('#shared/ingress/jira/jira-route.ts')).jiraRoute({
+          ...deps,
+          approvals: { ...deps, provisioningTimeoutMs: deps.settings.provisioningTimeoutMs },
+        }),
+      ),
     },
   ];
 };
