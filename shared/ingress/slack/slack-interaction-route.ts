@@ -9,7 +9,6 @@ import { unauthorized } from '#shared/http/http-error.ts';
 import { jsonResponse } from '#shared/http/http-response.ts';
 import { header, readRawBody } from '#shared/http/request-body.ts';
 import { parseBlockActions } from '#shared/ingress/slack/slack-interaction.ts';
-import { SLACK_BODY_LIMIT_BYTES } from '#shared/ingress/slack/slack-route.ts';
 import type { SlackIngressSettings } from '#shared/ingress/slack/slack-settings.ts';
 import { verifySlackSignature } from '#shared/ingress/slack/slack-signature.ts';
 import { logger } from '#shared/logger.ts';
@@ -20,6 +19,9 @@ export interface SlackInteractionDependencies extends DecideApprovalDependencies
   /** Absent when `SLACK_SIGNING_SECRET` is not configured: every request is then refused. */
   readonly slack?: SlackIngressSettings;
 }
+
+/** A block_actions payload carries the whole message it came from (blocks included): more than a command. */
+export const SLACK_INTERACTION_BODY_LIMIT_BYTES = 128 * 1024;
 
 const ACTIONS: Readonly<Record<string, 'approve' | 'deny'>> = {
   [APPROVE_ACTION]: 'approve',
@@ -40,7 +42,7 @@ const toClicker = (text: string) =>
 export const slackInteractionRoute =
   (deps: SlackInteractionDependencies) =>
   async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const rawBody = readRawBody(event, SLACK_BODY_LIMIT_BYTES);
+    const rawBody = readRawBody(event, SLACK_INTERACTION_BODY_LIMIT_BYTES);
     if (!deps.slack) {
       logger.warn('slack: interaction refused', { reason: 'SLACK_SIGNING_SECRET is not configured' });
       throw unauthorized();
