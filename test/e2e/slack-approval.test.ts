@@ -102,7 +102,8 @@ describe('Slack approval buttons, end to end through the local stack', () => {
     );
     expect(message.channel).toBe('C0DBOPS01');
     expect(message.text).toContain('*Price:*');
-    expect(message.text).toContain('*Needs approval:* the plan costs CNY 248.20 a month, above CNY 200.00');
+    expect(message.text.match(/Approval needed/g)).toHaveLength(1);
+    expect(message.text).toContain('*Approval needed:* the plan costs CNY 248.20 a month, above CNY 200.00');
     expect(message.blocks).toContainEqual({
       type: 'actions',
       block_id: 'rf-approval',
@@ -142,6 +143,27 @@ describe('Slack approval buttons, end to end through the local stack', () => {
     const record = await fixture.stack.dependencies.store.get(requestId);
     expect(record?.state).toBe('REJECTED');
     expect(record?.creation).toBeUndefined();
+  });
+
+  it('shows in a --dry-run answer that approval would be needed, and never makes a dry run wait', async () => {
+    const fields = slashCommandFields('slash-command-add-dry-run.json', {
+      trigger_id: `${randomInt(1e12, 9e12)}.5712338462.${randomBytes(16).toString('hex')}`,
+    });
+    const body = slackFormBody(fields);
+    expect((await post('/v1/chatops/slack', body, slackSignatureHeaders(SIGNING_SECRET, body))).status).toBe(
+      200,
+    );
+    const requestId = requestIdFor(`slack:${fields.team_id}`, `slack:${fields.team_id}:${fields.trigger_id}`);
+
+    const message = await slack.waitFor(
+      (candidate) => candidate.text.includes(requestId) && candidate.text.includes('Dry run'),
+      10_000,
+    );
+
+    // Two replicas of 200 GB: its own price, above the policy's CNY 200 a month.
+    expect(message.text).toMatch(/\*Approval needed:\* the plan costs CNY [\d,.]+ a month, above CNY 200\.00/);
+    expect(message.blocks.some((block) => (block as { type: string }).type === 'actions')).toBe(false);
+    expect((await fixture.stack.dependencies.store.get(requestId))?.state).toBe('DRY_RUN');
   });
 
   it('refuses a click signed with another secret (401), and deciding nothing', async () => {

@@ -76,8 +76,11 @@ const approvalLines = (completion: Completion): string[] => {
     return [`*${verb}* by ${who} at ${decision.at}${why}`];
   }
   if (completion.type !== 'replica.awaiting_approval') return [];
+  // The reasons are the budget check's `*Approval needed:*` line, when there is one.
   return [
-    ...approval.reasons.map((reason) => `*Needs approval:* ${escapeMrkdwn(reason.message)}`),
+    ...(completion.budgetCheck
+      ? []
+      : approval.reasons.map((reason) => `*Approval needed:* ${escapeMrkdwn(reason.message)}`)),
     `*Approve by:* ${approval.expiresAt}`,
   ];
 };
