@@ -161,7 +161,9 @@ describe('Slack approval buttons, end to end through the local stack', () => {
     );
 
     // Two replicas of 200 GB: its own price, above the policy's CNY 200 a month.
-    expect(message.text).toMatch(/\*Approval needed:\* the plan costs CNY [\d,.]+ a month, above CNY 200\.00/);
+    expect(message.text).toMatch(
+      /\*Approval needed:\* the plan costs CNY [\d,.]+ a month, above CNY 200\.00/,
+    );
     expect(message.blocks.some((block) => (block as { type: string }).type === 'actions')).toBe(false);
     expect((await fixture.stack.dependencies.store.get(requestId))?.state).toBe('DRY_RUN');
   });
