@@ -60,9 +60,12 @@ describe('Slack approval buttons, end to end through the local stack', () => {
     const form = new URLSearchParams(sampleEventText('slack', 'interactive-block-actions.form').trim());
     const payload = JSON.parse(form.get('payload') as string) as {
       user: { id: string };
+      response_url: string;
       actions: { action_id: string; value: string }[];
     };
     payload.user.id = user;
+    // The message's response_url, on the Slack stand-in (local mode lets it be http://127.0.0.1).
+    payload.response_url = slack.webhookUrl;
     payload.actions = payload.actions.map((action) => ({ ...action, action_id: actionId, value: requestId }));
     return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   };
@@ -125,6 +128,12 @@ describe('Slack approval buttons, end to end through the local stack', () => {
     expect(approved.text).toContain(`*Approved* by <@${APPROVER}>`);
     expect(approved.blocks?.some((block) => block.type === 'actions')).toBe(false);
     expect(late.text).toContain(`already approved by slack:${APPROVER}`);
+    const replaced = await slack.waitFor(
+      (candidate) => candidate.via === 'incoming-webhook' && candidate.text.includes(requestId),
+      5000,
+    );
+    expect(replaced.text).toContain(`*Approved* by <@${APPROVER}>`);
+    expect(replaced.blocks.some((block) => (block as { type: string }).type === 'actions')).toBe(false);
     const view = await followRequest(fixture.api, requestId, { timeoutMs: 30_000, intervalMs: 200 });
     expect(view.state).toBe('READY');
     const ready = await slack.waitFor(

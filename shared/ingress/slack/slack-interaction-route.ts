@@ -5,6 +5,7 @@ import {
   escapeMrkdwn,
   slackCompletionMessage,
 } from '#shared/adapters/slack/slack-completion-message.ts';
+import { isSlackResponseUrl, replaceOriginal } from '#shared/adapters/slack/slack-response-url.ts';
 import { unauthorized } from '#shared/http/http-error.ts';
 import { jsonResponse } from '#shared/http/http-response.ts';
 import { header, readRawBody } from '#shared/http/request-body.ts';
@@ -18,6 +19,8 @@ import { type DecideApprovalDependencies, decideApproval } from '#shared/use-cas
 export interface SlackInteractionDependencies extends DecideApprovalDependencies {
   /** Absent when `SLACK_SIGNING_SECRET` is not configured: every request is then refused. */
   readonly slack?: SlackIngressSettings;
+  /** Local mode: the interaction's `response_url` may be any http(s) URL (else only hooks.slack.com). */
+  readonly settings: { readonly localMode: boolean };
 }
 
 /** A block_actions payload carries the whole message it came from (blocks included): more than a command. */
@@ -36,8 +39,8 @@ const toClicker = (text: string) =>
  * `POST /v1/chatops/slack/interactions`: the Approve / Deny buttons of the approval message. Signed
  * like slash commands (checked over the exact bytes before anything is decoded). The clicker is the
  * approver (`user.id`), checked against `approval.approvers.slackUsers` and four eyes; the decision
- * is `decideApproval`'s one conditional write. The answer replaces the message with the decision and
- * who made it; a click that may not decide, or comes too late, is answered to the clicker alone.
+ * is `decideApproval`'s one conditional write. The message is replaced with the decision and who made
+ * it (posted to the interaction's `response_url`, and in the answer); a click that may not decide, or comes too late, is answered to the clicker alone.
  */
 export const slackInteractionRoute =
   (deps: SlackInteractionDependencies) =>
@@ -77,8 +80,16 @@ export const slackInteractionRoute =
       return toClicker(`\`${requestId}\` awaits no decision: ${escapeMrkdwn(outcome.reason)}.`);
     }
     const type = decision === 'approve' ? 'replica.approved' : 'replica.denied';
-    return jsonResponse(200, {
-      replace_original: true,
-      ...slackCompletionMessage(completionOf(outcome.record, type)),
-    });
+    const message = slackCompletionMessage(completionOf(outcome.record, type));
+    // Slack updates a Block Kit message through its response_url; the answer carries it too.
+    const responseUrl = interaction.response_url;
+    if (responseUrl && isSlackResponseUrl(responseUrl, deps.settings.localMode)) {
+      const replaced = await replaceOriginal(responseUrl, message);
+      logger.info('slack: approval message replaced', {
+        requestId,
+        ok: replaced.ok,
+        status: replaced.status,
+      });
+    }
+    return jsonResponse(200, { replace_original: true, ...message });
   };
