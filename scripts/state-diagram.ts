@@ -38,8 +38,6 @@ const plannedStates = (): RequestState[] =>
   });
 
 const RESERVED: Readonly<Record<NonNullable<TransitionRow['reserved']>, string>> = {
-  spend: 'spend issue: nothing writes it yet',
-  fleet: 'fleet issue: nothing writes it yet',
   unused: 'allowed; nothing issues it',
 };
 
@@ -61,8 +59,9 @@ export const renderStateDiagram = (): string => {
     'stateDiagram-v2',
     ...edges(TRANSITIONS),
     ...REQUEST_STATES.filter(isTerminal).map((state) => `    ${state} --> [*]`),
-    '    classDef planned stroke-dasharray: 5 5',
-    `    class ${plannedStates().join(',')} planned`,
+    ...(plannedStates().length > 0
+      ? ['    classDef planned stroke-dasharray: 5 5', `    class ${plannedStates().join(',')} planned`]
+      : []),
     '```',
   ];
   const rows = TRANSITIONS.map((row) => [

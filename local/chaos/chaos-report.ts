@@ -23,6 +23,10 @@ export interface ChaosReport {
   readonly webhooksMissing: number;
   /** Records that disagree with Tencent: READY without its replica, refused with one, ids that differ. */
   readonly inconsistent: number;
+  /** Approval announcements delivered (`replica.awaiting_approval`, `replica.approved`): webhooks before the end. */
+  readonly approvalWebhooks: number;
+  /** Requests that needed approval and made a replica (or a create) without an approve decision in their history. */
+  readonly createdWithoutApproval: number;
   /** Webhook attempts per notification (max, p99) and the backoff schedule's bound on them. */
   readonly webhookAttempts: WebhookAttemptStats;
   readonly states: Readonly<Record<string, number>>;
@@ -51,6 +55,21 @@ const tagOf = (instance: EmulatorInstance): string | undefined =>
 const sameIds = (left: readonly string[], right: readonly string[]): boolean =>
   left.length === right.length && [...left].sort().every((id, index) => id === [...right].sort()[index]);
 
+const ANNOUNCEMENTS: ReadonlySet<string> = new Set(['replica.awaiting_approval', 'replica.approved']);
+
+/**
+ * A request that needed approval (validate said so, or it waited) and was created — a create call
+ * made, or a replica tagged for it — without an approve decision in its history.
+ */
+const createdUnapproved = (record: RequestRecord, replicas: readonly EmulatorInstance[]): boolean => {
+  const needed = record.budgetCheck?.approval.needed === true || record.approval !== undefined;
+  const created = record.creation !== undefined || replicas.length > 0;
+  const approved =
+    record.approval?.decision?.decision === 'approve' &&
+    record.history.some((entry) => entry.state === 'VALIDATED' && entry.note?.startsWith('approved by '));
+  return needed && created && !approved;
+};
+
 /** Counts what the run did and what went wrong, from Tencent's side (the emulator) and the records. */
 export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
   const requestIds = new Set(outcome.requestIds.values());
@@ -77,7 +96,13 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
     }
   }
   const delivered = new Map<string, Set<string>>();
+  const announcements = new Set<string>();
   for (const webhook of outcome.webhooks) {
+    // A request that waited for approval is announced before it ends: one more webhook-id each.
+    if (ANNOUNCEMENTS.has(webhook.payload.type)) {
+      announcements.add(webhook.id);
+      continue;
+    }
     const requestId = String(webhook.payload.data.requestId);
     delivered.set(requestId, (delivered.get(requestId) ?? new Set()).add(webhook.id));
   }
@@ -88,6 +113,7 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
   let webhooksDelivered = 0;
   let webhooksMissing = 0;
   let inconsistent = 0;
+  let createdWithoutApproval = 0;
   for (const key of distinctKeys) {
     const requestId = outcome.requestIds.get(key);
     const record = requestId ? outcome.records.get(requestId) : undefined;
@@ -97,6 +123,10 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
       continue;
     }
     states[record.state] = (states[record.state] ?? 0) + 1;
+    if (createdUnapproved(record, byRequest.get(requestId) ?? [])) {
+      createdWithoutApproval += 1;
+      note('createdWithoutApproval', requestId);
+    }
     if (!isTerminal(record.state)) {
       lost += 1;
       note('lost', requestId);
@@ -117,7 +147,8 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
     const recorded = record.creation?.instanceIds ?? [];
     const disagrees =
       (record.state === 'READY' && (replicas.length === 0 || !sameIds(replicas, recorded))) ||
-      ((record.state === 'REJECTED' || record.state === 'DRY_RUN') && replicas.length > 0);
+      ((record.state === 'REJECTED' || record.state === 'DRY_RUN' || record.state === 'EXPIRED') &&
+        replicas.length > 0);
     if (disagrees) {
       inconsistent += 1;
       note('inconsistent', requestId);
@@ -133,6 +164,8 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
     webhooksDelivered,
     webhooksMissing,
     inconsistent,
+    approvalWebhooks: announcements.size,
+    createdWithoutApproval,
   };
   return {
     ok:
@@ -141,6 +174,7 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
       report.terminal === report.distinctKeys &&
       report.webhooksMissing === 0 &&
       report.inconsistent === 0 &&
+      report.createdWithoutApproval === 0 &&
       outcome.webhookAttempts.held,
     seed: outcome.seed,
     ...report,

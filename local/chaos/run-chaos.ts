@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { approvalDecisions } from '#local/chaos/approval-decisions.ts';
 import { every } from '#local/chaos/async-loops.ts';
 import { chaosRandom } from '#local/chaos/chaos-random.ts';
 import { type ChaosReport, chaosReport } from '#local/chaos/chaos-report.ts';
@@ -27,6 +28,7 @@ import { chaosWorkload } from '#local/chaos/workload.ts';
 import { apiClient } from '#local/cli/api-client.ts';
 import { startLocalStack } from '#local/stack/local-stack.ts';
 import { startWebhookReceiver } from '#local/stack/webhook-receiver.ts';
+import { parseApiKeys } from '#shared/http/api-keys.ts';
 import { DUE_LEEWAY_MS } from '#shared/use-cases/claim-notification-attempt.ts';
 
 /** Between notify deciding an attempt and the receiver reading its clock: the busy stack's event-loop lag. */
@@ -57,6 +59,7 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
   const crashes = crashInjector(random.fork('crashes'), plan.crashProbability, (requestId) =>
     redeliver(requestId),
   );
+  const approverKey = `chaos-approver-${randomUUID()}`;
   const stack = await startLocalStack({
     dataDir,
     world: CHAOS_WORLD_FILE,
@@ -65,6 +68,8 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     settings: chaosSettings(options.requests),
     tencentTimeoutSeconds: TENCENT_TIMEOUT_SECONDS,
     afterCreateCall: crashes.afterCreateCall,
+    // The chaos approver: decides the requests the policy makes wait (postgres-gzprep01, prepaid).
+    apiKeys: parseApiKeys(`chaos-approver:${approverKey}:approver`),
   });
   const receiver = await startWebhookReceiver(stack.credentials.webhookSecret);
   const stopped = new AbortController();
@@ -96,7 +101,15 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     });
     log(`submitting ${submissions.length} requests`);
     const api = apiClient(stack.ingressUrl, stack.credentials.apiKey);
+    const approvals = approvalDecisions(
+      stack.ingressUrl,
+      approverKey,
+      async (requestId) => (await stack.dependencies.store.get(requestId))?.state,
+      random.fork('approvals'),
+    );
+    const approvalRuns: Promise<unknown>[] = [];
     const requestIds = await submitWorkload(api, submissions, (requestId) => {
+      approvalRuns.push(approvals.watch(requestId, 20_000).catch(() => undefined));
       if (!dupRandom.chance(plan.duplicateProbability)) return;
       const delayMs = dupRandom.int(0, 3000);
       duplicateRuns.push(
@@ -110,6 +123,7 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     const deadline = started + (options.deadlineMs ?? Math.max(60_000, options.requests * 400));
     const records = await waitUntilSettled(stack.dependencies.store, new Set(requestIds.values()), deadline);
     await Promise.allSettled(duplicateRuns);
+    await Promise.allSettled(approvalRuns);
     stopped.abort();
     await Promise.allSettled(background);
     // Whatever was in flight when the loops stopped (a poll cycle, a direct invocation) has settled.
@@ -139,6 +153,7 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
         webhookFailuresAnswered: receiver.failures(),
         webhookOutageMs: plan.receiver.outageMs,
         replays: submissions.filter((submission) => submission.replay).length,
+        ...approvals.counts(),
       },
       durationMs: Date.now() - started,
     });

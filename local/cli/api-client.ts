@@ -1,3 +1,4 @@
+import { TERMINAL_STATES } from '#shared/domain/request-state.ts';
 import type { FleetView } from '#shared/use-cases/fleet-view.ts';
 import type { RequestView } from '#shared/use-cases/request-view.ts';
 
@@ -50,7 +51,8 @@ export const apiClient = (baseUrl: string, apiKey: string) => {
 
 export type ApiClient = ReturnType<typeof apiClient>;
 
-const TERMINAL = new Set(['READY', 'REJECTED', 'FAILED', 'TIMED_OUT', 'SUPPRESSED', 'DRY_RUN']);
+/** The request table's own terminal states (removals' and approval's included). */
+const TERMINAL: ReadonlySet<string> = TERMINAL_STATES;
 
 /**
  * Follows a request until it is terminal and its notification has been settled, calling

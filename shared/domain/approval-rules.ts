@@ -152,7 +152,8 @@ export const mayApprove = (
         );
   }
   if (!approvers.apiKeys) return refuse('approval.approvers.apiKeys is not true: API keys may not approve');
-  return approver.role === 'approver'
+  // `admin` may do what every other role may (api-keys.ts).
+  return approver.role === 'approver' || approver.role === 'admin'
     ? { allowed: true }
-    : refuse(`API key ${approver.keyName} has the role ${approver.role}, not approver`);
+    : refuse(`API key ${approver.keyName} has the role ${approver.role}, not approver or admin`);
 };

@@ -1,3 +1,4 @@
+import type { ApprovalRecord } from '#shared/domain/approval-record.ts';
 import type { BudgetCheck } from '#shared/domain/budget-summary.ts';
 import type { PlanPrice } from '#shared/domain/plan-price.ts';
 import type { RemovalDetails } from '#shared/domain/removal-request.ts';
@@ -59,6 +60,10 @@ export const WEBHOOK_TYPES = [
   'replica.removed',
   'replica.removal_failed',
   'replica.removal_suppressed',
+  'replica.awaiting_approval',
+  'replica.approved',
+  'replica.denied',
+  'replica.expired',
 ] as const;
 export type WebhookType = (typeof WEBHOOK_TYPES)[number];
 
@@ -177,6 +182,8 @@ export interface RequestRecord {
    * approval would be needed. Present where the policy has `budgets` or `approval` and Tencent priced the plan.
    */
   readonly budgetCheck?: BudgetCheck;
+  /** Present once the request waited for approval (`approval-record.ts`): reasons, window, decision. */
+  readonly approval?: ApprovalRecord;
   readonly lease?: Lease;
   readonly creation?: CreationAttempt;
   /** Set when the record entered UNKNOWN; reconciliation waits the visibility grace period from here. */

@@ -7,12 +7,13 @@ import { IllegalTransitionError } from '#shared/errors.ts';
  * in request-transitions.ts; the allowed changes below are derived from it.
  *
  *   RECEIVED → VALIDATED → CREATING → SUBMITTED → PROVISIONING → READY
- *   terminal: READY, REJECTED, FAILED, TIMED_OUT, SUPPRESSED, DRY_RUN
+ *   terminal: READY, REJECTED, FAILED, TIMED_OUT, SUPPRESSED, DRY_RUN, EXPIRED
  *   UNKNOWN while a create call's outcome is being reconciled.
+ *   RECEIVED → AWAITING_APPROVAL → VALIDATED | REJECTED (an approver's decision) | EXPIRED (no decision in time).
  *
  * Removals (`kind: 'removal'`): RECEIVED → VALIDATED → DRAINING → ISOLATING → ISOLATED →
- * DESTROYED | REMOVED, or REMOVAL_FAILED. Rows that nothing writes yet: AWAITING_APPROVAL / EXPIRED
- * (spending).
+ * DESTROYED | REMOVED, or REMOVAL_FAILED. Spending: RECEIVED → AWAITING_APPROVAL → VALIDATED, or
+ * REJECTED (denied) or EXPIRED.
  */
 export { REQUEST_STATES, type RequestState } from '#shared/domain/request-state-names.ts';
 

@@ -28,11 +28,10 @@ export interface TransitionRow {
   /** What happened, in one short sentence. */
   readonly trigger: string;
   /**
-   * Set when no code issues the row: `spend` and `fleet` rows wait for those issues' features (the
-   * approval flow; replica removal, `POST /v1/replica-removals`); `unused` rows were allowed before
-   * this table and nothing issues them. The store allows them all already.
+   * Set when no code issues the row: `unused` rows were allowed before this table and nothing
+   * issues them. The store allows them all the same.
    */
-  readonly reserved?: 'spend' | 'fleet' | 'unused';
+  readonly reserved?: 'unused';
 }
 
 // biome-ignore format: a table reads one row a line
@@ -46,12 +45,11 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { from: 'RECEIVED', to: 'SUPPRESSED', actor: 'validate', trigger: 'the scale-out gate refused an alert (disabled, maximum, cooldown)' },
   { from: 'RECEIVED', to: 'DRY_RUN', actor: 'validate', trigger: 'a dry run passed every check; nothing is created' },
 
-  // Spending: approval after the checks, before the create. Nothing writes these rows yet; the
-  // approval feature will, from shared/transitions/approval-transitions.ts.
-  { from: 'RECEIVED', to: 'AWAITING_APPROVAL', actor: 'validate', trigger: 'the checks passed but the spend needs an approver', reserved: 'spend' },
-  { from: 'AWAITING_APPROVAL', to: 'VALIDATED', actor: 'approval', trigger: 'an approver approved; the create is queued', reserved: 'spend' },
-  { from: 'AWAITING_APPROVAL', to: 'REJECTED', actor: 'approval', trigger: 'an approver denied it', reserved: 'spend' },
-  { from: 'AWAITING_APPROVAL', to: 'EXPIRED', actor: 'poll', trigger: 'no decision before the approval window ended', reserved: 'spend' },
+  // Spending: approval after the checks, before the create (shared/use-cases/decide-approval.ts).
+  { from: 'RECEIVED', to: 'AWAITING_APPROVAL', actor: 'validate', trigger: 'the checks passed but the spend needs an approver' },
+  { from: 'AWAITING_APPROVAL', to: 'VALIDATED', actor: 'approval', trigger: 'an approver approved; the create is queued' },
+  { from: 'AWAITING_APPROVAL', to: 'REJECTED', actor: 'approval', trigger: 'an approver denied it' },
+  { from: 'AWAITING_APPROVAL', to: 'EXPIRED', actor: 'poll', trigger: 'no decision before the approval window ended' },
 
   // The create call (DESIGN.md exactly-once steps 2 and 3)
   { from: 'VALIDATED', to: 'CREATING', actor: 'create', trigger: 'took the lease; the one create call goes out' },

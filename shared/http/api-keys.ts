@@ -8,8 +8,8 @@ import * as z from '#shared/util/zod-mini.ts';
  * What an API key may do (DESIGN.md, "Scopes and roles"):
  * - `submitter` submits, and sees only the requests its key name made;
  * - `reader` sees every request (Slack-, Jira- and alert-made ones included) and submits nothing;
- * - `approver` submits and sees every request (approvals will be its own);
- * - `admin` submits and sees every request (explicit prepaid removals will be its own).
+ * - `approver` submits, sees every request, and decides approvals (`POST /v1/replica-requests/{id}/approval`);
+ * - `admin` submits, sees every request and decides approvals (explicit prepaid removals will be its own).
  */
 export const API_KEY_ROLES = ['submitter', 'reader', 'approver', 'admin'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
@@ -27,10 +27,14 @@ export interface ApiKey extends ApiCaller {
 const SUBMITTING_ROLES: ReadonlySet<ApiKeyRole> = new Set(['submitter', 'approver', 'admin']);
 const SEEING_ALL_ROLES: ReadonlySet<ApiKeyRole> = new Set(['reader', 'approver', 'admin']);
 
+const APPROVING_ROLES: ReadonlySet<ApiKeyRole> = new Set(['approver', 'admin']);
+
 export const maySubmit = (caller: ApiCaller): boolean => SUBMITTING_ROLES.has(caller.role);
 
 /** Whether the caller may see data across every requester's requests (the fleet view). */
 export const maySeeAll = (caller: ApiCaller): boolean => SEEING_ALL_ROLES.has(caller.role);
+/** Whether the caller's role may decide approvals (the policy's `approval.approvers.apiKeys` must allow keys too). */
+export const mayDecideApprovals = (caller: ApiCaller): boolean => APPROVING_ROLES.has(caller.role);
 
 /** Whether the caller may see a request made by `requester`: its own, or any with a role that sees all. */
 export const maySee = (

@@ -17,6 +17,16 @@ export const ingressRoutes = (deps: IngressDependencies): Route[] => {
     { method: 'GET', path: '/v1/replica-requests/{id}', handler: statusRoute(deps) },
     {
       method: 'POST',
+      path: '/v1/replica-requests/{id}/approval',
+      handler: lazyRoute(async () =>
+        (await import('#shared/ingress/api/approval-route.ts')).approvalRoute({
+          ...api,
+          provisioningTimeoutMs: deps.settings.provisioningTimeoutMs,
+        }),
+      ),
+    },
+    {
+      method: 'POST',
       path: '/v1/replica-removals',
       handler: lazyRoute(async () =>
         (await import('#shared/ingress/api/removal-routes.ts')).submitRemovalRoute(api),

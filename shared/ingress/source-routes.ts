@@ -12,6 +12,12 @@ const alerting = (deps: IngressDependencies): AlertRouteDependencies => ({
   alerts: deps.alerts ?? NO_ALERT_SOURCES,
 });
 
+/** What deciding an approval takes besides the routes' ports: the deadline a create gets once approved. */
+const deciding = (deps: IngressDependencies) => ({
+  ...deps,
+  provisioningTimeoutMs: deps.settings.provisioningTimeoutMs,
+});
+
 /**
  * Each trigger source's routes (every route of its `source.deploy.json` but the generic API's), by
  * `METHOD path`: one line per route, importing the source's route module at its first request
@@ -37,6 +43,8 @@ export const SOURCE_ROUTES: Readonly<Record<RouteKey, RouteLoader>> = {
     (await import('#shared/ingress/alerts/grafana/grafana-route.ts')).grafanaRoute(alerting(deps)),
   'POST /v1/chatops/slack': async (deps) =>
     (await import('#shared/ingress/slack/slack-route.ts')).slackRoute(deps),
+  'POST /v1/chatops/slack/interactions': async (deps) =>
+    (await import('#shared/ingress/slack/slack-interaction-route.ts')).slackInteractionRoute(deciding(deps)),
   'POST /v1/tickets/jira': async (deps) =>
-    (await import('#shared/ingress/jira/jira-route.ts')).jiraRoute(deps),
+    (await import('#shared/ingress/jira/jira-route.ts')).jiraRoute({ ...deps, approvals: deciding(deps) }),
 };

@@ -1,3 +1,4 @@
+import type { ApprovalRecord } from '#shared/domain/approval-record.ts';
 import type { BudgetCheck } from '#shared/domain/budget-summary.ts';
 import type { PlanPrice } from '#shared/domain/plan-price.ts';
 import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
@@ -26,12 +27,14 @@ export interface Completion {
   readonly elapsedSeconds?: number;
   readonly failure?: Failure;
   readonly violations: readonly RuleViolation[];
-  /** For dry runs: what would have been created. */
+  /** For dry runs and requests awaiting approval: what would be created. */
   readonly plan?: ReplicaPlan;
   /** Tencent's quote for the plan, when validate got one. */
   readonly price?: PlanPrice;
   /** The budgets the plan touches and whether approval would be needed, where the policy has them. */
   readonly budgetCheck?: BudgetCheck;
+  /** Why it waits for approval, until when, and (once made) the decision. */
+  readonly approval?: ApprovalRecord;
 }
 
 /** Posts a completion to the source a request came from. Never throws: a failure is a `DeliveryResult`. */

@@ -10,6 +10,8 @@ export const expireLease = issuedBy('poll', 'CREATING', 'UNKNOWN');
 export const adoptFound = issuedBy('poll', 'UNKNOWN', 'SUBMITTED');
 export const reissueCreate = issuedBy('poll', 'UNKNOWN', 'VALIDATED');
 export const timeOutUnknown = issuedBy('poll', 'UNKNOWN', 'TIMED_OUT');
+// Expire approvals: no decision before the approval window ended.
+export const expireApproval = issuedBy('poll', 'AWAITING_APPROVAL', 'EXPIRED');
 // Resolve orders and check instances.
 export const startProvisioning = issuedBy('poll', 'SUBMITTED', 'PROVISIONING');
 export const readyAtOnce = issuedBy('poll', 'SUBMITTED', 'READY');
@@ -36,6 +38,7 @@ const OWNED: readonly OwnedTransition[] = [
   timeOutProvisioning,
   markIsolated,
   failIsolating,
+  expireApproval,
 ];
 
 /**

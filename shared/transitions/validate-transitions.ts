@@ -10,3 +10,5 @@ export const rejectRequest = issuedBy('validate', 'RECEIVED', 'REJECTED');
 export const endDryRun = issuedBy('validate', 'RECEIVED', 'DRY_RUN');
 /** The scale-out gate refused an alert-driven request. */
 export const suppressScaleOut = issuedBy('validate', 'RECEIVED', 'SUPPRESSED');
+/** The checks passed, but the spend needs an approver first (`approval` in the policy). */
+export const awaitApproval = issuedBy('validate', 'RECEIVED', 'AWAITING_APPROVAL');

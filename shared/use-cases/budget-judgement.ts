@@ -1,4 +1,4 @@
-import { fallbackOnExceeded, needsApproval } from '#shared/domain/approval-rules.ts';
+import { type ApprovalReason, fallbackOnExceeded, needsApproval } from '#shared/domain/approval-rules.ts';
 import {
   type BudgetVerdict,
   budgetViolations,
@@ -23,7 +23,7 @@ export interface BudgetJudgement {
   /** `policy.budgetExceeded` / `policy.budgetCurrency` where the plan is to be refused. */
   readonly violations: RuleViolation[];
   /** Non-empty: the plan must wait for approval (`approval-rules.ts`). */
-  readonly approvalReasons: readonly { readonly condition: string; readonly message: string }[];
+  readonly approvalReasons: readonly ApprovalReason[];
   readonly check: BudgetCheck;
 }
 

@@ -23,6 +23,9 @@ export const completionOf = (record: RequestRecord, type: WebhookType): Completi
     violations: record.violations ?? [],
     ...(record.price ? { price: record.price } : {}),
     ...(record.budgetCheck ? { budgetCheck: record.budgetCheck } : {}),
-    ...(type === 'replica.dry_run' && record.plan ? { plan: record.plan } : {}),
+    ...((type === 'replica.dry_run' || type === 'replica.awaiting_approval') && record.plan
+      ? { plan: record.plan }
+      : {}),
+    ...(record.approval ? { approval: record.approval } : {}),
   };
 };

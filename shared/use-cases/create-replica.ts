@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
 import { instanceNameFor } from '#shared/domain/idempotency.ts';
-import type { CreationAttempt, RequestRecord } from '#shared/domain/request-record.ts';
+import type { CreationAttempt, ReplicaPlan, RequestRecord } from '#shared/domain/request-record.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
@@ -21,6 +21,9 @@ import { removeReplica } from '#shared/use-cases/remove-replica.ts';
 
 export type { CreateDependencies, CreateOutcome } from '#shared/use-cases/create-dependencies.ts';
 
+/** Reads and lease attempts before a delivery gives up on a record that keeps changing while VALIDATED. */
+const LEASE_TRIES = 5;
+
 /**
  * DESIGN.md exactly-once steps 1, 2 and 4: only the delivery that moves the record from VALIDATED
  * to CREATING (a conditional write) calls Tencent, once; every later write is conditional on the
@@ -29,17 +32,24 @@ export type { CreateDependencies, CreateOutcome } from '#shared/use-cases/create
  * was refused.
  */
 export const createReplica = async (requestId: string, deps: CreateDependencies): Promise<CreateOutcome> => {
-  const record = await deps.store.get(requestId);
-  // A removal's steps run from this queue too: remove-replica.ts; it never reaches CREATING.
-  if (record?.kind === 'removal') return removeReplica(record, deps);
-  if (record?.state !== 'VALIDATED' || !record.plan) {
-    logger.info('create: nothing to do', { requestId, state: record?.state });
-    return 'skipped';
+  let leased: RequestRecord | undefined;
+  let plan: ReplicaPlan | undefined;
+  // A lost lease race is read again: another delivery that took the lease leaves it CREATING (skip);
+  // a write that kept it VALIDATED (its notification's delivery, e.g. `replica.approved`) is no
+  // reason to drop the create, so the lease is tried again on what is there now.
+  for (let tries = 0; tries < LEASE_TRIES && !leased; tries += 1) {
+    const record = await deps.store.get(requestId);
+    // A removal's steps run from this queue too: remove-replica.ts; it never reaches CREATING.
+    if (record?.kind === 'removal') return removeReplica(record, deps);
+    if (record?.state !== 'VALIDATED' || !record.plan) {
+      logger.info('create: nothing to do', { requestId, state: record?.state });
+      return 'skipped';
+    }
+    plan = record.plan;
+    leased = await takeLease(record, deps);
   }
-  const leased = await takeLease(record, deps);
-  if (!leased) return 'skipped';
+  if (!leased || !plan) return 'skipped';
   const creation = leased.creation as CreationAttempt;
-  const plan = record.plan;
   let answer: Awaited<ReturnType<TencentPostgres['createReadOnlyDBInstance']>>;
   try {
     answer = await deps.tencent.createReadOnlyDBInstance(

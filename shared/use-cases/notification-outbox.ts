@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Notification, RequestRecord, WebhookType } from '#shared/domain/request-record.ts';
-import { isTerminal } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
@@ -8,9 +7,11 @@ import type { RequestStore } from '#shared/ports/request-store.ts';
 import type { NotifyMessage } from '#shared/use-cases/queue-messages.ts';
 
 /**
- * The outbox of terminal requests. A terminal state is written together with a PENDING
- * notification (one conditional write), so the request stays in the in-flight index until its
- * notification is done. A notification has at most one live retry chain: starting one is a
+ * The outbox of terminal requests (and of the approval step's announcements: awaiting approval,
+ * approved). A terminal state is written together with a PENDING notification (one conditional
+ * write), so the request stays in the in-flight index until its notification is done. A record holds
+ * one notification: an announcement not yet delivered when the next state writes its own is
+ * superseded by it (the later one carries the state and the approval). A notification has at most one live retry chain: starting one is a
  * conditional write (ENQUEUED, a new `chainId`) made before its one message is sent, and only that
  * chain's message may attempt. A crash between the write and the send leaves a chain with no
  * message; the poller restarts a chain that stayed silent past its due time plus a grace.
@@ -42,13 +43,14 @@ export const withNewChain = (notification: Notification, at: string): Notificati
 });
 
 /**
- * Whether the record's notification needs a chain started now: PENDING (none yet), or ENQUEUED with a
+ * Whether the record's notification needs a chain started now (in any state: notifications are written
+ * with terminal states and with the approval step's): PENDING (none yet), or ENQUEUED with a
  * chain silent for `silentAfterMs` past its due time (its message is gone). A record from before
  * chains has no `nextAttemptAt`; its `enqueuedAt` (or last write) stands in.
  */
 export const needsChain = (record: RequestRecord, now: Date, silentAfterMs: number): boolean => {
   const notification = record.notification;
-  if (!notification || !isTerminal(record.state)) return false;
+  if (!notification) return false;
   if (notification.status === 'PENDING') return true;
   if (notification.status !== 'ENQUEUED') return false;
   const due = Date.parse(notification.nextAttemptAt ?? notification.enqueuedAt ?? record.updatedAt);

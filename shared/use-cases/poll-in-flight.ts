@@ -161,6 +161,7 @@ class PollCycle {
     await this.step('requeue removals', () => this.requeueRemovals());
     await this.step('check isolating', () => this.checkIsolating(byState.get('ISOLATING') ?? []));
     await this.step('expire leases', () => this.expireLeases(byState.get('CREATING') ?? []));
+    await this.step('expire approvals', () => this.expireApprovals(byState.get('AWAITING_APPROVAL') ?? []));
     await this.step('reconcile', () => this.reconcile(byState.get('UNKNOWN') ?? []));
     const submitted = byState.get('SUBMITTED') ?? [];
     let resolved: RequestRecord[] = [];
@@ -177,7 +178,7 @@ class PollCycle {
     // One chain per notification: PENDING ones get theirs; a live chain is left alone unless it
     // stayed silent past its due time plus the requeue grace (its message was lost).
     const chains = await startNotificationChains(
-      [...this.records.filter((record) => isTerminal(record.state)), ...this.finished],
+      [...this.records.filter((record) => record.notification !== undefined), ...this.finished],
       this.deps,
       this.at,
       { silentAfterMs: this.deps.requeueAfterMs },
@@ -226,6 +227,30 @@ class PollCycle {
         remove: ['lease'],
         note: 'lease expired during the create call; reconciling',
       });
+    }
+  }
+
+  /**
+   * A request still waiting for approval past its window ends EXPIRED with its webhook. The write is
+   * conditional on the version read, like a decision's: an approval written first wins, and this one
+   * is left to the next cycle (which finds it decided).
+   */
+  private async expireApprovals(records: readonly RequestRecord[]): Promise<void> {
+    for (const record of records) {
+      const expiresAt = record.approval?.expiresAt;
+      if (expiresAt === undefined || Date.parse(expiresAt) >= this.now.getTime()) continue;
+      const expired = await this.apply(record, {
+        to: 'EXPIRED',
+        set: {
+          failure: {
+            code: 'ApprovalExpired',
+            message: `No approver decided before the approval window ended at ${expiresAt}`,
+          },
+          notification: pendingNotification('replica.expired'),
+        },
+        note: `no decision by ${expiresAt}`,
+      });
+      if (expired) this.finished.push(expired);
     }
   }
 

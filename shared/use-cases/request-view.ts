@@ -1,3 +1,4 @@
+import { renderApproval } from '#shared/domain/approval-record.ts';
 import { renderBudgetCheck } from '#shared/domain/budget-summary.ts';
 import { renderPrice } from '#shared/domain/plan-price.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
@@ -24,6 +25,8 @@ export const requestView = (record: RequestRecord) => ({
   price: record.price && renderPrice(record.price),
   /** The budgets the plan touches (ceiling, used, after) and whether approval would be needed. */
   budgets: record.budgetCheck && renderBudgetCheck(record.budgetCheck),
+  /** Why it waited for approval, until when, and the decision (who, when, why). */
+  approval: record.approval && renderApproval(record.approval),
   dealNames: record.creation?.dealNames ?? [],
   billId: record.creation?.billId,
   tencentRequestId: record.creation?.tencentRequestId,

@@ -95,6 +95,9 @@ const recordAttempt = async (
 ): Promise<Notification | undefined> => {
   let current: RequestRecord | undefined = record;
   for (let tries = 0; tries < 5 && current?.notification; tries += 1) {
+    // A later state wrote its own notification meanwhile (an approval announcement superseded): this
+    // attempt belongs to the old one and must not be counted for the new one.
+    if (current.notification.webhookId !== record.notification?.webhookId) return current.notification;
     const next = change(current.notification);
     // Delivered: the request no longer waits on the notify queue, whatever a dead-letter scan marked.
     const unstuck = next.status === 'DELIVERED' && current.stuck?.queue === 'notify';

@@ -22,4 +22,10 @@ export interface ValidateDependencies {
   readonly deployment?: string;
 }
 
-export type ValidateOutcome = 'validated' | 'rejected' | 'dry-run' | 'skipped' | 'suppressed';
+export type ValidateOutcome =
+  | 'validated'
+  | 'rejected'
+  | 'dry-run'
+  | 'skipped'
+  | 'suppressed'
+  | 'awaiting-approval';

@@ -1,9 +1,17 @@
+import type { ApprovalRecord } from '#shared/domain/approval-record.ts';
+import { type ApprovalReason, approvalFor } from '#shared/domain/approval-rules.ts';
 import { checkCallbackUrl } from '#shared/domain/callback-url.ts';
 import type { PlanPrice } from '#shared/domain/plan-price.ts';
 import { maxReplicasFor, resolvePlan } from '#shared/domain/policy.ts';
+import { DEFAULT_APPROVAL_EXPIRY_SECONDS } from '#shared/domain/policy-budget-schema.ts';
 import type { ReplicaPlan, RequestRecord, RuleViolation } from '#shared/domain/request-record.ts';
 import { logger } from '#shared/logger.ts';
-import { endDryRun, markValidated, rejectRequest } from '#shared/transitions/validate-transitions.ts';
+import {
+  awaitApproval,
+  endDryRun,
+  markValidated,
+  rejectRequest,
+} from '#shared/transitions/validate-transitions.ts';
 import { type BudgetJudgement, judgeBudgets } from '#shared/use-cases/budget-judgement.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 import { gateScaleOut } from '#shared/use-cases/scale-out-gate.ts';
@@ -15,7 +23,8 @@ export type { ValidateDependencies, ValidateOutcome } from '#shared/use-cases/va
 
 /**
  * RECEIVED → VALIDATED (and on to the create queue), REJECTED with every failed rule, DRY_RUN
- * with the plan that would be sent, or (alert sources only) SUPPRESSED by the scale-out gate. Redeliveries of a request past RECEIVED are skipped.
+ * with the plan that would be sent, AWAITING_APPROVAL when the policy's `approval` asks for an
+ * approver (nothing is queued: the decision does), or (alert sources only) SUPPRESSED by the scale-out gate. Redeliveries of a request past RECEIVED are skipped.
  */
 export const validateRequest = async (
   requestId: string,
@@ -71,11 +80,23 @@ export const validateRequest = async (
     return 'dry-run';
   }
   if (budgets && budgets.approvalReasons.length > 0) {
-    // AWAITING_APPROVAL is not built yet: the verdict is recorded (budgetCheck) and logged, and the request goes on.
-    logger.warn('validate: the request needs approval, which is not enforced yet', {
+    // Stops before the create: an approver's decision (decide-approval.ts) queues it, or the poller expires it.
+    const approval = approvalRequest(record, plan, budgets.approvalReasons, deps);
+    const waiting = await awaitApproval(deps.store, {
       requestId,
-      reasons: budgets.approvalReasons.map((reason) => reason.message),
+      expectedVersion: record.version,
+      set: {
+        plan,
+        ...(price ? { price } : {}),
+        ...budgetCheck,
+        approval,
+        notification: pendingNotification('replica.awaiting_approval'),
+      },
+      note: `awaiting approval until ${approval.expiresAt}: ${budgets.approvalReasons.map((reason) => reason.message).join('; ')}`,
+      at,
     });
+    await enqueuePendingNotifications([waiting], deps, at);
+    return 'awaiting-approval';
   }
   const deadline = new Date(deps.clock.now().getTime() + deps.provisioningTimeoutMs).toISOString();
   await markValidated(deps.store, {
@@ -86,6 +107,24 @@ export const validateRequest = async (
   });
   await deps.queue.send('create', { requestId });
   return 'validated';
+};
+
+/** The approval step as it starts: why, who asked, and until when (now + `approval.expiresAfterSeconds`). */
+const approvalRequest = (
+  record: RequestRecord,
+  plan: ReplicaPlan,
+  reasons: readonly ApprovalReason[],
+  deps: Pick<ValidateDependencies, 'clock' | 'policy'>,
+): ApprovalRecord => {
+  const now = deps.clock.now();
+  const seconds =
+    approvalFor(deps.policy, plan.MasterDBInstanceId)?.expiresAfterSeconds ?? DEFAULT_APPROVAL_EXPIRY_SECONDS;
+  return {
+    reasons,
+    requester: record.requester,
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + seconds * 1000).toISOString(),
+  };
 };
 
 const checkRequest = async (

@@ -1,3 +1,4 @@
+import { renderApproval } from '#shared/domain/approval-record.ts';
 import { renderBudgetCheck } from '#shared/domain/budget-summary.ts';
 import { renderPrice } from '#shared/domain/plan-price.ts';
 import type { RequestRecord, WebhookType } from '#shared/domain/request-record.ts';
@@ -53,7 +54,11 @@ export const webhookPayload = (
         : {}),
       ...(record.violations?.length ? { violations: record.violations } : {}),
       ...(record.budgetCheck ? { budgets: renderBudgetCheck(record.budgetCheck) } : {}),
-      ...(type === 'replica.dry_run' && plan ? { wouldCreate: plan } : {}),
+      ...((type === 'replica.dry_run' || type === 'replica.awaiting_approval') && plan
+        ? { wouldCreate: plan }
+        : {}),
+      /** Once the request waited for approval, every later webhook says why, until when, and who decided. */
+      ...(record.approval ? { approval: renderApproval(record.approval) } : {}),
       // A removal (`kind: 'removal'`): the replica, its group and charge type, and what became of it.
       ...(record.kind === 'removal'
         ? {

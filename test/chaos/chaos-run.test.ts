@@ -19,11 +19,16 @@ describe('the chaos run (50 requests)', () => {
     expect(report.webhooksDelivered, summary).toBe(report.terminal);
     expect(report.webhooksMissing, summary).toBe(0);
     expect(report.inconsistent, summary).toBe(0);
+    // Prepaid requests wait for the chaos approver, who approves, denies, and races the two.
+    expect(report.createdWithoutApproval, summary).toBe(0);
+    expect(report.states.AWAITING_APPROVAL ?? 0, summary).toBe(0);
+    expect(report.faults.approvalsSent, summary).toBeGreaterThan(0);
+    expect(report.faults.denialsSent, summary).toBeGreaterThan(0);
     // One retry chain per notification: attempts per webhook-id within the backoff schedule's bound.
     expect(report.webhookAttempts.held, summary).toBe(true);
     expect(report.webhookAttempts.exceeded, summary).toBe(0);
     expect(report.webhookAttempts.max, summary).toBeLessThanOrEqual(report.webhookAttempts.boundOfMax);
-    expect(report.webhookAttempts.notifications, summary).toBe(report.terminal);
+    expect(report.webhookAttempts.notifications, summary).toBe(report.terminal + report.approvalWebhooks);
     expect(report.webhookAttempts.max, 'the outage made some webhooks retry').toBeGreaterThan(1);
     expect(report.ok).toBe(true);
     // …under every fault the run injects.

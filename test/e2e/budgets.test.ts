@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followRequest } from '#local/cli/api-client.ts';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
+import { parseApiKeys } from '#shared/http/api-keys.ts';
 import { policyFixturePath } from '#test/fixtures/policies.ts';
+import { eventually } from '#test/support/eventually.ts';
 import { type StackFixture, startStackFixture } from '#test/support/local-stack-fixture.ts';
 
 const seedRequest = (callback: string) => ({ ...SEED_EXAMPLE_REQUEST, callback: { url: callback } });
+/** A second person's key: the plan is above the policy's `aboveMonthlyPrice: 200`, so it waits for one. */
+const APPROVER_KEY = `approver-${randomUUID()}`;
 
 /**
  * Budgets through the whole local stack (test/fixtures/policies/budgets.yaml): postgres-abcdef may
@@ -16,7 +20,10 @@ describe('budgets, end to end through the local stack', () => {
   let fixture: StackFixture;
 
   beforeAll(async () => {
-    fixture = await startStackFixture({ policyFile: policyFixturePath('budgets.yaml') });
+    fixture = await startStackFixture({
+      policyFile: policyFixturePath('budgets.yaml'),
+      apiKeys: parseApiKeys(`lead:${APPROVER_KEY}:approver`),
+    });
   });
   afterAll(async () => {
     await fixture?.close();
@@ -57,6 +64,20 @@ describe('budgets, end to end through the local stack', () => {
 
   it('creates a replica that fits, and refuses the next one that would pass the ceiling, naming the budget', async () => {
     const first = await fixture.api.submit(seedRequest(fixture.receiver.url), randomUUID());
+    await eventually(
+      'the first request waiting for approval',
+      () => fixture.api.status(first.requestId),
+      (view) => view.state === 'AWAITING_APPROVAL',
+    );
+    const approval = await fetch(
+      new URL(`/v1/replica-requests/${first.requestId}/approval`, fixture.stack.ingressUrl),
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${APPROVER_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ decision: 'approve' }),
+      },
+    );
+    expect(approval.status).toBe(200);
     const ready = await followRequest(fixture.api, first.requestId, { timeoutMs: 30_000, intervalMs: 200 });
     expect(ready.state).toBe('READY');
 

@@ -136,14 +136,17 @@ describe('mayApprove', () => {
     });
   });
 
-  it('refuses a Slack user not on the list, and an API key without the approver role', () => {
+  it('refuses a Slack user not on the list, and an API key without the approver (or admin) role', () => {
     expect(mayApprove(slack('U0MALLORY'), fromAlice, policy, soon)).toEqual({
       allowed: false,
       reason: 'Slack user U0MALLORY is not in approval.approvers.slackUsers',
     });
     expect(
-      mayApprove({ source: 'api', keyName: 'lead', role: 'admin' }, fromAlice, policy, soon),
+      mayApprove({ source: 'api', keyName: 'lead', role: 'submitter' }, fromAlice, policy, soon),
     ).toMatchObject({ allowed: false });
+    expect(mayApprove({ source: 'api', keyName: 'lead', role: 'admin' }, fromAlice, policy, soon)).toEqual({
+      allowed: true,
+    });
   });
 
   it('lets Jira approve by group membership or by the approving transition', () => {

@@ -14,6 +14,7 @@ import {
   type TransitionRow,
 } from '#shared/domain/request-transitions.ts';
 import { IllegalTransitionError } from '#shared/errors.ts';
+import * as approvalTransitions from '#shared/transitions/approval-transitions.ts';
 import * as createTransitions from '#shared/transitions/create-transitions.ts';
 import { recordReceived } from '#shared/transitions/ingest-transitions.ts';
 import type { OwnedTransition } from '#shared/transitions/issued-by.ts';
@@ -26,6 +27,7 @@ import { README, readmeBlock, renderStateDiagram } from '../../scripts/state-dia
 
 const MODULES: readonly (readonly [TransitionActor, Record<string, unknown>])[] = [
   ['validate', validateTransitions],
+  ['approval', approvalTransitions],
   ['create', createTransitions],
   ['poll', pollTransitions],
   ['remove', removeTransitions],
@@ -98,8 +100,10 @@ describe('the transition table', () => {
     }
   });
 
-  it("holds the spend issue's approval states as rows, nothing writing them yet", () => {
-    const spend = TRANSITIONS.filter((row) => row.reserved === 'spend').map(label);
+  it('waits for approval after the checks and before the create, ending VALIDATED, REJECTED or EXPIRED', () => {
+    const spend = TRANSITIONS.filter(
+      (row) => row.to === 'AWAITING_APPROVAL' || row.from === 'AWAITING_APPROVAL',
+    ).map(label);
 
     expect(spend).toEqual([
       'RECEIVED → AWAITING_APPROVAL by validate',

@@ -1,3 +1,4 @@
+import { approverLabel } from '#shared/domain/approval-record.ts';
 import { priceText } from '#shared/domain/plan-price.ts';
 import type { WebhookType } from '#shared/domain/request-record.ts';
 import type { FieldIssue } from '#shared/errors.ts';
@@ -22,6 +23,10 @@ const HEADLINES: Readonly<Record<WebhookType, string>> = {
   'replica.removed': '(/) *Read replica removed*',
   'replica.removal_failed': '(x) *Read replica removal failed*',
   'replica.removal_suppressed': '(i) *Read replica removal refused: nothing was removed*',
+  'replica.awaiting_approval': '(?) *Read replica awaiting approval*',
+  'replica.approved': '(/) *Read replica approved: creating it*',
+  'replica.denied': '(x) *Read replica request denied*',
+  'replica.expired': '(x) *Read replica request expired without approval*',
 };
 
 /** The completion comment: primary, replicas and their private address, elapsed time, error or rules broken. */
@@ -44,10 +49,28 @@ export const jiraCompletionComment = (completion: Completion): string => {
     );
   }
   if (completion.price) lines.push(`* Price: ${escapeWiki(priceText(completion.price))}`);
+  lines.push(...approvalLines(completion));
   if (completion.elapsedSeconds !== undefined)
     lines.push(`* Elapsed: ${durationText(completion.elapsedSeconds)}`);
   lines.push('', `replica-flow request ${monospace(completion.requestId)}`);
   return lines.join('\n');
+};
+
+/** What waits for approval and why, until when; once decided, the decision and who made it. */
+const approvalLines = (completion: Completion): string[] => {
+  const approval = completion.approval;
+  if (!approval) return [];
+  const decision = approval.decision;
+  if (decision) {
+    const verb = decision.decision === 'approve' ? 'Approved' : 'Denied';
+    const why = decision.reason ? `: ${escapeWiki(decision.reason)}` : '';
+    return [`* ${verb} by ${monospace(approverLabel(decision.by))} at ${decision.at}${why}`];
+  }
+  if (completion.type !== 'replica.awaiting_approval') return [];
+  return [
+    ...approval.reasons.map((reason) => `* Needs approval: ${escapeWiki(reason.message)}`),
+    `* An approver may approve until ${approval.expiresAt} (move the ticket into the approval status, or use Slack or the API)`,
+  ];
 };
 
 /** Told at once when a ticket cannot be read as a request (nothing was recorded). */

@@ -1,3 +1,4 @@
+import { approverLabel } from '#shared/domain/approval-record.ts';
 import { budgetCheckLines } from '#shared/domain/budget-summary.ts';
 import { priceText } from '#shared/domain/plan-price.ts';
 import type { WebhookType } from '#shared/domain/request-record.ts';
@@ -25,6 +26,10 @@ const HEADLINES: Readonly<Record<WebhookType, (primary: string) => string>> = {
   'replica.removal_failed': (primary) => `:x: Removing a read replica of *${primary}* failed`,
   'replica.removal_suppressed': (primary) =>
     `:no_entry: Removal of a read replica of *${primary}* was refused; nothing was removed`,
+  'replica.awaiting_approval': (primary) => `:raised_hand: A read replica of *${primary}* awaits approval`,
+  'replica.approved': (primary) => `:+1: Read replica of *${primary}* approved; creating it`,
+  'replica.denied': (primary) => `:no_entry: Read replica of *${primary}* was denied`,
+  'replica.expired': (primary) => `:hourglass: Read replica of *${primary}* expired unapproved`,
 };
 
 const replicaLine = (instance: Completion['instances'][number]): string => {
@@ -55,11 +60,60 @@ const detailLines = (completion: Completion): string[] => {
   }
   if (completion.price) lines.push(`*Price:* ${escapeMrkdwn(priceText(completion.price))}`);
   if (completion.budgetCheck) lines.push(...budgetCheckLines(completion.budgetCheck).map(escapeMrkdwn));
+  lines.push(...approvalLines(completion));
   if (completion.elapsedSeconds !== undefined) {
     lines.push(`*Elapsed:* ${durationText(completion.elapsedSeconds)}`);
   }
   return lines;
 };
+
+/** Why it waits and until when; once decided, the decision and who made it. */
+const approvalLines = (completion: Completion): string[] => {
+  const approval = completion.approval;
+  if (!approval) return [];
+  const decision = approval.decision;
+  if (decision) {
+    const verb = decision.decision === 'approve' ? 'Approved' : 'Denied';
+    const who =
+      decision.by.source === 'slack' ? `<@${decision.by.id}>` : escapeMrkdwn(approverLabel(decision.by));
+    const why = decision.reason ? `: ${escapeMrkdwn(decision.reason)}` : '';
+    return [`*${verb}* by ${who} at ${decision.at}${why}`];
+  }
+  if (completion.type !== 'replica.awaiting_approval') return [];
+  // The reasons are the budget check's `*Approval needed:*` line, when there is one.
+  return [
+    ...(completion.budgetCheck
+      ? []
+      : approval.reasons.map((reason) => `*Approval needed:* ${escapeMrkdwn(reason.message)}`)),
+    `*Approve by:* ${approval.expiresAt}`,
+  ];
+};
+
+/** The action ids of the approval message's buttons; their `value` is the request id. */
+export const APPROVE_ACTION = 'replica-approve';
+export const DENY_ACTION = 'replica-deny';
+
+/** The Approve / Deny buttons (Block Kit `actions`), for a request awaiting approval. */
+const approvalButtons = (requestId: string): Record<string, unknown> => ({
+  type: 'actions',
+  block_id: 'rf-approval',
+  elements: [
+    {
+      type: 'button',
+      action_id: APPROVE_ACTION,
+      text: { type: 'plain_text', text: 'Approve' },
+      style: 'primary',
+      value: requestId,
+    },
+    {
+      type: 'button',
+      action_id: DENY_ACTION,
+      text: { type: 'plain_text', text: 'Deny' },
+      style: 'danger',
+      value: requestId,
+    },
+  ],
+});
 
 /** The completion as posted to the channel: primary, replicas and their private address, elapsed time, error. */
 export const slackCompletionMessage = (completion: Completion): SlackMessage => {
@@ -75,6 +129,9 @@ export const slackCompletionMessage = (completion: Completion): SlackMessage => 
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: headline } },
       ...(details.length ? [{ type: 'section', text: { type: 'mrkdwn', text: details.join('\n') } }] : []),
+      ...(completion.type === 'replica.awaiting_approval' && !completion.approval?.decision
+        ? [approvalButtons(completion.requestId)]
+        : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: footer }] },
     ],
   };

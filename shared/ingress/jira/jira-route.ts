@@ -3,6 +3,7 @@ import { ValidationError } from '#shared/errors.ts';
 import { badRequest, unauthorized } from '#shared/http/http-error.ts';
 import { jsonResponse } from '#shared/http/http-response.ts';
 import { header, parseJsonBody, readRawBody } from '#shared/http/request-body.ts';
+import { approveByTransition } from '#shared/ingress/jira/jira-approval.ts';
 import { jiraReplicaRequest } from '#shared/ingress/jira/jira-replica-request.ts';
 import type { JiraIngressSettings } from '#shared/ingress/jira/jira-settings.ts';
 import { verifyJiraSignature } from '#shared/ingress/jira/jira-signature.ts';
@@ -12,9 +13,12 @@ import { RecentDeliveries } from '#shared/ingress/jira/recent-deliveries.ts';
 import { submitTicket } from '#shared/ingress/jira/submit-ticket.ts';
 import { logger } from '#shared/logger.ts';
 import type { SourceNotifiers } from '#shared/ports/source-notifier.ts';
+import type { DecideApprovalDependencies } from '#shared/use-cases/decide-approval.ts';
 import type { SubmitDependencies } from '#shared/use-cases/submit-request.ts';
 
 export interface JiraRouteDependencies extends SubmitDependencies {
+  /** With them, a ticket moved while its request waits for approval decides it (`jira-approval.ts`). */
+  readonly approvals?: DecideApprovalDependencies;
   /** Absent when `JIRA_WEBHOOK_SECRET` is not configured: every request is then refused. */
   readonly jira?: JiraIngressSettings;
   /** With a Jira commenter, a ticket that cannot be read is told so at once (best effort). */
@@ -56,6 +60,26 @@ const answerWebhook = async (
   settings: JiraIngressSettings,
   deps: JiraRouteDependencies,
 ): Promise<Answer> => {
+  if (deps.approvals) {
+    const approval = await approveByTransition(webhook, deps.approvals);
+    if (approval.handled) {
+      const { outcome, requestId } = approval;
+      logger.info('jira: ticket moved while its request awaits approval', {
+        requestId,
+        outcome: outcome.kind,
+      });
+      // Always 200: Jira retries anything else, and a refused or late move stays refused or late.
+      return {
+        statusCode: 200,
+        body: {
+          requestId,
+          approval: outcome.kind,
+          ...(outcome.kind === 'decided' ? { state: outcome.record.state } : {}),
+          ...(outcome.kind === 'refused' || outcome.kind === 'closed' ? { reason: outcome.reason } : {}),
+        },
+      };
+    }
+  }
   const verdict = triggerOf(webhook, settings);
   if (!verdict.trigger) return { statusCode: 200, body: { ignored: true, reason: verdict.reason } };
   const { issue } = verdict;

@@ -4,8 +4,8 @@ import type { StoredReplicaRequest } from '#shared/domain/stored-request.ts';
 import { IdempotencyConflictError } from '#shared/errors.ts';
 import { type SubmitDependencies, submitRequest } from '#shared/use-cases/submit-request.ts';
 
-/** Ends in which nothing was created: a corrected ticket may ask again. */
-const NOTHING_CREATED: ReadonlySet<RequestState> = new Set(['REJECTED', 'DRY_RUN', 'FAILED']);
+/** Ends in which nothing was created (refused, denied, expired unapproved): a corrected ticket may ask again. */
+const NOTHING_CREATED: ReadonlySet<RequestState> = new Set(['REJECTED', 'DRY_RUN', 'FAILED', 'EXPIRED']);
 
 /** How many corrected versions of one ticket are taken (`jira:OPS-1`, `jira:OPS-1#2`, …). */
 const MAX_REVISIONS = 10;

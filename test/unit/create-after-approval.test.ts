@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { RequestRecord } from '#shared/domain/request-record.ts';
+import { createReplica } from '#shared/use-cases/create-replica.ts';
+import { notification } from '#test/fixtures/request-records.ts';
+import { corePorts, minutesFromStart, validatedRecord } from '#test/support/core-harness.ts';
+
+describe('createReplica on an approved request', () => {
+  it('still creates when its replica.approved notification is written between the read and the lease', async () => {
+    const ports = corePorts();
+    const record: RequestRecord = {
+      ...validatedRecord('VALIDATED'),
+      notification: notification('ENQUEUED', { type: 'replica.approved' }),
+    };
+    ports.store.records.set(record.requestId, record);
+    ports.tencent.script('createReadOnlyDBInstance', { ok: { DBInstanceIdSet: ['pgro-approved1'] } });
+    // The notify worker records its attempt (a version bump, state unchanged) right after create reads.
+    const read = ports.store.get.bind(ports.store);
+    let bumped = false;
+    ports.store.get = async (requestId) => {
+      const current = await read(requestId);
+      if (!bumped && current) {
+        bumped = true;
+        await ports.store.update({
+          requestId,
+          expectedVersion: current.version,
+          state: current.state,
+          set: { notification: { ...notification('DELIVERED', { type: 'replica.approved' }) } },
+          at: minutesFromStart(1),
+        });
+      }
+      return current;
+    };
+
+    const outcome = await createReplica(record.requestId, { ...ports, leaseMs: 60_000 });
+
+    expect(outcome).toBe('submitted');
+    expect(ports.tencent.calls.filter((call) => call.method === 'createReadOnlyDBInstance')).toHaveLength(1);
+    expect((await read(record.requestId))?.state).toBe('SUBMITTED');
+  });
+});
