@@ -1,7 +1,7 @@
 import { isGlob, matchesGlob } from '#shared/domain/policy-glob.ts';
 import { type EffectiveRules, rulesFor } from '#shared/domain/policy-rules.ts';
 import type { Policy, PrimaryPolicy } from '#shared/domain/policy-schema.ts';
-import type { RuleViolation } from '#shared/domain/request-record.ts';
+import type { RuleViolation } from '#shared/domain/rule-violation.ts';
 
 // The rules themselves live in policy-rules.ts (the schema checks its defaults with them); they are
 // part of this module's API as before.

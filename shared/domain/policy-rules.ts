@@ -1,6 +1,6 @@
 import { matchesAny } from '#shared/domain/policy-glob.ts';
 import type { ChargeType } from '#shared/domain/replica-request-fields.ts';
-import type { RuleViolation } from '#shared/domain/request-record.ts';
+import type { RuleViolation } from '#shared/domain/rule-violation.ts';
 
 /**
  * The value-against-limit rules of the policy, and the limits in force for one primary. Written

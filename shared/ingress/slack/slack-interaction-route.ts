@@ -6,12 +6,11 @@ import {
   slackCompletionMessage,
 } from '#shared/adapters/slack/slack-completion-message.ts';
 import { isSlackResponseUrl, replaceOriginal } from '#shared/adapters/slack/slack-response-url.ts';
-import { unauthorized } from '#shared/http/http-error.ts';
 import { jsonResponse } from '#shared/http/http-response.ts';
 import { header, readRawBody } from '#shared/http/request-body.ts';
 import { parseBlockActions } from '#shared/ingress/slack/slack-interaction.ts';
+import { verifySlackRequest } from '#shared/ingress/slack/slack-request.ts';
 import type { SlackIngressSettings } from '#shared/ingress/slack/slack-settings.ts';
-import { verifySlackSignature } from '#shared/ingress/slack/slack-signature.ts';
 import { logger } from '#shared/logger.ts';
 import { completionOf } from '#shared/use-cases/completion.ts';
 import { type DecideApprovalDependencies, decideApproval } from '#shared/use-cases/decide-approval.ts';
@@ -46,20 +45,7 @@ export const slackInteractionRoute =
   (deps: SlackInteractionDependencies) =>
   async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const rawBody = readRawBody(event, SLACK_INTERACTION_BODY_LIMIT_BYTES);
-    if (!deps.slack) {
-      logger.warn('slack: interaction refused', { reason: 'SLACK_SIGNING_SECRET is not configured' });
-      throw unauthorized();
-    }
-    verifySlackSignature(
-      {
-        rawBody,
-        timestamp: header(event, 'x-slack-request-timestamp'),
-        signature: header(event, 'x-slack-signature'),
-      },
-      deps.slack.signingSecret,
-      deps.clock.now(),
-      deps.slack.replayWindowSeconds,
-    );
+    verifySlackRequest(event, rawBody, deps.slack, deps.clock.now(), 'interaction');
     const interaction = parseBlockActions(header(event, 'content-type'), rawBody);
     const action = interaction.actions[0];
     const decision = action ? ACTIONS[action.action_id] : undefined;

@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { unauthorized } from '#shared/http/http-error.ts';
 import { jsonResponse } from '#shared/http/http-response.ts';
 import { header, readRawBody } from '#shared/http/request-body.ts';
 import {
@@ -7,9 +6,8 @@ import {
   type SlashCommandDependencies,
 } from '#shared/ingress/slack/slack-command-answer.ts';
 import { parseSlashCommand } from '#shared/ingress/slack/slack-command-form.ts';
+import { verifySlackRequest } from '#shared/ingress/slack/slack-request.ts';
 import type { SlackIngressSettings } from '#shared/ingress/slack/slack-settings.ts';
-import { verifySlackSignature } from '#shared/ingress/slack/slack-signature.ts';
-import { logger } from '#shared/logger.ts';
 
 export interface SlackRouteDependencies extends SlashCommandDependencies {
   /** Absent when `SLACK_SIGNING_SECRET` is not configured: every request is then refused. */
@@ -33,20 +31,7 @@ export const slackRoute =
   async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const rawBody = readRawBody(event, SLACK_BODY_LIMIT_BYTES);
     if (isSslCheck(rawBody)) return { statusCode: 200 };
-    if (!deps.slack) {
-      logger.warn('slack: request refused', { reason: 'SLACK_SIGNING_SECRET is not configured' });
-      throw unauthorized();
-    }
-    verifySlackSignature(
-      {
-        rawBody,
-        timestamp: header(event, 'x-slack-request-timestamp'),
-        signature: header(event, 'x-slack-signature'),
-      },
-      deps.slack.signingSecret,
-      deps.clock.now(),
-      deps.slack.replayWindowSeconds,
-    );
+    verifySlackRequest(event, rawBody, deps.slack, deps.clock.now(), 'request');
     const form = parseSlashCommand(header(event, 'content-type'), rawBody);
     return jsonResponse(200, await answerSlashCommand(form, deps));
   };
