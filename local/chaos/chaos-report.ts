@@ -27,6 +27,12 @@ export interface ChaosReport {
   readonly approvalWebhooks: number;
   /** Requests that needed approval and made a replica (or a create) without an approve decision in their history. */
   readonly createdWithoutApproval: number;
+  /**
+   * Requests that waited in AWAITING_APPROVAL: each may announce twice (`replica.awaiting_approval`,
+   * `replica.approved`), and an announcement still undelivered when the next state writes its own
+   * notification is superseded (its webhook-id tried, never delivered; README "Approval").
+   */
+  readonly waitedForApproval: number;
   /** Webhook attempts per notification (max, p99) and the backoff schedule's bound on them. */
   readonly webhookAttempts: WebhookAttemptStats;
   readonly states: Readonly<Record<string, number>>;
@@ -114,6 +120,7 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
   let webhooksMissing = 0;
   let inconsistent = 0;
   let createdWithoutApproval = 0;
+  let waitedForApproval = 0;
   for (const key of distinctKeys) {
     const requestId = outcome.requestIds.get(key);
     const record = requestId ? outcome.records.get(requestId) : undefined;
@@ -123,6 +130,7 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
       continue;
     }
     states[record.state] = (states[record.state] ?? 0) + 1;
+    if (record.history.some((entry) => entry.state === 'AWAITING_APPROVAL')) waitedForApproval += 1;
     if (createdUnapproved(record, byRequest.get(requestId) ?? [])) {
       createdWithoutApproval += 1;
       note('createdWithoutApproval', requestId);
@@ -166,6 +174,7 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
     inconsistent,
     approvalWebhooks: announcements.size,
     createdWithoutApproval,
+    waitedForApproval,
   };
   return {
     ok:

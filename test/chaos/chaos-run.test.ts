@@ -28,7 +28,14 @@ describe('the chaos run (50 requests)', () => {
     expect(report.webhookAttempts.held, summary).toBe(true);
     expect(report.webhookAttempts.exceeded, summary).toBe(0);
     expect(report.webhookAttempts.max, summary).toBeLessThanOrEqual(report.webhookAttempts.boundOfMax);
-    expect(report.webhookAttempts.notifications, summary).toBe(report.terminal + report.approvalWebhooks);
+    // One webhook-id per ending, plus the approval announcements: the delivered ones at least, and at
+    // most two per request that waited (an announcement superseded before delivery was still tried).
+    expect(report.webhookAttempts.notifications, summary).toBeGreaterThanOrEqual(
+      report.terminal + report.approvalWebhooks,
+    );
+    expect(report.webhookAttempts.notifications, summary).toBeLessThanOrEqual(
+      report.terminal + 2 * report.waitedForApproval,
+    );
     expect(report.webhookAttempts.max, 'the outage made some webhooks retry').toBeGreaterThan(1);
     expect(report.ok).toBe(true);
     // …under every fault the run injects.
