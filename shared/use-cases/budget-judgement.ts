@@ -31,11 +31,9 @@ export interface BudgetJudgement {
  * The budgets and approval rules applied to a priced plan: reads the running fleet (the `spend`
  * index) only when the policy has budgets. Undefined when the policy has neither budgets nor approval.
  *
- * Races: two validations running at once each read the fleet without the other's plan, and both may
- * fit. The window is bounded, not closed: a plan counts from VALIDATED on (before its create is
- * sent), so the overshoot is at most the plans validated in the same instant; alert-driven requests
- * are further serialised per primary by the scale-out cooldown. A hard guarantee would need a
- * per-budget counter updated in the same transaction as VALIDATED.
+ * Races: validate calls this for a plan that would count holding the `budget-check` lease
+ * (`budget-lock.ts`) until its state is written, so no two validations judge the same fleet. A dry
+ * run judges without it (it writes nothing that counts).
  */
 export const judgeBudgets = async (
   record: RequestRecord,

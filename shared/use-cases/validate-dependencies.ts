@@ -20,6 +20,8 @@ export interface ValidateDependencies {
   readonly spend?: SpendStore;
   /** This deployment's identity: a removal acts only on replicas tagged with it. Absent: `DEFAULT_DEPLOYMENT`. */
   readonly deployment?: string;
+  /** How long to wait for another validation's budget check before answering 'retry' (default 2 s; `budget-lock.ts`). */
+  readonly budgetLockWaitMs?: number;
 }
 
 export type ValidateOutcome =
@@ -28,4 +30,6 @@ export type ValidateOutcome =
   | 'dry-run'
   | 'skipped'
   | 'suppressed'
-  | 'awaiting-approval';
+  | 'awaiting-approval'
+  /** Another validation held the budget check past the wait (`budget-lock.ts`): back to the queue. */
+  | 'retry';

@@ -12,7 +12,8 @@ import {
   markValidated,
   rejectRequest,
 } from '#shared/transitions/validate-transitions.ts';
-import { type BudgetJudgement, judgeBudgets } from '#shared/use-cases/budget-judgement.ts';
+import { judgeBudgets } from '#shared/use-cases/budget-judgement.ts';
+import { holdingBudgetLock } from '#shared/use-cases/budget-lock.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
 import { gateScaleOut } from '#shared/use-cases/scale-out-gate.ts';
 import { precheckAgainstTencent } from '#shared/use-cases/tencent-prechecks.ts';
@@ -43,7 +44,38 @@ export const validateRequest = async (
   if (record.kind === 'removal') return validateRemoval(record, deps);
   // Alert-driven requests first pass the scale-out gate (enabled, maximum, cooldown): SUPPRESSED otherwise.
   if ((await gateScaleOut(record, deps)) === 'suppressed') return 'suppressed';
-  const { plan, price, violations, budgets } = await checkRequest(record, deps);
+  const checked = await checkRequest(record, deps);
+  // A plan that counts once written (not a dry run, nothing refused it yet) is judged against the
+  // budgets and written holding the `budget-check` lease: no two validations judge the same fleet.
+  if (deps.policy.budgets && !record.request.dryRun && checked.plan && checked.violations.length === 0)
+    return holdingBudgetLock(deps, (leaseEnds) => judgeAndRecord(record, checked, deps, leaseEnds));
+  return judgeAndRecord(record, checked, deps);
+};
+
+/**
+ * Applies the budgets and approval to a checked plan and writes the outcome. With `leaseEnds`
+ * (the budget lease), nothing is written once the lease has passed: 'retry' instead.
+ */
+const judgeAndRecord = async (
+  record: RequestRecord,
+  checked: CheckedRequest,
+  deps: ValidateDependencies,
+  leaseEnds?: Date,
+): Promise<ValidateOutcome> => {
+  const { requestId } = record;
+  // Budgets and approval judge only a plan that passed everything else and that Tencent priced.
+  const budgets =
+    checked.plan && checked.price && checked.violations.length === 0
+      ? await judgeBudgets(record, checked.plan, checked.price, deps)
+      : undefined;
+  const { plan, price } = checked;
+  const violations = [...checked.violations, ...(budgets?.violations ?? [])];
+  if (leaseEnds && deps.clock.now().getTime() >= leaseEnds.getTime()) {
+    logger.warn('budgets: the budget lease ran out before the write; retrying through the queue', {
+      requestId,
+    });
+    return 'retry';
+  }
   const budgetCheck = budgets ? { budgetCheck: budgets.check } : {};
   const at = deps.clock.now().toISOString();
   if (violations.length > 0 || !plan) {
@@ -127,15 +159,14 @@ const approvalRequest = (
   };
 };
 
-const checkRequest = async (
-  record: RequestRecord,
-  deps: ValidateDependencies,
-): Promise<{
-  plan?: ReplicaPlan;
-  price?: PlanPrice;
-  violations: RuleViolation[];
-  budgets?: BudgetJudgement;
-}> => {
+interface CheckedRequest {
+  readonly plan?: ReplicaPlan;
+  readonly price?: PlanPrice;
+  /** Every rule the plan failed before budgets: callback URL, policy, Tencent pre-checks. */
+  readonly violations: RuleViolation[];
+}
+
+const checkRequest = async (record: RequestRecord, deps: ValidateDependencies): Promise<CheckedRequest> => {
   const violations: RuleViolation[] = [];
   const callbackUrl = record.request.callback?.url;
   if (callbackUrl) {
@@ -151,15 +182,10 @@ const checkRequest = async (
     tencent: deps.tencent,
     maxReplicasPerPrimary: maxReplicasFor(deps.policy, resolved.plan.MasterDBInstanceId),
   });
-  // Budgets and approval judge only a plan that passed everything else and that Tencent priced.
-  const budgets =
-    prechecks.violations.length === 0 && prechecks.price
-      ? await judgeBudgets(record, resolved.plan, prechecks.price, deps)
-      : undefined;
+  // Budgets need a price: a plan Tencent did not price is refused by the pre-checks' violations.
   return {
     plan: resolved.plan,
     ...(prechecks.price ? { price: prechecks.price } : {}),
-    violations: [...violations, ...prechecks.violations, ...(budgets?.violations ?? [])],
-    ...(budgets ? { budgets } : {}),
+    violations: [...violations, ...prechecks.violations],
   };
 };

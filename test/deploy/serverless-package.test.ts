@@ -407,7 +407,7 @@ describe('least privilege', () => {
       ...traces,
       `dynamodb:Query ${INFLIGHT_INDEX}`,
       `dynamodb:Query ${SPEND_INDEX}`,
-      ...item('GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'),
+      ...item('GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
       ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue', 'RequestsDeadLetterQueue'),
       ...consume('RequestsQueue'),
       ...tencent,
