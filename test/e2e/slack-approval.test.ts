@@ -40,7 +40,10 @@ describe('Slack approval buttons, end to end through the local stack', () => {
     fixture = await startStackFixture({
       policyFile: policyFixturePath('approval.yaml'),
       slack: { signingSecret: SIGNING_SECRET, botToken: slack.botToken, apiUrl: slack.apiUrl },
-      settings: { webhookRetryWindowMs: 120_000 },
+      // A message the stack loses (a create dropped in a race, a notify chain gone silent) is re-queued by
+      // the poller after this, as in AWS after REQUEUE_AFTER_SECONDS: short here, so such a loss costs
+      // seconds, not the local stack's 60 s (once in CI, this test's 30 s ran out; cause not found).
+      settings: { webhookRetryWindowMs: 120_000, requeueAfterMs: 2000 },
     });
   });
   afterAll(async () => {
@@ -141,7 +144,7 @@ describe('Slack approval buttons, end to end through the local stack', () => {
       10_000,
     );
     expect(ready.text).toContain(`*Approved* by <@${APPROVER}>`);
-  });
+  }, 60_000); // a bound, not a wait: the waits inside are on conditions
 
   it('denies on a Deny click: REJECTED, nothing created', async () => {
     const requestId = await commandWaiting();
