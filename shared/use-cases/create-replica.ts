@@ -112,17 +112,47 @@ const takeLease = async (
 };
 
 /** CREATING → SUBMITTED; if the lease expired and the poller moved the record to UNKNOWN, adopt from there. */
+/**
+ * Writes the answer at the version this delivery leased, or at a later one while the record is still
+ * CREATING under the same lease: a write that kept the state (an approval announcement's delivery
+ * records its attempt on the record) is no reason to leave the answer unstored until the lease
+ * expires. Any other change (the lease expired and the poller marked it UNKNOWN) is thrown.
+ */
+const writeUnderLease = async <T>(
+  leased: RequestRecord,
+  deps: CreateDependencies,
+  write: (expectedVersion: number) => Promise<T>,
+): Promise<T> => {
+  let version = leased.version;
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await write(version);
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) || tries >= LEASE_TRIES) throw error;
+      const current = await deps.store.get(leased.requestId);
+      const ours =
+        current?.state === 'CREATING' &&
+        current.lease?.owner === leased.lease?.owner &&
+        current.creation?.attempt === leased.creation?.attempt;
+      if (!current || !ours) throw error;
+      version = current.version;
+    }
+  }
+};
+
 const storeSubmitted = async (leased: RequestRecord, creation: CreationAttempt, deps: CreateDependencies) => {
   const at = deps.clock.now().toISOString();
   try {
-    await storeAccepted(deps.store, {
-      requestId: leased.requestId,
-      expectedVersion: leased.version,
-      set: { creation },
-      remove: ['lease'],
-      note: `DealNames ${creation.dealNames.join(', ')}`,
-      at,
-    });
+    await writeUnderLease(leased, deps, (expectedVersion) =>
+      storeAccepted(deps.store, {
+        requestId: leased.requestId,
+        expectedVersion,
+        set: { creation },
+        remove: ['lease'],
+        note: `DealNames ${creation.dealNames.join(', ')}`,
+        at,
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ConcurrentUpdateError)) throw error;
     const current = await deps.store.get(leased.requestId);
@@ -144,11 +174,7 @@ const settleFailure = async (
   deps: CreateDependencies,
 ): Promise<CreateOutcome> => {
   const at = deps.clock.now().toISOString();
-  const base = {
-    requestId: leased.requestId,
-    expectedVersion: leased.version,
-    at,
-  };
+  const base = { requestId: leased.requestId, at };
   const tencentError = error instanceof TencentApiError ? error : undefined;
   const kind = tencentError?.kind ?? 'ambiguous';
   logger.warn('create: Tencent call failed', {
@@ -159,36 +185,44 @@ const settleFailure = async (
     message: error instanceof Error ? error.message : String(error),
   });
   if (kind === 'throttled' || kind === 'retryable') {
-    await releaseRefusedCreate(deps.store, {
-      ...base,
-      remove: ['lease'],
-      note: `refused before acceptance (${tencentError?.tencentCode ?? kind}); will retry`,
-    });
+    await writeUnderLease(leased, deps, (expectedVersion) =>
+      releaseRefusedCreate(deps.store, {
+        ...base,
+        expectedVersion,
+        remove: ['lease'],
+        note: `refused before acceptance (${tencentError?.tencentCode ?? kind}); will retry`,
+      }),
+    );
     return 'retry';
   }
   if (kind === 'business' && tencentError) {
-    const failed = await failCreate(deps.store, {
-      ...base,
-      remove: ['lease'],
-      set: {
-        failure: {
-          code: tencentError.tencentCode ?? tencentError.code,
-          message: tencentError.message,
-          ...(tencentError.tencentRequestId ? { tencentRequestId: tencentError.tencentRequestId } : {}),
+    const failed = await writeUnderLease(leased, deps, (expectedVersion) =>
+      failCreate(deps.store, {
+        ...base,
+        expectedVersion,
+        remove: ['lease'],
+        set: {
+          failure: {
+            code: tencentError.tencentCode ?? tencentError.code,
+            message: tencentError.message,
+            ...(tencentError.tencentRequestId ? { tencentRequestId: tencentError.tencentRequestId } : {}),
+          },
+          notification: pendingNotification('replica.failed'),
         },
-        notification: pendingNotification('replica.failed'),
-      },
-      note: tencentError.tencentCode ?? tencentError.code,
-      at,
-    });
+        note: tencentError.tencentCode ?? tencentError.code,
+      }),
+    );
     await enqueuePendingNotifications([failed], deps, at);
     return 'failed';
   }
-  await markCreateUnknown(deps.store, {
-    ...base,
-    remove: ['lease'],
-    set: { unknownSince: at },
-    note: `outcome unknown (${tencentError?.tencentCode ?? tencentError?.httpStatus ?? (error instanceof Error ? error.message : 'error')}); reconciling`,
-  });
+  await writeUnderLease(leased, deps, (expectedVersion) =>
+    markCreateUnknown(deps.store, {
+      ...base,
+      expectedVersion,
+      remove: ['lease'],
+      set: { unknownSince: at },
+      note: `outcome unknown (${tencentError?.tencentCode ?? tencentError?.httpStatus ?? (error instanceof Error ? error.message : 'error')}); reconciling`,
+    }),
+  );
   return 'unknown';
 };
