@@ -1,47 +1,21 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DynaliteServer,
-  LOCAL_DYNAMO_CLIENT_CONFIG,
-  startDynalite,
-} from '#local/stack/dynalite-server.ts';
-import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
-import { ensureTable } from '#shared/adapters/store/table-definition.ts';
+import { describe, expect, it } from 'vitest';
+import type { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
 import type { Approver } from '#shared/domain/approval-record.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { type ApprovalOutcome, decideApproval } from '#shared/use-cases/decide-approval.ts';
 import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
 import { approvalPolicy, awaitingRecord } from '#test/support/approval-harness.ts';
 import { corePorts, minutesFromStart } from '#test/support/core-harness.ts';
+import { useDynaliteStores } from '#test/support/dynalite-tables.ts';
 import { fixedClock } from '#test/support/fixed-clock.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 
-let dynalite: DynaliteServer;
-let client: DynamoDBClient;
-let tables = 0;
-
-beforeAll(async () => {
-  dynalite = await startDynalite({ port: 0 });
-  client = new DynamoDBClient({ ...LOCAL_DYNAMO_CLIENT_CONFIG, endpoint: dynalite.url });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await dynalite.close();
-});
+const dynamo = useDynaliteStores('approval-races');
 
 /** Every race runs on the in-memory store the unit tests use and on the real DynamoDB store (dynalite). */
 const STORES: [string, () => Promise<InMemoryStore | DynamoRequestStore>][] = [
   ['the in-memory store', async () => new InMemoryStore()],
-  [
-    'the DynamoDB store (dynalite)',
-    async () => {
-      tables += 1;
-      const tableName = `approval-races-${tables}`;
-      await ensureTable(client, tableName);
-      return new DynamoRequestStore({ client, tableName });
-    },
-  ],
+  ['the DynamoDB store (dynalite)', dynamo.store],
 ];
 
 const ITERATIONS = 50;

@@ -1,15 +1,8 @@
 import { setImmediate } from 'node:timers/promises';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EMULATOR_CREDENTIALS } from '@replica-flow/tencent-emulator/credentials.ts';
 import { type RunningEmulator, startEmulator } from '@replica-flow/tencent-emulator/server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DynaliteServer,
-  LOCAL_DYNAMO_CLIENT_CONFIG,
-  startDynalite,
-} from '#local/stack/dynalite-server.ts';
-import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
-import { ensureTable } from '#shared/adapters/store/table-definition.ts';
+import type { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
 import { createTencentPostgres } from '#shared/adapters/tencent/tencent-postgres-client.ts';
 import type { Policy } from '#shared/domain/policy.ts';
 import { parsePolicy } from '#shared/domain/policy-loader.ts';
@@ -19,17 +12,14 @@ import { retryOnTransient } from '#shared/runtime/retry-on-transient.ts';
 import { validateRequest } from '#shared/use-cases/validate-request.ts';
 import { requestRecord } from '#test/fixtures/request-records.ts';
 import { corePorts } from '#test/support/core-harness.ts';
+import { useDynaliteStores } from '#test/support/dynalite-tables.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 
-let dynalite: DynaliteServer;
-let client: DynamoDBClient;
 let emulator: RunningEmulator;
 let tencent: TencentPostgres;
-let tables = 0;
+const dynamo = useDynaliteStores('budget-races');
 
 beforeAll(async () => {
-  dynalite = await startDynalite({ port: 0 });
-  client = new DynamoDBClient({ ...LOCAL_DYNAMO_CLIENT_CONFIG, endpoint: dynalite.url });
   // The pre-checks and the price come from the real SDK against the emulator's default world.
   emulator = await startEmulator();
   tencent = createTencentPostgres({
@@ -42,8 +32,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  client.destroy();
-  await dynalite.close();
   await emulator.close();
 });
 
@@ -62,15 +50,7 @@ class InMemoryStoreOverTheWire extends InMemoryStore {
 /** Every race runs on the in-memory store the unit tests use and on the real DynamoDB store (dynalite). */
 const STORES: [string, () => Promise<InMemoryStore | DynamoRequestStore>][] = [
   ['the in-memory store', async () => new InMemoryStoreOverTheWire()],
-  [
-    'the DynamoDB store (dynalite)',
-    async () => {
-      tables += 1;
-      const tableName = `budget-races-${tables}`;
-      await ensureTable(client, tableName);
-      return new DynamoRequestStore({ client, tableName });
-    },
-  ],
+  ['the DynamoDB store (dynalite)', dynamo.store],
 ];
 
 const CONCURRENT = 10;

@@ -1,13 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DynaliteServer,
-  LOCAL_DYNAMO_CLIENT_CONFIG,
-  startDynalite,
-} from '#local/stack/dynalite-server.ts';
-import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '#shared/adapters/store/store-error.ts';
-import { ensureTable } from '#shared/adapters/store/table-definition.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { ConcurrentUpdateError, IllegalTransitionError } from '#shared/errors.ts';
 import type {
@@ -17,39 +9,20 @@ import type {
   TransitionCommand,
 } from '#shared/ports/request-store.ts';
 import { FIXTURE_TIME, notification, requestRecord } from '#test/fixtures/request-records.ts';
+import { useDynaliteStores } from '#test/support/dynalite-tables.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 
 /**
  * One contract, two stores: every case runs against the in-memory fake the unit tests use and the
  * real DynamoDB store on dynalite, so a fake that drifts from the store fails here, not in production.
  */
-let dynalite: DynaliteServer;
-let client: DynamoDBClient;
-let tables = 0;
-
-beforeAll(async () => {
-  dynalite = await startDynalite({ port: 0 });
-  client = new DynamoDBClient({ ...LOCAL_DYNAMO_CLIENT_CONFIG, endpoint: dynalite.url });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await dynalite.close();
-});
+const dynamo = useDynaliteStores('contract');
 
 type Store = RequestStore & MarkerStore & SpendStore;
 
 const stores: [string, () => Promise<Store>][] = [
   ['the in-memory store', async () => new InMemoryStore()],
-  [
-    'the DynamoDB store (dynalite)',
-    async () => {
-      tables += 1;
-      const tableName = `contract-${tables}`;
-      await ensureTable(client, tableName);
-      return new DynamoRequestStore({ client, tableName });
-    },
-  ],
+  ['the DynamoDB store (dynalite)', dynamo.store],
 ];
 
 const at = (minutes: number) => new Date(Date.parse(FIXTURE_TIME) + minutes * 60_000).toISOString();
