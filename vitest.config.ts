@@ -2,8 +2,30 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     environment: 'node',
+    // Two projects. Tests of modules, the emulator, the stores and the SQS server share one module
+    // cache per worker (`isolate: false`): importing the AWS SDK, middy and zod again for each of ~120
+    // files was most of their time (`npm run test:fast` alone, measured in the README). Every one of
+    // them restores what it changes (vi.unstubAllEnvs, vi.restoreAllMocks). The tests that start a
+    // local stack, a chaos or bench run, or a deployment keep one fresh process per file: the stack's
+    // functions hold per-process state (config, logger, clients) on purpose, as Lambda does.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'fast',
+          include: ['test/{unit,property,integration}/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'stack',
+          include: ['test/{e2e,chaos,bench,deploy}/**/*.test.ts'],
+        },
+      },
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
