@@ -18,6 +18,7 @@ import type { CreateDependencies, CreateOutcome } from '#shared/use-cases/create
 import { fallBack, fallbackNote, mayFallBack } from '#shared/use-cases/create-fallback.ts';
 import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
+import { joinReadOnlyGroup } from '#shared/use-cases/read-only-group-join.ts';
 import { removeReplica } from '#shared/use-cases/remove-replica.ts';
 import { LEASE_TRIES, writeUnderLease } from '#shared/use-cases/write-under-lease.ts';
 
@@ -48,7 +49,29 @@ export const createReplica = async (requestId: string, deps: CreateDependencies)
     leased = await takeLease(record, deps);
   }
   if (!leased || !plan) return 'skipped';
-  return callUnderLease(leased, deps);
+  // The read-only group the replica joins (policy `readOnlyGroup`), found or made before the call.
+  const group = await joinReadOnlyGroup(leased, deps);
+  if ('failed' in group) return settleFailure(leased, group.failed, deps);
+  if ('retry' in group) return releaseLease(leased, `read-only group not ready (${group.retry})`, deps);
+  const joined =
+    group.groupId && group.groupId !== plan.ReadOnlyGroupId
+      ? { ...leased, plan: { ...plan, ReadOnlyGroupId: group.groupId } }
+      : leased;
+  return callUnderLease(joined, deps);
+};
+
+/** CREATING → VALIDATED before any create call: the message comes back later (backoff through the queue). */
+const releaseLease = async (leased: RequestRecord, why: string, deps: CreateDependencies) => {
+  await writeUnderLease(leased, deps, (expectedVersion) =>
+    releaseRefusedCreate(deps.store, {
+      requestId: leased.requestId,
+      expectedVersion,
+      remove: ['lease'],
+      note: `${why}; will retry`,
+      at: deps.clock.now().toISOString(),
+    }),
+  );
+  return 'retry' as const;
 };
 
 /**
@@ -138,7 +161,8 @@ const storeSubmitted = async (leased: RequestRecord, creation: CreationAttempt, 
       storeAccepted(deps.store, {
         requestId: leased.requestId,
         expectedVersion,
-        set: { creation },
+        // The plan as sent: the fallback's placement, and the read-only group it joined.
+        set: { creation, ...(leased.plan ? { plan: leased.plan } : {}) },
         remove: ['lease'],
         note: `DealNames ${creation.dealNames.join(', ')}${fallbackNote(leased)}`,
         at,
