@@ -1,9 +1,11 @@
 import type { ApprovalRecord } from '#shared/domain/approval-record.ts';
 import type { BudgetCheck } from '#shared/domain/budget-summary.ts';
+import type { FallbackRecord } from '#shared/domain/fallback-attempt.ts';
 import type { PlanPrice } from '#shared/domain/plan-price.ts';
 import type { RemovalDetails } from '#shared/domain/removal-request.ts';
 import type { ReplicaPlan } from '#shared/domain/replica-plan.ts';
 import type { ReplicaRequest, Requester } from '#shared/domain/replica-request.ts';
+import type { RequestFleet } from '#shared/domain/request-fleet.ts';
 import type { RequestKind } from '#shared/domain/request-kind.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
 import type { RuleViolation } from '#shared/domain/rule-violation.ts';
@@ -184,6 +186,10 @@ export interface RequestRecord {
   readonly budgetCheck?: BudgetCheck;
   /** Present once the request waited for approval (`approval-record.ts`): reasons, window, decision. */
   readonly approval?: ApprovalRecord;
+  /** The primary's `scaleOut.fallback` and `readOnlyGroup`, as validation read them (`request-fleet.ts`). */
+  readonly fleet?: RequestFleet;
+  /** Placements refused or passed over before the one in `plan` (`fallback-attempt.ts`). */
+  readonly fallback?: FallbackRecord;
   readonly lease?: Lease;
   readonly creation?: CreationAttempt;
   /** Set when the record entered UNKNOWN; reconciliation waits the visibility grace period from here. */

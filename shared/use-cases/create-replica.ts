@@ -15,14 +15,14 @@ import {
   takeCreateLease,
 } from '#shared/transitions/create-transitions.ts';
 import type { CreateDependencies, CreateOutcome } from '#shared/use-cases/create-dependencies.ts';
+import { fallBack, fallbackNote, mayFallBack } from '#shared/use-cases/create-fallback.ts';
 import { createRequestParams } from '#shared/use-cases/create-request-params.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
+import { joinReadOnlyGroup } from '#shared/use-cases/read-only-group-join.ts';
 import { removeReplica } from '#shared/use-cases/remove-replica.ts';
+import { LEASE_TRIES, writeUnderLease } from '#shared/use-cases/write-under-lease.ts';
 
 export type { CreateDependencies, CreateOutcome } from '#shared/use-cases/create-dependencies.ts';
-
-/** Reads and lease attempts before a delivery gives up on a record that keeps changing while VALIDATED. */
-const LEASE_TRIES = 5;
 
 /**
  * DESIGN.md exactly-once steps 1, 2 and 4: only the delivery that moves the record from VALIDATED
@@ -49,33 +49,75 @@ export const createReplica = async (requestId: string, deps: CreateDependencies)
     leased = await takeLease(record, deps);
   }
   if (!leased || !plan) return 'skipped';
-  const creation = leased.creation as CreationAttempt;
-  let answer: Awaited<ReturnType<TencentPostgres['createReadOnlyDBInstance']>>;
-  try {
-    answer = await deps.tencent.createReadOnlyDBInstance(
-      plan.Region,
-      createRequestParams(plan, requestId, creation.instanceName, deps.deployment ?? DEFAULT_DEPLOYMENT),
-    );
-  } catch (error) {
-    return settleFailure(leased, error, deps);
+  // The read-only group the replica joins (policy `readOnlyGroup`), found or made before the call.
+  const group = await joinReadOnlyGroup(leased, deps);
+  if ('failed' in group) return settleFailure(leased, group.failed, deps);
+  if ('retry' in group) return releaseLease(leased, `read-only group not ready (${group.retry})`, deps);
+  const joined =
+    group.groupId && group.groupId !== plan.ReadOnlyGroupId
+      ? { ...leased, plan: { ...plan, ReadOnlyGroupId: group.groupId } }
+      : leased;
+  return callUnderLease(joined, deps);
+};
+
+/** CREATING → VALIDATED before any create call: the message comes back later (backoff through the queue). */
+const releaseLease = async (leased: RequestRecord, why: string, deps: CreateDependencies) => {
+  await writeUnderLease(leased, deps, (expectedVersion) =>
+    releaseRefusedCreate(deps.store, {
+      requestId: leased.requestId,
+      expectedVersion,
+      remove: ['lease'],
+      note: `${why}; will retry`,
+      at: deps.clock.now().toISOString(),
+    }),
+  );
+  return 'retry' as const;
+};
+
+/**
+ * The create call under the lease. A refusal for capacity or spec before acceptance moves the plan
+ * to the primary's next fallback (create-fallback.ts) and calls again, under the same lease; every
+ * other answer settles the request as before.
+ */
+const callUnderLease = async (leased: RequestRecord, deps: CreateDependencies): Promise<CreateOutcome> => {
+  let current = leased;
+  for (;;) {
+    const plan = current.plan as ReplicaPlan;
+    const creation = current.creation as CreationAttempt;
+    const requestId = current.requestId;
+    let answer: Awaited<ReturnType<TencentPostgres['createReadOnlyDBInstance']>>;
+    try {
+      answer = await deps.tencent.createReadOnlyDBInstance(
+        plan.Region,
+        createRequestParams(plan, requestId, creation.instanceName, deps.deployment ?? DEFAULT_DEPLOYMENT),
+      );
+    } catch (error) {
+      if (error instanceof TencentApiError && mayFallBack(current, error)) {
+        const step = await fallBack(current, error, deps);
+        if ('outcome' in step) return step.outcome;
+        current = step.moved;
+        continue;
+      }
+      return settleFailure(current, error, deps);
+    }
+    await deps.afterCall?.(requestId);
+    const submitted: CreationAttempt = {
+      ...creation,
+      dealNames: answer.DealNames ?? [],
+      ...(answer.BillId ? { billId: answer.BillId } : {}),
+      instanceIds: answer.DBInstanceIdSet ?? [],
+      ...(answer.RequestId ? { tencentRequestId: answer.RequestId } : {}),
+      submittedAt: deps.clock.now().toISOString(),
+      source: 'create-response',
+    };
+    await storeSubmitted(current, submitted, deps);
+    logger.info('create: submitted', {
+      requestId,
+      dealNames: submitted.dealNames,
+      tencentRequestId: answer.RequestId,
+    });
+    return 'submitted';
   }
-  await deps.afterCall?.(requestId);
-  const submitted: CreationAttempt = {
-    ...creation,
-    dealNames: answer.DealNames ?? [],
-    ...(answer.BillId ? { billId: answer.BillId } : {}),
-    instanceIds: answer.DBInstanceIdSet ?? [],
-    ...(answer.RequestId ? { tencentRequestId: answer.RequestId } : {}),
-    submittedAt: deps.clock.now().toISOString(),
-    source: 'create-response',
-  };
-  await storeSubmitted(leased, submitted, deps);
-  logger.info('create: submitted', {
-    requestId,
-    dealNames: submitted.dealNames,
-    tencentRequestId: answer.RequestId,
-  });
-  return 'submitted';
 };
 
 const takeLease = async (
@@ -112,34 +154,6 @@ const takeLease = async (
 };
 
 /** CREATING → SUBMITTED; if the lease expired and the poller moved the record to UNKNOWN, adopt from there. */
-/**
- * Writes the answer at the version this delivery leased, or at a later one while the record is still
- * CREATING under the same lease: a write that kept the state (an approval announcement's delivery
- * records its attempt on the record) is no reason to leave the answer unstored until the lease
- * expires. Any other change (the lease expired and the poller marked it UNKNOWN) is thrown.
- */
-const writeUnderLease = async <T>(
-  leased: RequestRecord,
-  deps: CreateDependencies,
-  write: (expectedVersion: number) => Promise<T>,
-): Promise<T> => {
-  let version = leased.version;
-  for (let tries = 1; ; tries += 1) {
-    try {
-      return await write(version);
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || tries >= LEASE_TRIES) throw error;
-      const current = await deps.store.get(leased.requestId);
-      const ours =
-        current?.state === 'CREATING' &&
-        current.lease?.owner === leased.lease?.owner &&
-        current.creation?.attempt === leased.creation?.attempt;
-      if (!current || !ours) throw error;
-      version = current.version;
-    }
-  }
-};
-
 const storeSubmitted = async (leased: RequestRecord, creation: CreationAttempt, deps: CreateDependencies) => {
   const at = deps.clock.now().toISOString();
   try {
@@ -147,9 +161,10 @@ const storeSubmitted = async (leased: RequestRecord, creation: CreationAttempt, 
       storeAccepted(deps.store, {
         requestId: leased.requestId,
         expectedVersion,
-        set: { creation },
+        // The plan as sent: the fallback's placement, and the read-only group it joined.
+        set: { creation, ...(leased.plan ? { plan: leased.plan } : {}) },
         remove: ['lease'],
-        note: `DealNames ${creation.dealNames.join(', ')}`,
+        note: `DealNames ${creation.dealNames.join(', ')}${fallbackNote(leased)}`,
         at,
       }),
     );
@@ -209,7 +224,7 @@ const settleFailure = async (
           },
           notification: pendingNotification('replica.failed'),
         },
-        note: tencentError.tencentCode ?? tencentError.code,
+        note: `${tencentError.tencentCode ?? tencentError.code}${fallbackNote(leased)}`,
       }),
     );
     await enqueuePendingNotifications([failed], deps, at);
@@ -221,7 +236,7 @@ const settleFailure = async (
       expectedVersion,
       remove: ['lease'],
       set: { unknownSince: at },
-      note: `outcome unknown (${tencentError?.tencentCode ?? tencentError?.httpStatus ?? (error instanceof Error ? error.message : 'error')}); reconciling`,
+      note: `outcome unknown (${tencentError?.tencentCode ?? tencentError?.httpStatus ?? (error instanceof Error ? error.message : 'error')})${fallbackNote(leased)}; reconciling`,
     }),
   );
   return 'unknown';

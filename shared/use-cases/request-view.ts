@@ -27,6 +27,8 @@ export const requestView = (record: RequestRecord) => ({
   budgets: record.budgetCheck && renderBudgetCheck(record.budgetCheck),
   /** Why it waited for approval, until when, and the decision (who, when, why). */
   approval: record.approval && renderApproval(record.approval),
+  /** Placements refused (or passed over) before the one in `plan` (`scaleOut.fallback`), oldest first. */
+  fallbackAttempts: record.fallback?.attempts,
   dealNames: record.creation?.dealNames ?? [],
   billId: record.creation?.billId,
   tencentRequestId: record.creation?.tencentRequestId,

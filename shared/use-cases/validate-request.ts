@@ -2,8 +2,10 @@ import type { ApprovalRecord } from '#shared/domain/approval-record.ts';
 import { type ApprovalReason, approvalFor } from '#shared/domain/approval-rules.ts';
 import { checkCallbackUrl } from '#shared/domain/callback-url.ts';
 import type { PlanPrice } from '#shared/domain/plan-price.ts';
-import { maxReplicasFor, resolvePlan } from '#shared/domain/policy.ts';
+import { findPrimaryPolicy, maxReplicasFor, type Policy, resolvePlan } from '#shared/domain/policy.ts';
 import { DEFAULT_APPROVAL_EXPIRY_SECONDS } from '#shared/domain/policy-budget-schema.ts';
+import { fleetPolicyOf } from '#shared/domain/policy-fleet.ts';
+import { type RequestFleet, requestFleetOf } from '#shared/domain/request-fleet.ts';
 import type { ReplicaPlan, RequestRecord, RuleViolation } from '#shared/domain/request-record.ts';
 import { logger } from '#shared/logger.ts';
 import {
@@ -77,6 +79,8 @@ const judgeAndRecord = async (
     return 'retry';
   }
   const budgetCheck = budgets ? { budgetCheck: budgets.check } : {};
+  const fleet = plan ? fleetOf(deps.policy, plan.MasterDBInstanceId) : undefined;
+  const fleetField = fleet ? { fleet } : {};
   const at = deps.clock.now().toISOString();
   if (violations.length > 0 || !plan) {
     const rejected = await rejectRequest(deps.store, {
@@ -121,6 +125,7 @@ const judgeAndRecord = async (
         plan,
         ...(price ? { price } : {}),
         ...budgetCheck,
+        ...fleetField,
         approval,
         notification: pendingNotification('replica.awaiting_approval'),
       },
@@ -134,12 +139,16 @@ const judgeAndRecord = async (
   await markValidated(deps.store, {
     requestId,
     expectedVersion: record.version,
-    set: { plan, ...(price ? { price } : {}), ...budgetCheck, deadline },
+    set: { plan, ...(price ? { price } : {}), ...budgetCheck, ...fleetField, deadline },
     at,
   });
   await deps.queue.send('create', { requestId });
   return 'validated';
 };
+
+/** The primary's fallback list and read-only group, copied onto the record for the create (request-fleet.ts). */
+const fleetOf = (policy: Policy, primaryId: string): RequestFleet | undefined =>
+  requestFleetOf(fleetPolicyOf(findPrimaryPolicy(policy, primaryId)?.entry));
 
 /** The approval step as it starts: why, who asked, and until when (now + `approval.expiresAfterSeconds`). */
 const approvalRequest = (

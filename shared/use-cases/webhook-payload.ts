@@ -52,6 +52,8 @@ export const webhookPayload = (
             },
           }
         : {}),
+      /** Where the create was refused (or passed over) before the placement in `zone` (`scaleOut.fallback`). */
+      ...(record.fallback?.attempts.length ? { fallbackAttempts: record.fallback.attempts } : {}),
       ...(record.violations?.length ? { violations: record.violations } : {}),
       ...(record.budgetCheck ? { budgets: renderBudgetCheck(record.budgetCheck) } : {}),
       ...((type === 'replica.dry_run' || type === 'replica.awaiting_approval') && plan

@@ -184,6 +184,29 @@ describe('CreateReadOnlyDBInstance', () => {
       expect(error.code).toBe('InvalidParameterValue.IllegalZone');
     });
 
+    it('places a replica in another zone where the primary VPC has a subnet (its subnet there)', async () => {
+      const res = await create({ Zone: 'ap-beijing-5', SubnetId: 'subnet-bj5seed1' });
+
+      const { DBInstance } = await sdkClient(emu.current, {
+        region: 'ap-beijing',
+      }).DescribeDBInstanceAttribute({
+        DBInstanceId: res.DBInstanceIdSet?.[0] ?? '',
+      });
+      expect(DBInstance).toMatchObject({ Zone: 'ap-beijing-5', SubnetId: 'subnet-bj5seed1' });
+    });
+
+    it("rejects the primary zone's subnet in another zone with InvalidParameter.VpcNotFoundError", async () => {
+      const error = await failureOf({ Zone: 'ap-beijing-5', SubnetId: 'subnet-1i9huswn' });
+
+      expect(error.code).toBe('InvalidParameter.VpcNotFoundError');
+    });
+
+    it('rejects a sold-out zone of the primary VPC with ResourceInsufficient.ResourceNotEnough', async () => {
+      const error = await failureOf({ Zone: 'ap-beijing-6', SubnetId: 'subnet-bj6seed1' });
+
+      expect(error.code).toBe('ResourceInsufficient.ResourceNotEnough');
+    });
+
     it.each([
       ['a spec the zone does not sell', 'pg.it.xlarge32'],
       ['a spec no longer on sale', 'pg.it.legacy1'],
@@ -399,7 +422,7 @@ describe('CreateReadOnlyDBInstance against world limits', () => {
     const soldOut = await startEmulator({
       world: defaultWorldWith((w) => {
         const seed = w.primaries.find((p) => p.id === 'postgres-abcdef');
-        if (seed) seed.zone = 'ap-beijing-6';
+        if (seed) Object.assign(seed, { zone: 'ap-beijing-6', zoneSubnets: [] });
       }),
     });
     try {

@@ -91,7 +91,7 @@ export const createReadOnlyDBInstance = defineAction({
         autoRenew: p.AutoRenewFlag ?? 0,
         projectId: p.ProjectId ?? 0,
         vpcId: plan.primary.vpcId,
-        subnetId: plan.primary.subnetId,
+        subnetId: p.SubnetId ?? plan.primary.subnetId,
         securityGroupIds: p.SecurityGroupIds ? [...p.SecurityGroupIds] : [...plan.primary.securityGroupIds],
         tags: [...plan.tags],
         readOnlyGroupId: groupId,

@@ -120,6 +120,12 @@ const checkPrimary = (env: ActionEnv, p: PurchaseParams, region: string): WorldP
   return primary;
 };
 
+/** The primary's VPC subnet in `zone` (its own in its zone, `zoneSubnets` elsewhere), or undefined. */
+export const subnetOfZone = (primary: WorldPrimary, zone: string): string | undefined =>
+  zone === primary.zone
+    ? primary.subnetId
+    : primary.zoneSubnets.find((subnet) => subnet.zone === zone)?.subnetId;
+
 const checkPlacement = (
   env: ActionEnv,
   p: PurchaseParams,
@@ -139,9 +145,9 @@ const checkPlacement = (
     `Zone ${p.Zone} is not available for purchases.`,
   );
   check(
-    p.Zone === primary.zone,
+    subnetOfZone(primary, p.Zone) !== undefined,
     'InvalidParameterValue.IllegalZone',
-    `Zone ${p.Zone} is not the zone of the primary instance ${primary.id} (${primary.zone}).`,
+    `Zone ${p.Zone} is neither the zone of the primary instance ${primary.id} (${primary.zone}) nor a zone where its VPC has a subnet.`,
   );
   const spec = env.state.spec(p.Zone, p.SpecCode);
   const major = majorVersionOf(primary.version);
@@ -187,9 +193,9 @@ const checkNetwork = (p: PurchaseParams, primary: WorldPrimary): void => {
     `VPC ${vpcId} was not found for the primary instance ${primary.id}; read-only instances must use its VPC.`,
   );
   check(
-    subnetId === primary.subnetId,
+    subnetId === subnetOfZone(primary, p.Zone),
     'InvalidParameter.VpcNotFoundError',
-    `Subnet ${subnetId} was not found in VPC ${vpcId} for the primary instance ${primary.id}.`,
+    `Subnet ${subnetId} was not found in VPC ${vpcId} in zone ${p.Zone} for the primary instance ${primary.id}.`,
   );
 };
 

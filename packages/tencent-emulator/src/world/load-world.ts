@@ -62,6 +62,14 @@ const crossReferenceIssues = (world: World): WorldIssue[] => {
         message: `spec ${primary.specCode} is not listed in zone ${primary.zone}`,
       });
     }
+    primary.zoneSubnets.forEach((subnet, s) => {
+      if (zones.get(subnet.zone)?.region !== primary.region || subnet.zone === primary.zone) {
+        issues.push({
+          path: `primaries.${p}.zoneSubnets.${s}.zone`,
+          message: `zone ${subnet.zone} is not another zone of region ${primary.region}`,
+        });
+      }
+    });
   });
   const groupIds = new Set<string>();
   world.readOnlyGroups.forEach((group, g) => {

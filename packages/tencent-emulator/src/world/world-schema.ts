@@ -53,6 +53,12 @@ const primary = z.strictObject({
   storage: z.int().positive(),
   vpcId: z.string().min(1),
   subnetId: z.string().min(1),
+  /**
+   * Subnets of the primary's VPC in other zones of its region (a Tencent VPC subnet belongs to one
+   * zone). A read-only instance goes in the primary's zone with `subnetId`, or in one of these zones
+   * with its subnet; any other zone is `InvalidParameterValue.IllegalZone`.
+   */
+  zoneSubnets: z.array(z.strictObject({ zone: z.string().min(1), subnetId: z.string().min(1) })).default([]),
   securityGroupIds: z.array(z.string().min(1)).default([]),
   tags: z.array(tag).default([]),
   projectId: z.int().nonnegative().default(0),
