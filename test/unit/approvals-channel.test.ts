@@ -21,7 +21,12 @@ const SLACK_REQUESTER: Requester = {
   context: { channel: 'C0123456', team: 'T0001' },
 };
 const API_REQUESTER: Requester = { source: 'api', identity: 'ci-pipeline' };
-const JIRA_REQUESTER: Requester = { source: 'jira', identity: 'acct-557058', context: { issueKey: 'OPS-7' } };
+const JIRA_REQUESTER: Requester = {
+  source: 'jira',
+  identity: 'acct-557058',
+  displayName: 'Mei Lin',
+  context: { issueKey: 'OPS-7' },
+};
 
 /** Every request for the fixture primary waits for a second person; `channel` is the approvals channel. */
 const approvalPolicy = (channel?: string): Policy =>
@@ -129,7 +134,7 @@ describe('the approvals channel for requests not made in Slack', () => {
     expect(slack.messages).toHaveLength(1);
     const [message] = slack.messages;
     expect(message).toMatchObject({ via: 'chat.postMessage', channel: APPROVALS });
-    expect(message?.text).toContain('awaits approval');
+    expect(message?.text).toContain('awaits approval (asked by api:ci-pipeline)');
     expect(message?.text).toContain(waiting.requestId);
     expect(message?.blocks).toContainEqual(
       expect.objectContaining({
@@ -154,6 +159,7 @@ describe('the approvals channel for requests not made in Slack', () => {
 
     expect(waiting.approval?.announceIn).toEqual({ slackChannel: APPROVALS });
     expect(slack.messages.map((message) => message.channel)).toEqual([APPROVALS]);
+    expect(slack.messages[0]?.text).toContain('(asked by jira:Mei Lin on OPS-7)');
     // No Jira commenter in this set-up: its target is retried, Slack's accepted is never posted again.
     expect(waiting.notification?.deliveredTargets).toEqual(['slack']);
     expect(waiting.notification?.attempts.map((attempt) => attempt.target).sort()).toEqual(['jira', 'slack']);
