@@ -21,6 +21,12 @@ export interface RecordedDecision {
   readonly reason?: string;
 }
 
+/** Where a waiting request is announced to approvers besides its own source (`approval-announcement.ts`). */
+export interface ApprovalAnnouncement {
+  /** `approval.approvers.slackChannel` as it was when the request started waiting. */
+  readonly slackChannel: string;
+}
+
 /**
  * The request's approval step, kept on the record from the moment it starts waiting: why it waits,
  * who asked, until when, and (once made) the decision. Every later webhook and the status API carry it.
@@ -33,6 +39,11 @@ export interface ApprovalRecord {
   /** Past this (ISO-8601) nobody may approve, and the poller ends the request EXPIRED. */
   readonly expiresAt: string;
   readonly decision?: RecordedDecision;
+  /**
+   * Recorded when it starts waiting, never re-read from the policy: every later announcement of this
+   * request (awaiting, decided, expired, its end) also goes there, whatever the policy says by then.
+   */
+  readonly announceIn?: ApprovalAnnouncement;
   /** The Slack message with the Approve / Deny buttons, once posted (to update it with the decision). */
   readonly slackMessage?: { readonly channel: string; readonly ts: string };
 }

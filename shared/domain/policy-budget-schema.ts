@@ -117,6 +117,13 @@ export type ApprovalCondition = z.infer<typeof approvalConditionSchema>;
 
 export const DEFAULT_APPROVAL_EXPIRY_SECONDS = 24 * 3600;
 
+/** A Slack channel approvers read: public (`C…`) or private (`G…`), never a direct message. */
+const approvalsChannelSchema = z.string().check(
+  z.regex(/^[CG][A-Z0-9]+$/, {
+    error: (issue) => `must be a Slack channel id like C0123ABCD (C… public or G… private) ${got(issue)}`,
+  }),
+);
+
 export const approversSchema = z.strictObject({
   slackUsers: z.optional(
     z.array(
@@ -127,6 +134,11 @@ export const approversSchema = z.strictObject({
       ),
     ),
   ),
+  /**
+   * Where requests not made in Slack (API, alerts, Jira) that wait for approval are announced, with
+   * the Approve / Deny buttons for `slackUsers`. A Slack request is announced in its own channel.
+   */
+  slackChannel: z.optional(approvalsChannelSchema),
   /** Jira groups whose members may approve on the ticket. */
   jiraGroups: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(255)))),
   /** The Jira status whose transition counts as the approval (e.g. `Approved`). */
@@ -160,6 +172,11 @@ export const approvalSchema = z
         path: ['approvers'],
       },
     ),
+    z.refine(({ approvers }) => !approvers.slackChannel || (approvers.slackUsers?.length ?? 0) > 0, {
+      error:
+        'needs approvers.slackUsers: only a listed Slack user may click Approve in the approvals channel',
+      path: ['approvers', 'slackChannel'],
+    }),
   );
 export type Approval = z.infer<typeof approvalSchema>;
 

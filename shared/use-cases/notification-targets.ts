@@ -22,13 +22,19 @@ export const webhookRefusal = (record: RequestRecord, rules: CallbackUrlRules): 
 
 /**
  * Who must be told of a request's end: the signed webhook when the request has a callback URL that
- * keeps the callback rules, and the source it came from when that source answers in place (a Slack
- * channel, a Jira issue).
+ * keeps the callback rules, the source it came from when that source answers in place (a Slack
+ * channel, a Jira issue), and Slack when the request's approval was announced in the approvals
+ * channel (`approval.announceIn`, recorded when it started waiting: a request not made in Slack).
+ * From then on every notification of the request goes there too: awaiting, approved, denied,
+ * expired, and the end of what was approved, so the approvers see what their decision led to.
  */
-export const targetsOf = (record: RequestRecord, rules: CallbackUrlRules): NotificationTarget[] => [
-  ...(webhookRefusal(record, rules) === undefined ? (['webhook'] as const) : []),
-  ...ANSWERING_SOURCES.filter((source) => source.id === record.requester.source).map((source) => source.id),
-];
+export const targetsOf = (record: RequestRecord, rules: CallbackUrlRules): NotificationTarget[] => {
+  const sources: NotificationTarget[] = ANSWERING_SOURCES.filter(
+    (source) => source.id === record.requester.source,
+  ).map((source) => source.id);
+  if (record.approval?.announceIn?.slackChannel && !sources.includes('slack')) sources.push('slack');
+  return [...(webhookRefusal(record, rules) === undefined ? (['webhook'] as const) : []), ...sources];
+};
 
 export interface TargetPorts {
   readonly webhooks: WebhookSender;

@@ -1,3 +1,4 @@
+import { approvalAnnouncement } from '#shared/domain/approval-announcement.ts';
 import type { ApprovalRecord } from '#shared/domain/approval-record.ts';
 import { type ApprovalReason, approvalFor } from '#shared/domain/approval-rules.ts';
 import { checkCallbackUrl } from '#shared/domain/callback-url.ts';
@@ -150,7 +151,10 @@ const judgeAndRecord = async (
 const fleetOf = (policy: Policy, primaryId: string): RequestFleet | undefined =>
   requestFleetOf(fleetPolicyOf(findPrimaryPolicy(policy, primaryId)?.entry));
 
-/** The approval step as it starts: why, who asked, and until when (now + `approval.expiresAfterSeconds`). */
+/**
+ * The approval step as it starts: why, who asked, until when (now + `approval.expiresAfterSeconds`),
+ * and where it is announced besides its source (`approval-announcement.ts`), fixed from now on.
+ */
 const approvalRequest = (
   record: RequestRecord,
   plan: ReplicaPlan,
@@ -158,13 +162,15 @@ const approvalRequest = (
   deps: Pick<ValidateDependencies, 'clock' | 'policy'>,
 ): ApprovalRecord => {
   const now = deps.clock.now();
-  const seconds =
-    approvalFor(deps.policy, plan.MasterDBInstanceId)?.expiresAfterSeconds ?? DEFAULT_APPROVAL_EXPIRY_SECONDS;
+  const approval = approvalFor(deps.policy, plan.MasterDBInstanceId);
+  const seconds = approval?.expiresAfterSeconds ?? DEFAULT_APPROVAL_EXPIRY_SECONDS;
+  const announceIn = approvalAnnouncement(record.requester, approval);
   return {
     reasons,
     requester: record.requester,
     requestedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + seconds * 1000).toISOString(),
+    ...(announceIn ? { announceIn } : {}),
   };
 };
 

@@ -1,6 +1,7 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followRequest } from '#local/cli/api-client.ts';
+import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
 import { requestIdFor } from '#shared/domain/idempotency.ts';
 import { policyFixturePath } from '#test/fixtures/policies.ts';
 import { eventually } from '#test/support/eventually.ts';
@@ -16,7 +17,8 @@ import { type SlackStub, startSlackStub } from '#test/support/slack-stub.ts';
 const SIGNING_SECRET = 'e2e-slack-approval-secret-4b8e2d71';
 const FORM = 'application/x-www-form-urlencoded';
 const REQUESTER = 'U0SRE0001'; // the slash command's user (events/slack/slash-command-add.json)
-const APPROVER = 'U0BOSS'; // approval.approvers.slackUsers in test/fixtures/policies/approval.yaml
+const APPROVER = 'U0BOSS'; // approval.approvers.slackUsers in test/fixtures/policies/approval-slack.yaml
+const APPROVALS_CHANNEL = 'C0APPROVALS'; // its approval.approvers.slackChannel
 
 interface SlackAnswer {
   readonly response_type?: string;
@@ -29,7 +31,9 @@ interface SlackAnswer {
  * The approval message's buttons through the whole local stack: a Slack command whose plan costs
  * CNY 248.20 a month (above the policy's 200) waits; the channel gets the plan, its price and
  * Approve / Deny buttons; a click arrives as Slack sends it (events/slack/interactive-block-actions.form:
- * `payload=` JSON, signed v0) and is checked, decided, and answered with the updated message.
+ * `payload=` JSON, signed v0) and is checked, decided, and answered with the updated message. A
+ * request made through the API is announced in the policy's approvals channel instead, and decided
+ * there by the same click.
  */
 describe('Slack approval buttons, end to end through the local stack', () => {
   let fixture: StackFixture;
@@ -38,7 +42,7 @@ describe('Slack approval buttons, end to end through the local stack', () => {
   beforeAll(async () => {
     slack = await startSlackStub();
     fixture = await startStackFixture({
-      policyFile: policyFixturePath('approval.yaml'),
+      policyFile: policyFixturePath('approval-slack.yaml'),
       slack: { signingSecret: SIGNING_SECRET, botToken: slack.botToken, apiUrl: slack.apiUrl },
       // A message the stack loses (a create dropped in a race, a notify chain gone silent) is re-queued by
       // the poller after this, as in AWS after REQUEUE_AFTER_SECONDS: short here, so such a loss costs
@@ -144,6 +148,45 @@ describe('Slack approval buttons, end to end through the local stack', () => {
       10_000,
     );
     expect(ready.text).toContain(`*Approved* by <@${APPROVER}>`);
+    // A Slack request is told in its own channel only, though the policy names an approvals channel.
+    const channels = slack.messages
+      .filter((candidate) => candidate.via === 'chat.postMessage' && candidate.text.includes(requestId))
+      .map((candidate) => candidate.channel);
+    expect(new Set(channels)).toEqual(new Set(['C0DBOPS01']));
+  }, 60_000); // a bound, not a wait: the waits inside are on conditions
+
+  it("announces an API request in the approvals channel, and creates it on an approver's click there", async () => {
+    const { requestId } = await fixture.api.submit(SEED_EXAMPLE_REQUEST, randomUUID());
+
+    const message = await slack.waitFor(
+      (candidate) => candidate.text.includes(requestId) && candidate.text.includes('awaits approval'),
+      15_000,
+    );
+    expect(message).toMatchObject({ via: 'chat.postMessage', channel: APPROVALS_CHANNEL });
+    expect(message.blocks).toContainEqual({
+      type: 'actions',
+      block_id: 'rf-approval',
+      elements: [
+        expect.objectContaining({ action_id: 'replica-approve', value: requestId }),
+        expect.objectContaining({ action_id: 'replica-deny', value: requestId }),
+      ],
+    });
+
+    const approved = await answerOf(await click(APPROVER, 'replica-approve', requestId));
+
+    expect(approved.text).toContain(`*Approved* by <@${APPROVER}>`);
+    const view = await followRequest(fixture.api, requestId, { timeoutMs: 30_000, intervalMs: 200 });
+    expect(view.state).toBe('READY');
+    const ready = await slack.waitFor(
+      (candidate) => candidate.text.includes(requestId) && candidate.text.includes('is ready'),
+      10_000,
+    );
+    expect(ready.channel).toBe(APPROVALS_CHANNEL);
+    // Every post about it went to the approvals channel: none anywhere else.
+    const posted = slack.messages.filter(
+      (candidate) => candidate.via === 'chat.postMessage' && candidate.text.includes(requestId),
+    );
+    expect(posted.map((candidate) => candidate.channel)).toEqual(posted.map(() => APPROVALS_CHANNEL));
   }, 60_000); // a bound, not a wait: the waits inside are on conditions
 
   it('denies on a Deny click: REJECTED, nothing created', async () => {

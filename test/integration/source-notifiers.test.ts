@@ -103,6 +103,48 @@ describe('createSlackNotifier against a Slack stub', () => {
     expect(result).toMatchObject({ ok: false, error: expect.stringContaining('no Slack channel') });
     expect(stub.messages).toHaveLength(before);
   });
+
+  /** An API request waiting for approval, announced in the approvals channel recorded on it. */
+  const announced: Completion = {
+    ...ready,
+    type: 'replica.awaiting_approval',
+    state: 'AWAITING_APPROVAL',
+    instances: [],
+    requester: { source: 'api', identity: 'ci-pipeline', context: { channel: 'C0NOTTHIS' } },
+    approval: {
+      reasons: [{ condition: 'always', message: 'the policy asks approval for every request' }],
+      requester: { source: 'api', identity: 'ci-pipeline' },
+      requestedAt: '2026-11-29T10:00:00.000Z',
+      expiresAt: '2026-11-30T10:00:00.000Z',
+      announceIn: { slackChannel: 'C0APPROVALS' },
+    },
+  };
+
+  it('posts a request not made in Slack to the approvals channel recorded on its approval, with the buttons', async () => {
+    const notifier = createSlackNotifier({ botToken: stub.botToken, apiUrl: stub.apiUrl });
+
+    expect(await notifier.notify(announced)).toMatchObject({ ok: true, status: 200 });
+    const message = stub.messages.at(-1);
+    expect(message).toMatchObject({ via: 'chat.postMessage', channel: 'C0APPROVALS' });
+    expect(message?.blocks).toContainEqual(expect.objectContaining({ type: 'actions' }));
+  });
+
+  it("posts a Slack request to the requester's own channel, never to an approvals channel", async () => {
+    const notifier = createSlackNotifier({ botToken: stub.botToken, apiUrl: stub.apiUrl });
+
+    await notifier.notify({ ...announced, requester: ready.requester });
+    expect(stub.messages.at(-1)?.channel).toBe('C0DBOPS01');
+  });
+
+  it('refuses to post a request not made in Slack through an incoming webhook, which has a channel of its own', async () => {
+    const notifier = createSlackNotifier({ webhookUrl: stub.webhookUrl });
+    const before = stub.messages.length;
+
+    const result = await notifier.notify(announced);
+
+    expect(result).toMatchObject({ ok: false, error: expect.stringContaining('needs SLACK_BOT_TOKEN') });
+    expect(stub.messages).toHaveLength(before);
+  });
 });
 
 describe('createJiraCommenter against a Jira stub', () => {

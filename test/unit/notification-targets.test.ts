@@ -141,4 +141,48 @@ describe('the webhook target of a notification', () => {
     expect(webhookRefusal(terminalRecord('READY', 'https://hooks.example.com/x'), CLOUD)).toBeUndefined();
     expect(targetsOf(refused, CLOUD)).toEqual([]);
   });
+
+  it.each([
+    ['AWAITING_APPROVAL', 'replica.awaiting_approval'],
+    ['VALIDATED', 'replica.approved'],
+    ['REJECTED', 'replica.denied'],
+    ['EXPIRED', 'replica.expired'],
+    ['READY', 'replica.ready'],
+    ['FAILED', 'replica.failed'],
+  ] as const)(
+    'tells the approvals channel recorded on the approval in %s (%s), for a request not made in Slack',
+    (state, type) => {
+      const base = terminalRecord(state, 'https://hooks.example.com/x');
+      const approval = {
+        reasons: [{ condition: 'always' as const, message: 'the policy asks approval for every request' }],
+        requester: base.requester,
+        requestedAt: FIXTURE_TIME,
+        expiresAt: FIXTURE_TIME,
+      };
+      const announced = {
+        ...base,
+        approval: { ...approval, announceIn: { slackChannel: 'C0APPROVALS' } },
+        notification: notification('ENQUEUED', { type }),
+      };
+
+      expect(targetsOf(announced, CLOUD)).toEqual(['webhook', 'slack']);
+      expect(targetsOf({ ...announced, approval }, CLOUD)).toEqual(['webhook']);
+    },
+  );
+
+  it('tells Slack once for a Slack request, whatever its approval records', () => {
+    const base = terminalRecord('AWAITING_APPROVAL', 'https://hooks.example.com/x', 'slack');
+    const record = {
+      ...base,
+      approval: {
+        reasons: [],
+        requester: base.requester,
+        requestedAt: FIXTURE_TIME,
+        expiresAt: FIXTURE_TIME,
+        announceIn: { slackChannel: 'C0APPROVALS' },
+      },
+    };
+
+    expect(targetsOf(record, CLOUD)).toEqual(['webhook', 'slack']);
+  });
 });

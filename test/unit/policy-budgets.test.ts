@@ -75,6 +75,16 @@ describe('the policy budgets and approval sections', () => {
       'approval.approvers: approvers must name at least one way to approve',
     ],
     [
+      'an approvals channel that is a direct message',
+      'approval:\n  when: [always]\n  approvers: { slackUsers: [U0BOSS], slackChannel: D0123ABCD }\n',
+      'approval.approvers.slackChannel: must be a Slack channel id like C0123ABCD (C… public or G… private) (got "D0123ABCD")',
+    ],
+    [
+      'an approvals channel with no Slack user to click Approve',
+      'approval:\n  when: [always]\n  approvers: { apiKeys: true, slackChannel: C0APPROVALS }\n',
+      'approval.approvers.slackChannel: needs approvers.slackUsers: only a listed Slack user may click Approve',
+    ],
+    [
       'an expiry under a minute',
       'approval:\n  when: [always]\n  approvers: { apiKeys: true }\n  expiresAfterSeconds: 5\n',
       'approval.expiresAfterSeconds',
@@ -106,5 +116,31 @@ approval:
       approvers: { slackUsers: ['U0BOSS'], apiKeys: false },
       expiresAfterSeconds: 86_400,
     });
+  });
+
+  it("refuses a primary's own approvals channel with no Slack user to click Approve", () => {
+    const text = policyWith('').replace(
+      'billing-db: {}',
+      'billing-db:\n    approval:\n      when: [always]\n      approvers: { apiKeys: true, slackChannel: C0APPROVALS }',
+    );
+    expect(() => parsePolicy(text, 'yaml', 'team.yaml')).toThrow(
+      'primaries.billing-db.approval.approvers.slackChannel: needs approvers.slackUsers',
+    );
+  });
+
+  it('reads an approvals channel for requests not made in Slack, public or private', () => {
+    for (const channel of ['C0APPROVALS', 'G0PRIVATE1']) {
+      const policy = parsePolicy(
+        policyWith(
+          `approval:\n  when: [always]\n  approvers: { slackUsers: [U0BOSS], slackChannel: ${channel} }\n`,
+        ),
+        'yaml',
+      );
+      expect(policy.approval?.approvers).toEqual({
+        slackUsers: ['U0BOSS'],
+        slackChannel: channel,
+        apiKeys: false,
+      });
+    }
   });
 });

@@ -115,12 +115,23 @@ const approvalButtons = (requestId: string): Record<string, unknown> => ({
   ],
 });
 
+/**
+ * Who asked, for the headline: a Slack user is mentioned; anyone else (an API key, an alert source, a
+ * Jira reporter: a request announced in the approvals channel) is named as text, never as a mention,
+ * so the approvers see who wants the spend and nobody is pinged by a look-alike name.
+ */
+const askerOf = (requester: Completion['requester']): string => {
+  if (requester.source === 'slack') {
+    return /^[UW][A-Z0-9]+$/.test(requester.identity) ? ` (asked by <@${requester.identity}>)` : '';
+  }
+  const issue = requester.context?.issueKey ? ` on ${requester.context.issueKey}` : '';
+  return ` (asked by ${escapeMrkdwn(`${requester.source}:${requester.displayName ?? requester.identity}${issue}`)})`;
+};
+
 /** The completion as posted to the channel: primary, replicas and their private address, elapsed time, error. */
 export const slackCompletionMessage = (completion: Completion): SlackMessage => {
   const primary = escapeMrkdwn(completion.primary);
-  const asker = /^[UW][A-Z0-9]+$/.test(completion.requester.identity)
-    ? ` (asked by <@${completion.requester.identity}>)`
-    : '';
+  const asker = askerOf(completion.requester);
   const headline = `${HEADLINES[completion.type](primary)}${asker}`;
   const details = detailLines(completion);
   const footer = `replica-flow request \`${completion.requestId}\``;

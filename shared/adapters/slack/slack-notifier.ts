@@ -55,9 +55,21 @@ const incomingWebhookOutcome = async (response: Response): Promise<Attempt> => {
 };
 
 /**
+ * The channel a completion is posted to: a Slack request's own channel (where the command was typed);
+ * for any other request, the approvals channel recorded on its approval when it started waiting
+ * (`approval.announceIn`), never one re-read from the policy.
+ */
+const channelOf = (completion: Completion): string | undefined =>
+  completion.requester.source === 'slack'
+    ? completion.requester.context?.channel
+    : completion.approval?.announceIn?.slackChannel;
+
+/**
  * Posts request completions to Slack: with a bot token, `chat.postMessage` to the channel recorded on
  * the request (the slash command's `response_url` expires after 30 minutes, provisioning can take
- * longer); otherwise to the configured incoming webhook. One attempt per call; retries belong to the
+ * longer; a request not made in Slack goes to the approvals channel recorded on its approval);
+ * otherwise to the configured incoming webhook, which only a Slack request's completion may use (it
+ * posts to its one channel, not to an approvals channel). One attempt per call; retries belong to the
  * notify queue. Never throws; the token and the webhook URL never appear in a result.
  */
 export const createSlackNotifier = (options: SlackNotifierOptions): SourceNotifier => {
@@ -83,7 +95,7 @@ export const createSlackNotifier = (options: SlackNotifierOptions): SourceNotifi
   const send = (completion: Completion, message: SlackMessage): Promise<DeliveryResult> =>
     deliverOnce(async (signal) => {
       if (options.botToken) {
-        const channel = completion.requester.context?.channel;
+        const channel = channelOf(completion);
         if (!channel) return { ok: false, error: 'the request records no Slack channel to post to' };
         const response = await post(
           `${apiUrl}/chat.postMessage`,
@@ -92,6 +104,13 @@ export const createSlackNotifier = (options: SlackNotifierOptions): SourceNotifi
           { authorization: `Bearer ${options.botToken}` },
         );
         return webApiOutcome(response);
+      }
+      if (completion.requester.source !== 'slack') {
+        return {
+          ok: false,
+          error:
+            'posting to the approvals channel needs SLACK_BOT_TOKEN: an incoming webhook posts only to its own channel',
+        };
       }
       return incomingWebhookOutcome(await post(options.webhookUrl as string, message, signal));
     }, delivery);
