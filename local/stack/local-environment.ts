@@ -5,7 +5,7 @@ import { settingsFrom } from '#shared/config/dependencies.ts';
 import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { type ApiKey, parseApiKeys } from '#shared/http/api-keys.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
-import { alertSettingsFrom } from '#shared/ingress/alerts/alert-settings.ts';
+import { alertSettingsFrom, checkAlertCallback } from '#shared/ingress/alerts/alert-settings.ts';
 
 /**
  * What `npm start` takes from the environment: the variables the functions read (README, "Configuration
@@ -58,6 +58,8 @@ export const localEnvironment = (env: NodeJS.ProcessEnv = process.env): LocalEnv
       .map(([field]) => [field, all[field as keyof Settings]]),
   ) as Partial<Settings>;
   const fromEnv = alertSettingsFrom(config);
+  // The local stack runs in local mode (loopback callbacks allowed), with the hosts given here.
+  checkAlertCallback(fromEnv, { localMode: true, allowedHosts: all.allowedCallbackHosts });
   const alerts: Partial<AlertIngressSettings> = {
     ...(['ALERT_BODY_LIMIT_BYTES'].some(isSet) ? { bodyLimitBytes: fromEnv.bodyLimitBytes } : {}),
     ...(['ALERT_REPLAY_WINDOW_SECONDS'].some(isSet)

@@ -6,6 +6,7 @@ import { createPowertoolsMetrics } from '#shared/adapters/metrics/powertools-met
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { DynamoRequestStore } from '#shared/adapters/store/dynamo-request-store.ts';
 import type { AdapterBuilder } from '#shared/config/adapter-builder.ts';
+import { callbackRulesOf } from '#shared/config/callback-rules.ts';
 import type { Telemetry } from '#shared/config/dependencies.ts';
 import { settingsFrom } from '#shared/config/dependencies.ts';
 import type { PortBuilders } from '#shared/config/ports.ts';
@@ -17,7 +18,7 @@ import { loadSecrets } from '#shared/config/secrets.ts';
 import { sourceDependenciesFrom } from '#shared/config/source-dependencies.ts';
 import type { Policy } from '#shared/domain/policy.ts';
 import { ConfigError } from '#shared/errors.ts';
-import { alertSettingsFrom } from '#shared/ingress/alerts/alert-settings.ts';
+import { alertSettingsFrom, checkAlertCallback } from '#shared/ingress/alerts/alert-settings.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { type Tracing, tracingWanted } from '#shared/ports/tracing.ts';
@@ -106,6 +107,7 @@ const lambdaPorts = async (env?: RuntimeEnvironment, secrets?: FunctionSecrets):
     ingress: once(() => {
       const { sourceNotifiers: _notifiers, ...settings } = sources();
       const alerts = alertSettingsFrom(config);
+      checkAlertCallback(alerts, callbackRulesOf(settingsFrom(config)));
       return { ...(alerts ? { alerts } : {}), ...settings };
     }),
     sourceNotifiers: () => sources().sourceNotifiers,

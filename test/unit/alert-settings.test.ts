@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
 import { loadSecrets, type ParameterClient } from '#shared/config/secrets.ts';
 import { ConfigError } from '#shared/errors.ts';
-import { alertSettingsFrom } from '#shared/ingress/alerts/alert-settings.ts';
+import { alertSettingsFrom, checkAlertCallback } from '#shared/ingress/alerts/alert-settings.ts';
 
 const settingsOf = (env: NodeJS.ProcessEnv) => alertSettingsFrom(readRuntimeEnvironment(env));
 
@@ -112,5 +112,22 @@ describe('alert ingress settings', () => {
       cloudwatch: { apiKey: 'cw-key-plain-env-0123' },
       grafana: { hmacSecret: 'grafana-hmac-from-ssm-0123' },
     });
+  });
+
+  it('refuse an ALERT_CALLBACK_URL every alert-driven request would be rejected for, naming the rule', () => {
+    const settings = settingsOf({ ALERT_CALLBACK_URL: 'https://hooks.example.com/replicas' });
+    expect(() => checkAlertCallback(settings, { localMode: false, allowedHosts: [] })).toThrow(
+      new ConfigError('ALERT_CALLBACK_URL callback host hooks.example.com is not on the allowed hosts list'),
+    );
+    expect(() =>
+      checkAlertCallback(settingsOf({ ALERT_CALLBACK_URL: 'http://hooks.example.com/replicas' }), {
+        localMode: false,
+        allowedHosts: ['hooks.example.com'],
+      }),
+    ).toThrow('ALERT_CALLBACK_URL callback URL must use https');
+    expect(() =>
+      checkAlertCallback(settings, { localMode: false, allowedHosts: ['hooks.example.com'] }),
+    ).not.toThrow();
+    expect(() => checkAlertCallback(settingsOf({}), { localMode: false, allowedHosts: [] })).not.toThrow();
   });
 });

@@ -26,6 +26,7 @@ describe('the local stack environment (npm start)', () => {
       CLOUDWATCH_API_KEY_HEADER: 'X-Api-Token',
       GRAFANA_TOKEN: 'grafana-token-0123456789',
       ALERT_CALLBACK_URL: 'https://hooks.example.com/replicas',
+      CALLBACK_ALLOWED_HOSTS: 'hooks.example.com',
       ALERT_PRIMARY_LABEL: 'db',
     });
     expect(alerts).toMatchObject({
@@ -74,6 +75,15 @@ describe('the local stack environment (npm start)', () => {
     ['TENCENT_PROTOCOL', 'ftp://'],
   ])('refuses a bad %s, naming it, as a function cold start does', (name, value) => {
     expect(() => localEnvironment({ [name]: value })).toThrow(name);
+  });
+
+  it('refuses an ALERT_CALLBACK_URL that breaks the callback rules, which would reject every alert', () => {
+    expect(() => localEnvironment({ ALERT_CALLBACK_URL: 'https://hooks.example.com/replicas' })).toThrow(
+      'ALERT_CALLBACK_URL callback host hooks.example.com is not on the allowed hosts list',
+    );
+    expect(localEnvironment({ ALERT_CALLBACK_URL: 'http://127.0.0.1:9999/hook' }).alerts).toMatchObject({
+      callbackUrl: 'http://127.0.0.1:9999/hook',
+    });
   });
 
   it('refuses a REPLICA_FLOW_API_KEYS key shorter than 16 characters, naming the variable', () => {

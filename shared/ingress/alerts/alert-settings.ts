@@ -1,3 +1,5 @@
+import { type CallbackUrlRules, checkCallbackUrl } from '#shared/domain/callback-url.ts';
+import { ConfigError } from '#shared/errors.ts';
 import type { AlertEnvironment } from '#shared/ingress/alerts/alert-environment.ts';
 import { SOURCES } from '#shared/ingress/sources.ts';
 
@@ -37,6 +39,18 @@ export const alertSettingsFrom = (env: AlertEnvironment): AlertIngressSettings =
     ALERT_SOURCES.map((source) => [source.settings.key, source.settings.from(env)]),
   ) as AlertSourcesSettings),
 });
+
+/**
+ * `ALERT_CALLBACK_URL` must keep the callback rules validate applies to every request (`LOCAL_MODE`,
+ * `CALLBACK_ALLOWED_HOSTS`): one that breaks them would make every alert-driven request REJECTED for
+ * its callback. Checked when the settings are built (a cold start), so the deploy's first request fails
+ * loudly instead.
+ */
+export const checkAlertCallback = (settings: AlertIngressSettings, rules: CallbackUrlRules): void => {
+  if (!settings.callbackUrl) return;
+  const verdict = checkCallbackUrl(settings.callbackUrl, rules);
+  if (!verdict.ok) throw new ConfigError(`ALERT_CALLBACK_URL ${verdict.reason}`);
+};
 
 /** No source configured: every alert route answers 401 (fail closed). */
 export const NO_ALERT_SOURCES: AlertIngressSettings = {
