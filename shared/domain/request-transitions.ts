@@ -54,7 +54,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   // The create call (DESIGN.md exactly-once steps 2 and 3)
   { from: 'VALIDATED', to: 'CREATING', actor: 'create', trigger: 'took the lease; the one create call goes out' },
   { from: 'VALIDATED', to: 'FAILED', actor: 'poll', trigger: 'it can no longer be created', reserved: 'unused' },
-  { from: 'VALIDATED', to: 'TIMED_OUT', actor: 'poll', trigger: 'its deadline passed before any create call', reserved: 'unused' },
+  { from: 'VALIDATED', to: 'TIMED_OUT', actor: 'poll', trigger: 'its deadline passed before any create call' },
   { from: 'CREATING', to: 'SUBMITTED', actor: 'create', trigger: 'Tencent accepted the create' },
   { from: 'CREATING', to: 'VALIDATED', actor: 'create', trigger: 'Tencent refused the create before accepting it (throttled); lease released' },
   { from: 'CREATING', to: 'FAILED', actor: 'create', trigger: 'Tencent answered with a business error' },

@@ -4,6 +4,8 @@ import { issuedBy, type OwnedTransition, type TransitionChange } from '#shared/t
 
 /** The state changes the poller owns (request-transitions.ts, actor `poll`), by step of its cycle. */
 
+// Time out a scale-out whose deadline passed before any create call was accepted.
+export const timeOutUncreated = issuedBy('poll', 'VALIDATED', 'TIMED_OUT');
 // Expire leases: a CREATING record whose lease ran out belongs to an invocation that died.
 export const expireLease = issuedBy('poll', 'CREATING', 'UNKNOWN');
 // Reconcile: adopt what was found by tag and name; re-issue after the grace period; or give up at the deadline.
@@ -25,6 +27,7 @@ export const markIsolated = issuedBy('poll', 'ISOLATING', 'ISOLATED');
 export const failIsolating = issuedBy('poll', 'ISOLATING', 'REMOVAL_FAILED');
 
 const OWNED: readonly OwnedTransition[] = [
+  timeOutUncreated,
   expireLease,
   adoptFound,
   reissueCreate,

@@ -156,7 +156,15 @@ class PollCycle {
   async run(): Promise<void> {
     const byState = groupBy(this.records, (record) => record.state);
     await this.step('requeue received', () => this.requeueStale(byState.get('RECEIVED') ?? [], 'requests'));
-    await this.step('requeue validated', () => this.requeueStale(byState.get('VALIDATED') ?? [], 'create'));
+    const validated = byState.get('VALIDATED') ?? [];
+    const uncreated = validated.filter((record) => !record.removal && this.pastDeadline(record));
+    await this.step('time out uncreated', () => this.timeOutUncreated(uncreated));
+    await this.step('requeue validated', () =>
+      this.requeueStale(
+        validated.filter((record) => !uncreated.includes(record)),
+        'create',
+      ),
+    );
     // Removals (poll-removals.ts): the worker's waiting steps come back; isolating replicas are read back.
     await this.step('requeue removals', () => this.requeueRemovals());
     await this.step('check isolating', () => this.checkIsolating(byState.get('ISOLATING') ?? []));
@@ -215,6 +223,23 @@ class PollCycle {
       stale.map((record) => ({ requestId: record.requestId })),
     );
     this.report.requeued += stale.length;
+  }
+
+  /**
+   * A scale-out still VALIDATED at its deadline (the create queue held it back: throttling, a
+   * read-only group not ready, a lost message) ends TIMED_OUT before any create call is made: a
+   * replica created now would start after its request had ended. The write is conditional on the
+   * version read, so a create that took its lease first wins and this is left to the next cycle.
+   */
+  private async timeOutUncreated(records: readonly RequestRecord[]): Promise<void> {
+    for (const record of records) {
+      await this.finish(record, 'TIMED_OUT', {
+        failure: {
+          code: 'ProvisioningTimedOut',
+          message: `No create call was accepted by the deadline ${record.deadline}; nothing was created`,
+        },
+      });
+    }
   }
 
   /** A CREATING record whose lease ran out belongs to an invocation that died: its outcome is unknown. */

@@ -264,6 +264,23 @@ const rows: Row[] = [
     replicas: [],
     state: 'UNKNOWN',
   },
+  // VALIDATED: waiting for the create queue.
+  {
+    name: 'continues from VALIDATED before its deadline: leaves it to the create queue',
+    record: () => validatedRecord('VALIDATED'),
+    state: 'VALIDATED',
+  },
+  {
+    name: 'continues from VALIDATED past its deadline: ends TIMED_OUT without a create call, nothing created',
+    record: () => validatedRecord('VALIDATED', PAST_DEADLINE),
+    state: 'TIMED_OUT',
+    stored: {
+      failure: {
+        code: 'ProvisioningTimedOut',
+        message: expect.stringContaining('nothing was created') as string,
+      },
+    },
+  },
   // CREATING: the lease.
   {
     name: 'continues from CREATING with a live lease: leaves the caller to it',
