@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { ingestDependencies } from '#functions/ingest.deps.ts';
+import { defaultSettings } from '#shared/config/dependencies.ts';
+import type { PortBuilders } from '#shared/config/ports.ts';
+import { readRuntimeEnvironment } from '#shared/config/runtime-config.ts';
+import { sourceDependenciesFrom } from '#shared/config/source-dependencies.ts';
 import { requestIdFor } from '#shared/domain/idempotency.ts';
 import { idempotencyScopeOf } from '#shared/domain/idempotency-scope.ts';
 import { parsePolicy } from '#shared/domain/policy-loader.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
+import { ConfigError } from '#shared/errors.ts';
 import { approveByTransition } from '#shared/ingress/jira/jira-approval.ts';
 import { jiraIdempotencyKey, jiraRequester } from '#shared/ingress/jira/jira-replica-request.ts';
 import { jiraRoute } from '#shared/ingress/jira/jira-route.ts';
@@ -212,5 +218,68 @@ describe('jiraRoute, when the approver groups cannot be read', () => {
     expect(again.statusCode).toBe(200);
     expect(JSON.parse(again.body ?? '{}')).toMatchObject({ approval: 'decided', state: 'VALIDATED' });
     expect((await stored()).state).toBe('VALIDATED');
+  });
+});
+
+describe('the Jira directory in the ingest wiring', () => {
+  const JIRA = {
+    JIRA_WEBHOOK_SECRET: 'jira-webhook-secret-0123456789',
+    JIRA_PROJECTS: 'OPS',
+  };
+  const TOKEN = {
+    JIRA_BASE_URL: 'https://acme.atlassian.net',
+    JIRA_EMAIL: 'rf@acme.example',
+    JIRA_API_TOKEN: 't',
+  };
+  const sources = (env: Record<string, string>) =>
+    sourceDependenciesFrom(readRuntimeEnvironment(env), { timeoutMs: 1000 });
+  const ingest = (env: Record<string, string>, policy = BY_GROUP_INTO_STATUS) => {
+    const { sourceNotifiers, ...settings } = sources(env);
+    const { store, queue, clock } = corePorts();
+    const ports: PortBuilders = {
+      settings: defaultSettings(),
+      clock,
+      store: () => store,
+      queue: () => queue,
+      apiKeys: () => [],
+      deadLetters: () => ({}),
+      telemetry: () => ({}),
+      ingress: () => settings,
+      sourceNotifiers: () => sourceNotifiers,
+    };
+    return ingestDependencies(ports, policy);
+  };
+
+  it('gives the Jira ingress a directory where JIRA_BASE_URL and JIRA_API_TOKEN are set, and none without the token', () => {
+    expect(sources({ ...JIRA, ...TOKEN }).jira?.directory).toBeDefined();
+    expect(sources({ ...JIRA, JIRA_BASE_URL: TOKEN.JIRA_BASE_URL }).jira?.directory).toBeUndefined();
+  });
+
+  it('fails the cold start, naming JIRA_BASE_URL and JIRA_API_TOKEN, when the policy names jiraGroups and Jira cannot be read', () => {
+    const start = () => ingest(JIRA);
+
+    expect(start).toThrow(ConfigError);
+    expect(start).toThrow(/approval\.approvers\.jiraGroups.*JIRA_BASE_URL and JIRA_API_TOKEN/);
+  });
+
+  it("checks a primary's own approval section too", () => {
+    const perPrimary = parsePolicy(
+      `version: 1
+regions: [ap-beijing]
+specs: [pg.it.small2]
+limits: { maxStorage: 500, maxInstanceCount: 2, maxReplicasPerPrimary: 3 }
+primaries:
+  postgres-abcdef:
+    approval: { when: [always], approvers: { jiraGroups: [db-owners] } }
+`,
+      'yaml',
+    );
+    expect(() => ingest(JIRA, perPrimary)).toThrow(ConfigError);
+  });
+
+  it('starts with the token, with a policy that names no jiraGroups, or without the Jira ingress', () => {
+    expect(ingest({ ...JIRA, ...TOKEN }).jira?.directory).toBeDefined();
+    expect(ingest(JIRA, policyWith('{ jiraApprovalStatus: Spend Approved }')).jira).toBeDefined();
+    expect(ingest({}).jira).toBeUndefined();
   });
 });
