@@ -1,4 +1,5 @@
 import { createJiraCommenter } from '#shared/adapters/jira/jira-commenter.ts';
+import { createJiraDirectory } from '#shared/adapters/jira/jira-directory-client.ts';
 import { createSlackNotifier } from '#shared/adapters/slack/slack-notifier.ts';
 import type { SourceEnvironment } from '#shared/config/source-environment.ts';
 import { ConfigError } from '#shared/errors.ts';
@@ -47,7 +48,19 @@ export const sourceDependenciesFrom = (
   options: { readonly timeoutMs: number },
 ): SourceDependencies => {
   const slack = slackIngressFrom(env);
-  const jira = jiraIngressFrom(env);
+  const ingress = jiraIngressFrom(env);
+  // The Jira ingress reads approvers' groups where the function is given the API token.
+  const jira =
+    ingress && env.JIRA_BASE_URL && env.JIRA_API_TOKEN
+      ? {
+          ...ingress,
+          directory: createJiraDirectory({
+            baseUrl: env.JIRA_BASE_URL,
+            apiToken: env.JIRA_API_TOKEN,
+            ...(env.JIRA_EMAIL ? { email: env.JIRA_EMAIL } : {}),
+          }),
+        }
+      : ingress;
   return {
     ...(slack ? { slack } : {}),
     ...(jira ? { jira } : {}),

@@ -113,6 +113,33 @@ const isRequester = (approver: ApproverIdentity, requester: Requester): boolean 
 const refuse = (reason: string): ApprovalDecision => ({ allowed: false, reason });
 
 /**
+ * A ticket's move as an approval. `jiraApprovalStatus` says WHICH move decides (a move anywhere else
+ * never approves: a member closing the ticket as "Won't Do" buys nothing); `jiraGroups` says WHO may
+ * make it (the mover's groups, by name or groupId, as Jira's directory answered them). With both, the
+ * move must be into the status AND by a member; with one, that one alone.
+ */
+const mayApproveInJira = (
+  approver: Extract<ApproverIdentity, { source: 'jira' }>,
+  approvers: Approval['approvers'],
+): ApprovalDecision => {
+  const { jiraGroups = [], jiraApprovalStatus } = approvers;
+  if (jiraGroups.length === 0 && jiraApprovalStatus === undefined) {
+    return refuse('the policy names no Jira approvers (approval.approvers.jiraGroups or jiraApprovalStatus)');
+  }
+  if (jiraApprovalStatus !== undefined && approver.transitionTo !== jiraApprovalStatus) {
+    return refuse(
+      `the ticket moved to ${approver.transitionTo ?? 'no status'}, not to approval.approvers.jiraApprovalStatus (${jiraApprovalStatus})`,
+    );
+  }
+  if (jiraGroups.length > 0 && !(approver.groups ?? []).some((group) => jiraGroups.includes(group))) {
+    return refuse(
+      `Jira account ${approver.accountId} is in none of approval.approvers.jiraGroups (${jiraGroups.join(', ')})`,
+    );
+  }
+  return { allowed: true };
+};
+
+/**
  * Whether `approver` may approve the request now. Four eyes: the requester never approves their
  * own request, whatever list they are on. The same person under two sources (a Slack user who also
  * holds an approver API key) cannot be told apart here.
@@ -141,16 +168,7 @@ export const mayApprove = (
       ? { allowed: true }
       : refuse(`Slack user ${approver.userId} is not in approval.approvers.slackUsers`);
   }
-  if (approver.source === 'jira') {
-    const inGroup = (approver.groups ?? []).some((group) => approvers.jiraGroups?.includes(group));
-    const byTransition =
-      approvers.jiraApprovalStatus !== undefined && approver.transitionTo === approvers.jiraApprovalStatus;
-    return inGroup || byTransition
-      ? { allowed: true }
-      : refuse(
-          `Jira account ${approver.accountId} is in none of approval.approvers.jiraGroups and made no transition to approval.approvers.jiraApprovalStatus`,
-        );
-  }
+  if (approver.source === 'jira') return mayApproveInJira(approver, approvers);
   if (!approvers.apiKeys) return refuse('approval.approvers.apiKeys is not true: API keys may not approve');
   // `admin` may do what every other role may (api-keys.ts).
   return approver.role === 'approver' || approver.role === 'admin'

@@ -396,7 +396,13 @@ describe('least privilege', () => {
       ...item('GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'),
       `dynamodb:Query ${SPEND_INDEX}`,
       ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue'),
-      ...secrets('api-keys', 'slack/signing-secret', 'jira/webhook-secret', 'alertmanager/token'),
+      ...secrets(
+        'api-keys',
+        'slack/signing-secret',
+        'jira/webhook-secret',
+        'jira/api-token',
+        'alertmanager/token',
+      ),
       ...secrets('tencent-monitor/basic-password', 'tencent-monitor/path-token', 'cloudwatch/api-key'),
       ...secrets('grafana/hmac-secret', 'grafana/token'),
       ...secrets('tencent/reader/secret-id', 'tencent/reader/secret-key'),
@@ -560,7 +566,7 @@ describe('secrets', () => {
     ).toBe(`/replica-flow/${STAGE}/tencent/secret-key`);
   });
 
-  it('names each secret parameter in the one function that uses it', () => {
+  it("names each secret parameter in the functions that use it (the Jira API token: ingest reads approvers' groups, notify comments)", () => {
     const parameterVariables = (name: FunctionName) =>
       Object.keys((functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables)
         .filter((key) => key.endsWith('_PARAMETER'))
@@ -571,6 +577,7 @@ describe('secrets', () => {
         'CLOUDWATCH_API_KEY_PARAMETER',
         'GRAFANA_HMAC_SECRET_PARAMETER',
         'GRAFANA_TOKEN_PARAMETER',
+        'JIRA_API_TOKEN_PARAMETER',
         'JIRA_WEBHOOK_SECRET_PARAMETER',
         'REPLICA_FLOW_API_KEYS_PARAMETER',
         'SLACK_SIGNING_SECRET_PARAMETER',

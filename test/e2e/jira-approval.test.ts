@@ -13,15 +13,18 @@ const JIRA_SCOPE = 'jira:acme-platform.atlassian.net';
 /** The sample ticket's reporter (the requester) and the user who moves it (someone else). */
 const REPORTER = '712020:1f4d6c1e-8e0a-4f6a-9d0e-3a9b2c7d5e11';
 const LEAD = '5b10ac8d82e05b22cc7d4ef5';
+/** Someone else, in no approver group. */
+const BYSTANDER = '5b10ac8d82e05b22cc7d4e99';
 
 type Hook = ReturnType<typeof jiraWebhook>;
 
 /**
  * Approval by Jira transition through the whole local stack (test/fixtures/policies/approval.yaml,
- * `jiraApprovalStatus: Spend Approved`): a ticket moved into the trigger status `Approved` becomes a
- * request whose plan (CNY 248.20 a month, above 200) waits; the ticket is told what waits and its
- * price; moving it into `Spend Approved` by someone other than its reporter approves it
- * (events/jira/issue-updated-approved.json, with the move's target changed).
+ * `jiraApprovalStatus: Spend Approved`, `jiraGroups: [db-owners]`): a ticket moved into the trigger
+ * status `Approved` becomes a request whose plan (CNY 248.20 a month, above 200) waits; the ticket is
+ * told what waits and its price; moving it into `Spend Approved` by a member of db-owners (read from
+ * the Jira stub's `GET /rest/api/3/user/groups`) other than its reporter approves it
+ * (events/jira/issue-updated-approved.json, with the move's target and mover changed).
  */
 describe('Jira approval by transition, end to end through the local stack', () => {
   let fixture: StackFixture;
@@ -51,6 +54,9 @@ describe('Jira approval by transition, end to end through the local stack', () =
 
   beforeAll(async () => {
     jira = await startJiraStub();
+    jira.setGroups(LEAD, [{ name: 'db-owners', groupId: '276f955c-63d7-42c8-9520-92d01dca0625' }]);
+    jira.setGroups(REPORTER, [{ name: 'db-owners' }]);
+    jira.setGroups(BYSTANDER, [{ name: 'jira-software-users' }]);
     fixture = await startStackFixture({
       policyFile: policyFixturePath('approval.yaml'),
       jira: {
@@ -70,7 +76,7 @@ describe('Jira approval by transition, end to end through the local stack', () =
     await jira?.close();
   });
 
-  it("comments what waits and its price, refuses the reporter's own move, and approves on a lead's move into Spend Approved", async () => {
+  it("comments what waits and its price, refuses the reporter's own move and a non-member's, decides nothing while Jira's groups cannot be read, and approves on a db-owner's move into Spend Approved", async () => {
     const key = `OPS-${randomInt(2000, 99_999)}`;
     const requestId = requestIdFor(JIRA_SCOPE, `jira:${key}`);
 
@@ -96,6 +102,17 @@ describe('Jira approval by transition, end to end through the local stack', () =
     });
     const elsewhere = await deliver(moved(key, 'In Progress', LEAD));
     expect(await elsewhere.json()).toMatchObject({ requestId, approval: 'refused' });
+    const bystander = await deliver(moved(key, 'Spend Approved', BYSTANDER));
+    expect(await bystander.json()).toMatchObject({
+      requestId,
+      approval: 'refused',
+      reason: expect.stringContaining('in none of approval.approvers.jiraGroups'),
+    });
+    jira.failNextLookups(1, 503);
+    const unreadable = await deliver(moved(key, 'Spend Approved', LEAD));
+    expect(unreadable.status).toBe(503);
+    expect(await unreadable.json()).toMatchObject({ requestId, approval: 'unverified' });
+    expect((await fixture.stack.dependencies.store.get(requestId))?.state).toBe('AWAITING_APPROVAL');
 
     const approved = await deliver(moved(key, 'Spend Approved', LEAD));
     expect(await approved.json()).toMatchObject({ requestId, approval: 'decided', state: 'VALIDATED' });

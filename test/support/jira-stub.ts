@@ -16,6 +16,12 @@ export interface JiraStub {
   readonly refused: string[];
   /** Answer the next `count` comment calls with `status` (Jira's error body). */
   failNext(count: number, status?: number): void;
+  /** Each group lookup's account id, in order (`GET /rest/api/3/user/groups?accountId=`). */
+  readonly lookups: string[];
+  /** The groups `accountId` is a member of, as Jira Cloud answers them; an account never set is unknown (404). */
+  setGroups(accountId: string, groups: readonly { name: string; groupId?: string }[]): void;
+  /** Answer the next `count` group lookups with `status`, or (`'hang'`) never. */
+  failNextLookups(count: number, status?: number | 'hang'): void;
   waitFor(
     issueKey: string,
     predicate: (comment: JiraStubComment) => boolean,
@@ -27,7 +33,8 @@ export interface JiraStub {
 /**
  * A Jira Cloud REST API stand-in on 127.0.0.1: `POST /rest/api/2/issue/{key}/comment` with Basic
  * `email:token` and `{body}`, answering 201 with the comment as Jira does (401 for bad credentials,
- * 400 `{errorMessages, errors}` for a bad body).
+ * 400 `{errorMessages, errors}` for a bad body); and `GET /rest/api/3/user/groups?accountId=`,
+ * answering `[{name, groupId, self}]` for an account given `setGroups` (404 for any other).
  */
 export const startJiraStub = async (): Promise<JiraStub> => {
   const email = 'replica-flow@example.com';
@@ -38,7 +45,42 @@ export const startJiraStub = async (): Promise<JiraStub> => {
   let failures = 0;
   let failureStatus = 503;
   let nextId = 10_000;
+  const lookups: string[] = [];
+  const memberships = new Map<string, readonly { name: string; groupId?: string }[]>();
+  let lookupFailures = 0;
+  let lookupFailure: number | 'hang' = 503;
   const server = await startStubServer((request, body, response) => {
+    const url = new URL(request.url ?? '/', 'http://stub');
+    if (url.pathname === '/rest/api/3/user/groups') {
+      const accountId = url.searchParams.get('accountId') ?? '';
+      lookups.push(accountId);
+      if (lookupFailures > 0) {
+        lookupFailures -= 1;
+        if (lookupFailure === 'hang') return; // the caller's timeout ends it
+        return sendJson(response, lookupFailure, { errorMessages: ['Service unavailable'], errors: {} });
+      }
+      if (request.method !== 'GET') return sendJson(response, 405, { errorMessages: ['Method Not Allowed'] });
+      if (request.headers.authorization !== expected) {
+        refused.push('unauthorized');
+        return sendJson(response, 401, { errorMessages: ['You are not authenticated.'], errors: {} });
+      }
+      const groups = memberships.get(accountId);
+      if (!groups) {
+        return sendJson(response, 404, {
+          errorMessages: [`The user with account ID '${accountId}' does not exist`],
+          errors: {},
+        });
+      }
+      return sendJson(
+        response,
+        200,
+        groups.map((group) => ({
+          name: group.name,
+          groupId: group.groupId ?? null,
+          self: `${server.url}/rest/api/3/group?groupId=${group.groupId ?? ''}`,
+        })),
+      );
+    }
     const match = /^\/rest\/api\/2\/issue\/([A-Z][A-Z0-9_]*-\d+)\/comment$/.exec(request.url ?? '');
     if (request.method !== 'POST' || !match?.[1]) {
       return sendJson(response, 404, {
@@ -87,6 +129,14 @@ export const startJiraStub = async (): Promise<JiraStub> => {
     failNext: (count, status = 503) => {
       failures = count;
       failureStatus = status;
+    },
+    lookups,
+    setGroups: (accountId, groups) => {
+      memberships.set(accountId, groups);
+    },
+    failNextLookups: (count, status = 503) => {
+      lookupFailures = count;
+      lookupFailure = status;
     },
     waitFor: (issueKey, predicate, timeoutMs) =>
       waitForItem(

@@ -149,23 +149,50 @@ describe('mayApprove', () => {
     });
   });
 
-  it('lets Jira approve by group membership or by the approving transition', () => {
+  it('lets a Jira member of approvers.jiraGroups approve by moving the ticket into approvers.jiraApprovalStatus, and nobody else', () => {
+    const jira = (groups: string[], transitionTo: string): ApproverIdentity => ({
+      source: 'jira',
+      accountId: 'acc-2',
+      groups,
+      transitionTo,
+    });
+    expect(mayApprove(jira(['db-owners'], 'Approved'), fromAlice, policy, soon)).toEqual({ allowed: true });
+    expect(mayApprove(jira(['others'], 'Approved'), fromAlice, policy, soon)).toEqual({
+      allowed: false,
+      reason: 'Jira account acc-2 is in none of approval.approvers.jiraGroups (db-owners)',
+    });
+    expect(mayApprove(jira(['db-owners'], "Won't Do"), fromAlice, policy, soon)).toEqual({
+      allowed: false,
+      reason: "the ticket moved to Won't Do, not to approval.approvers.jiraApprovalStatus (Approved)",
+    });
+  });
+
+  it('lets the approving transition alone approve where the policy names no jiraGroups, and any move by a member where it names no status', () => {
+    const byStatus = teamPolicy(`approval:
+  when: [prepaid]
+  approvers: { jiraApprovalStatus: Approved }
+`);
+    const byGroup = teamPolicy(`approval:
+  when: [prepaid]
+  approvers: { jiraGroups: [db-owners] }
+`);
     expect(
-      mayApprove({ source: 'jira', accountId: 'acc-2', groups: ['db-owners'] }, fromAlice, policy, soon),
+      mayApprove({ source: 'jira', accountId: 'acc-2', transitionTo: 'Approved' }, fromAlice, byStatus, soon),
     ).toEqual({ allowed: true });
     expect(
-      mayApprove({ source: 'jira', accountId: 'acc-2', transitionTo: 'Approved' }, fromAlice, policy, soon),
-    ).toEqual({ allowed: true });
+      mayApprove({ source: 'jira', accountId: 'acc-2', transitionTo: 'Done' }, fromAlice, byStatus, soon),
+    ).toMatchObject({ allowed: false });
     expect(
       mayApprove(
-        { source: 'jira', accountId: 'acc-2', groups: ['others'], transitionTo: 'Done' },
+        { source: 'jira', accountId: 'acc-2', groups: ['db-owners'], transitionTo: 'Done' },
         fromAlice,
-        policy,
+        byGroup,
         soon,
       ),
-    ).toMatchObject({
-      allowed: false,
-    });
+    ).toEqual({ allowed: true });
+    expect(
+      mayApprove({ source: 'jira', accountId: 'acc-2', transitionTo: 'Done' }, fromAlice, byGroup, soon),
+    ).toMatchObject({ allowed: false });
   });
 
   it('refuses once the approval window (24 h by default) has passed', () => {

@@ -1,8 +1,9 @@
-import { deliverOnce, excerpt } from '#shared/adapters/http-delivery.ts';
+import { deliverOnce } from '#shared/adapters/http-delivery.ts';
 import {
   jiraCompletionComment,
   jiraUnreadableTicketComment,
 } from '#shared/adapters/jira/jira-completion-comment.ts';
+import { jiraErrorText } from '#shared/adapters/jira/jira-error-text.ts';
 import { ConfigError } from '#shared/errors.ts';
 import type { TicketCommenter } from '#shared/ports/source-notifier.ts';
 import type { DeliveryResult } from '#shared/ports/webhook-sender.ts';
@@ -18,21 +19,6 @@ export interface JiraCommenterOptions {
   readonly rejectTimeoutMs?: number;
   readonly fetch?: typeof fetch;
 }
-
-/** Jira answers errors as `{errorMessages: [...], errors: {field: message}}`. */
-const jiraErrorText = (text: string): string => {
-  try {
-    const body = JSON.parse(text) as { errorMessages?: unknown; errors?: unknown };
-    const messages = [
-      ...(Array.isArray(body.errorMessages) ? body.errorMessages : []),
-      ...Object.values(typeof body.errors === 'object' && body.errors ? body.errors : {}),
-    ].map(String);
-    if (messages.length) return excerpt(messages.join('; '));
-  } catch {
-    // not JSON: show the start of it
-  }
-  return excerpt(text);
-};
 
 /**
  * Comments on Jira issues through REST API v2 (`POST /rest/api/2/issue/{key}/comment`, wiki-markup

@@ -50,7 +50,8 @@ export const jiraRoute = (deps: JiraRouteDependencies) => {
     if (repeated) return jsonResponse(repeated.statusCode, { ...repeated.body, repeatedDelivery: true });
     const webhook = parseJiraWebhook(parseJsonBody(event, JIRA_BODY_LIMIT_BYTES));
     const answer = await answerWebhook(webhook, settings, deps);
-    recent.remember(deliveryId, answer);
+    // A 5xx is delivered again by Jira, and must then be worked out again, not repeated.
+    if (answer.statusCode < 500) recent.remember(deliveryId, answer);
     return jsonResponse(answer.statusCode, answer.body);
   };
 };
@@ -61,13 +62,20 @@ const answerWebhook = async (
   deps: JiraRouteDependencies,
 ): Promise<Answer> => {
   if (deps.approvals) {
-    const approval = await approveByTransition(webhook, deps.approvals);
+    const approval = await approveByTransition(webhook, {
+      ...deps.approvals,
+      ...(settings.directory ? { directory: settings.directory } : {}),
+    });
     if (approval.handled) {
       const { outcome, requestId } = approval;
       logger.info('jira: ticket moved while its request awaits approval', {
         requestId,
         outcome: outcome.kind,
       });
+      if (outcome.kind === 'unverified') {
+        // Nothing was decided; a 503 has Jira deliver the move again (it retries 5xx for up to 30 min).
+        return { statusCode: 503, body: { requestId, approval: outcome.kind, reason: outcome.reason } };
+      }
       // Always 200: Jira retries anything else, and a refused or late move stays refused or late.
       return {
         statusCode: 200,

@@ -1,6 +1,7 @@
 import { ConfigError } from '#shared/errors.ts';
 import type { EnvironmentOf } from '#shared/ingress/environment-rules.ts';
 import type { jiraEnvironmentShape } from '#shared/ingress/jira/jira-environment.ts';
+import type { JiraDirectory } from '#shared/ports/jira-directory.ts';
 import * as z from '#shared/util/zod-mini.ts';
 
 /** Request fields a ticket can give, by custom field (`JIRA_FIELD_MAP`) or `key: value` description line. */
@@ -37,6 +38,8 @@ export interface JiraIngressSettings {
   /** Created in, or moved into, this status (case-insensitive); unset: every created ticket. */
   readonly triggerStatus?: string;
   readonly fieldMap: JiraFieldMap;
+  /** Where approvers' groups are read (`approval.approvers.jiraGroups`): with JIRA_BASE_URL and JIRA_API_TOKEN. */
+  readonly directory?: JiraDirectory;
 }
 
 /** `JIRA_FIELD_MAP` parsed and checked; a problem is a ConfigError naming the variable and the key. */
