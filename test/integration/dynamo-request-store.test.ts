@@ -538,14 +538,14 @@ describe('DynamoRequestStore', () => {
       expect(afterUpdates?.inflightSince).toEqual({ S: at(5) });
     });
 
-    it('reads only the in-flight records, page by page: 250 in flight among 750', async () => {
+    it('reads only the in-flight records, page by page: 25 in flight among 75, 10 a page', async () => {
       for (const inflightShards of [1, 4]) {
         // Prepare
         const { store } = await freshStore({ inflightShards });
-        const inFlight = Array.from({ length: 250 }, (_, i) =>
+        const inFlight = Array.from({ length: 25 }, (_, i) =>
           recordIn('PROVISIONING', { updatedAt: at(i) }),
         );
-        const done = Array.from({ length: 500 }, () =>
+        const done = Array.from({ length: 50 }, () =>
           recordIn('READY', { notification: notification('DELIVERED') }),
         );
         await putAll(store, [...inFlight, ...done]);
@@ -554,20 +554,20 @@ describe('DynamoRequestStore', () => {
         const pages = [];
         let cursor: string | undefined;
         do {
-          const page = await store.listInFlight({ limit: 100, ...(cursor ? { cursor } : {}) });
+          const page = await store.listInFlight({ limit: 10, ...(cursor ? { cursor } : {}) });
           pages.push(page);
           cursor = page.cursor;
         } while (cursor);
 
         // Assess
         const ids = pages.flatMap((page) => page.records.map((record) => record.requestId));
-        expect(new Set(ids).size).toBe(250);
+        expect(new Set(ids).size).toBe(25);
         expect(ids.sort()).toEqual(inFlight.map((record) => record.requestId).sort());
-        expect(pages.reduce((sum, page) => sum + page.itemsRead, 0)).toBe(250);
-        expect(pages.every((page) => page.records.length <= 100)).toBe(true);
+        expect(pages.reduce((sum, page) => sum + page.itemsRead, 0)).toBe(25);
+        expect(pages.every((page) => page.records.length <= 10)).toBe(true);
         expect(pages.length).toBeGreaterThanOrEqual(3);
       }
-    }, 120_000); // 2 × 750 writes to dynalite: 30 s ran out under coverage on a busy machine
+    }, 60_000); // a bound for a busy machine: 2 × 75 writes to dynalite
 
     it('refuses a cursor it did not issue', async () => {
       const { store } = await freshStore();

@@ -20,7 +20,7 @@ import { RecordingQueue, type SentMessage } from '#test/support/recording-queue.
 
 const SLACK_SECRET = `slack-signing-${randomUUID()}`;
 const JIRA_SECRET = `jira-webhook-${randomUUID()}`;
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 120);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 80);
 
 /** A request as the HTTP gateway hands it to the ingest function. */
 interface HostileRequest {

@@ -23,7 +23,7 @@ import { assertProperty } from '#test/support/property-seed.ts';
 import { silenceJsonLogs } from '#test/support/quiet-logs.ts';
 import { RecordingQueue } from '#test/support/recording-queue.ts';
 
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 120);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 80);
 
 /** The sample CloudWatch alarm envelope the requests queue also carries (EventBridge rule → queue). */
 const CLOUDWATCH_ENVELOPE = JSON.parse(
