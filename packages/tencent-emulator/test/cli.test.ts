@@ -39,13 +39,14 @@ describe('npx tencent-emulator (bin/tencent-emulator.js, npm run emulator)', () 
     expect(code).toBe(0);
   });
 
-  it.each([
+  // Five processes that only parse their flags and exit: run side by side.
+  it.concurrent.for<[string[], string]>([
     [['--port', 'eighty'], '--port: must be an integer between 0 and 65535'],
     [['--port', '70000'], '--port: must be an integer between 0 and 65535'],
     [['--colour', 'red'], "Unknown option '--colour'"],
     [['--timings', '{"applyingMs":-5}'], '--timings'],
     [['--world', '/nonexistent/world.json'], 'Invalid emulator world (/nonexistent/world.json)'],
-  ])('refuses %j with a message naming the problem', async (args, message) => {
+  ])('refuses %j with a message naming the problem', async ([args, message], { expect }) => {
     const child = run(args);
     const output = collect(child);
 
