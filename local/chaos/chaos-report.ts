@@ -1,4 +1,6 @@
 import type { EmulatorInstance } from '@replica-flow/tencent-emulator/emulator.ts';
+import type { FleetSafetyCounters } from '#local/chaos/fleet-safety.ts';
+import { type RemovalOutcomes, type RemovalRun, removalOutcomes } from '#local/chaos/removal-outcomes.ts';
 import type { WebhookAttemptStats } from '#local/chaos/webhook-attempts.ts';
 import type { Submission } from '#local/chaos/workload.ts';
 import type { ReceivedWebhook } from '#local/stack/webhook-receiver.ts';
@@ -7,7 +9,7 @@ import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { isTerminal } from '#shared/domain/request-state.ts';
 
 /** The one JSON line a chaos run ends with. */
-export interface ChaosReport {
+export interface ChaosReport extends FleetSafetyCounters {
   readonly ok: boolean;
   readonly seed: number;
   readonly requests: number;
@@ -35,6 +37,8 @@ export interface ChaosReport {
   readonly waitedForApproval: number;
   /** Webhook attempts per notification (max, p99) and the backoff schedule's bound on them. */
   readonly webhookAttempts: WebhookAttemptStats;
+  /** The removal requests: ended, told, and refused where they had to be. */
+  readonly removals: RemovalOutcomes;
   readonly states: Readonly<Record<string, number>>;
   readonly faults: Readonly<Record<string, number>>;
   readonly durationMs: number;
@@ -53,6 +57,11 @@ export interface ChaosOutcome {
   readonly webhookAttempts: WebhookAttemptStats;
   readonly faults: Readonly<Record<string, number>>;
   readonly durationMs: number;
+  readonly removals: RemovalRun;
+  /** Replicas the run made behind replica-flow's back (not duplicates: nobody asked replica-flow for them). */
+  readonly foreignIds: ReadonlySet<string>;
+  /** Counted from the emulator's mutation journal (fleet-safety.ts). */
+  readonly fleet: FleetSafetyCounters;
 }
 
 const tagOf = (instance: EmulatorInstance): string | undefined =>
@@ -82,6 +91,7 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
   const byRequest = new Map<string, EmulatorInstance[]>();
   let strays = 0;
   for (const instance of outcome.instances) {
+    if (outcome.foreignIds.has(instance.id)) continue;
     const requestId = tagOf(instance);
     if (!requestId || !requestIds.has(requestId)) {
       strays += 1;
@@ -162,10 +172,11 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
       note('inconsistent', requestId);
     }
   }
+  const removals = removalOutcomes(outcome.removals, outcome.records, outcome.webhooks, note);
   const report = {
     requests: outcome.submissions.length,
     distinctKeys: distinctKeys.size,
-    replicasCreated: outcome.instances.length,
+    replicasCreated: outcome.instances.length - outcome.foreignIds.size,
     duplicates,
     lost,
     terminal,
@@ -184,9 +195,15 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
       report.webhooksMissing === 0 &&
       report.inconsistent === 0 &&
       report.createdWithoutApproval === 0 &&
-      outcome.webhookAttempts.held,
+      outcome.webhookAttempts.held &&
+      Object.values(outcome.fleet).every((count) => count === 0) &&
+      removals.lost === 0 &&
+      removals.webhooksMissing === 0 &&
+      removals.refusalsMissed === 0,
     seed: outcome.seed,
     ...report,
+    ...outcome.fleet,
+    removals,
     webhookAttempts: outcome.webhookAttempts,
     states,
     faults: outcome.faults,
