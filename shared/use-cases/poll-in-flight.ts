@@ -200,7 +200,12 @@ class PollCycle {
   private async restoreMinimums(): Promise<void> {
     const { policy, markers } = this.deps;
     if (!policy || !markers) return;
-    const report = await restoreMinimums(this.records, { ...this.deps, policy, markers });
+    const report = await restoreMinimums(this.records, {
+      ...this.deps,
+      policy,
+      markers,
+      holdMs: this.deps.lockMs,
+    });
     this.report.calls.describeDBInstances += report.describeCalls;
     this.report.minimums = { short: report.short, requested: report.requested };
   }

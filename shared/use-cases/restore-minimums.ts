@@ -26,7 +26,9 @@ import { groupBy } from '#shared/util/chunk.ts';
  * for the missing replicas, as the actor `poller`/`minimum`.
  *
  * Exactly one request per shortfall, however many cycles run at once: a cycle first takes the
- * primary's minimum marker (a conditional put, held `MINIMUM_HOLD_SECONDS`), and the request's
+ * primary's minimum marker (a conditional put, held `holdMs`: the poll lock's length, longer than a
+ * cycle takes, so a cycle that read the in-flight index before the request existed cannot outlive
+ * the hold), and the request's
  * idempotency key is the primary plus that marker's epoch, so a cycle that lost the marker, or a
  * retry of the winner, makes no second request. Once submitted, the request is in flight (the
  * in-flight index) until it ends, and no cycle submits another meanwhile; if it ends without
@@ -43,7 +45,7 @@ export const MINIMUM_REQUESTER = {
   displayName: 'replica-flow poller (minReplicas)',
 } as const;
 
-/** How long a cycle's claim on a primary's shortfall lasts: the next claim (a retry) waits this long. */
+/** How long a cycle's claim on a primary's shortfall lasts when `holdMs` is not given. */
 export const MINIMUM_HOLD_SECONDS = 60;
 
 export const minimumMarkerName = (primaryId: string): string => `minimum#${primaryId}`;
@@ -58,6 +60,8 @@ export interface RestoreMinimumsDependencies {
   readonly clock: Clock;
   readonly policy: Policy;
   readonly deployment?: string;
+  /** The minimum marker's hold: at least one poll cycle's length (the poller passes its lock's). */
+  readonly holdMs?: number;
 }
 
 export interface MinimumsReport {
@@ -160,7 +164,7 @@ const requestMissing = async (
   const now = deps.clock.now();
   const name = minimumMarkerName(minimum.primaryId);
   const epoch = String(now.getTime());
-  const until = new Date(now.getTime() + MINIMUM_HOLD_SECONDS * 1000);
+  const until = new Date(now.getTime() + (deps.holdMs ?? MINIMUM_HOLD_SECONDS * 1000));
   if (!(await deps.markers.putMarker(name, { epoch, running }, { ifAbsentOrExpired: true, until, now }))) {
     return false;
   }
