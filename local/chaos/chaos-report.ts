@@ -39,6 +39,11 @@ export interface ChaosReport extends FleetSafetyCounters {
   readonly webhookAttempts: WebhookAttemptStats;
   /** The removal requests: ended, told, and refused where they had to be. */
   readonly removals: RemovalOutcomes;
+  /**
+   * The poller's scale-outs for a primary's `minReplicas` that made a replica, and how many of them
+   * were in flight at once for one primary beyond the first (must be 0: one request per shortfall).
+   */
+  readonly minimumRestores: { readonly requests: number; readonly overlapping: number };
   readonly states: Readonly<Record<string, number>>;
   readonly faults: Readonly<Record<string, number>>;
   readonly durationMs: number;
@@ -62,6 +67,8 @@ export interface ChaosOutcome {
   readonly foreignIds: ReadonlySet<string>;
   /** Counted from the emulator's mutation journal (fleet-safety.ts). */
   readonly fleet: FleetSafetyCounters;
+  /** The poller's own scale-outs for `minReplicas` (requester `replica-flow:poller`), by request id. */
+  readonly minimumRequests: ReadonlyMap<string, RequestRecord>;
 }
 
 const tagOf = (instance: EmulatorInstance): string | undefined =>
@@ -85,6 +92,24 @@ const createdUnapproved = (record: RequestRecord, replicas: readonly EmulatorIns
   return needed && created && !approved;
 };
 
+const endOf = (record: RequestRecord): number =>
+  isTerminal(record.state) ? Date.parse(record.updatedAt) : Number.POSITIVE_INFINITY;
+
+/** The poller's minimum requests, and those that overlapped another of the same primary. */
+const minimumRestores = (requests: ReadonlyMap<string, RequestRecord>) => {
+  const all = [...requests.values()];
+  const overlapping = all.filter((record) =>
+    all.some(
+      (other) =>
+        other.requestId < record.requestId &&
+        other.request.MasterDBInstanceId === record.request.MasterDBInstanceId &&
+        Date.parse(other.createdAt) < endOf(record) &&
+        Date.parse(record.createdAt) < endOf(other),
+    ),
+  ).length;
+  return { requests: all.length, overlapping };
+};
+
 /** Counts what the run did and what went wrong, from Tencent's side (the emulator) and the records. */
 export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
   const requestIds = new Set(outcome.requestIds.values());
@@ -93,7 +118,7 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
   for (const instance of outcome.instances) {
     if (outcome.foreignIds.has(instance.id)) continue;
     const requestId = tagOf(instance);
-    if (!requestId || !requestIds.has(requestId)) {
+    if (!requestId || !(requestIds.has(requestId) || outcome.minimumRequests.has(requestId))) {
       strays += 1;
       continue;
     }
@@ -105,7 +130,8 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
   };
   let duplicates = strays;
   for (const [requestId, instances] of byRequest) {
-    const asked = outcome.records.get(requestId)?.plan?.InstanceCount ?? 1;
+    const record = outcome.records.get(requestId) ?? outcome.minimumRequests.get(requestId);
+    const asked = record?.plan?.InstanceCount ?? 1;
     if (instances.length > asked) {
       duplicates += instances.length - asked;
       note('duplicates', requestId);
@@ -199,11 +225,13 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
       Object.values(outcome.fleet).every((count) => count === 0) &&
       removals.lost === 0 &&
       removals.webhooksMissing === 0 &&
-      removals.refusalsMissed === 0,
+      removals.refusalsMissed === 0 &&
+      minimumRestores(outcome.minimumRequests).overlapping === 0,
     seed: outcome.seed,
     ...report,
     ...outcome.fleet,
     removals,
+    minimumRestores: minimumRestores(outcome.minimumRequests),
     webhookAttempts: outcome.webhookAttempts,
     states,
     faults: outcome.faults,

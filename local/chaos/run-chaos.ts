@@ -20,6 +20,7 @@ import { duplicateDeliveries } from '#local/chaos/duplicate-deliveries.ts';
 import { chaosFaultPlan, REMOVAL_ACTIONS } from '#local/chaos/fault-plan.ts';
 import { fleetSafetyCounters } from '#local/chaos/fleet-safety.ts';
 import { createForeignReplicas } from '#local/chaos/foreign-replicas.ts';
+import { minimumRequestsOf } from '#local/chaos/minimum-requests.ts';
 import { overlappingPollers } from '#local/chaos/overlapping-pollers.ts';
 import { receiverOutage } from '#local/chaos/receiver-outage.ts';
 import { removalWave } from '#local/chaos/removal-wave.ts';
@@ -168,10 +169,12 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     const final = await readRecords(stack.dependencies.store, [...records.keys()]);
     const injected = emulator.faults().injected;
     const instances = emulator.instances();
+    const minimumRequests = await minimumRequestsOf(instances, stack.dependencies.store);
     const policy: Policy = stack.dependencies.policy;
     return chaosReport({
       removals,
       foreignIds: foreign.ids,
+      minimumRequests,
       fleet: fleetSafetyCounters({
         mutations: emulator.mutations(),
         instances,

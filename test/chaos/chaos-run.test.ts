@@ -64,6 +64,9 @@ describe('the chaos run (50 requests, then removals with the last creates)', () 
     ).toBeGreaterThan(0);
     expect(report.faults.removalFaultsInjected, 'faults on removal calls').toBeGreaterThan(0);
     expect(report.faults.removalReplays).toBeGreaterThan(0);
+    // The poller kept postgres-bjorder1's minimum with its own requests, never two at once for it.
+    expect(report.minimumRestores.requests, summary).toBeGreaterThan(0);
+    expect(report.minimumRestores.overlapping, summary).toBe(0);
     expect(report.ok).toBe(true);
     // …under every fault the run injects.
     for (const kind of CREATE_FAULTS) expect(report.faults[kind], `${kind} injected`).toBeGreaterThan(0);

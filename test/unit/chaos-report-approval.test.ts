@@ -37,6 +37,7 @@ const reportOf = (change: (record: RequestRecord) => RequestRecord) => {
     durationMs: 1,
     removals: { submissions: [], requestIds: new Map(), refusedAtBorder: new Map() },
     foreignIds: new Set(),
+    minimumRequests: new Map(),
     fleet: { foreignInstancesTouched: 0, primariesTouched: 0, removedBelowMinimum: 0, duplicateRemovals: 0 },
   });
 };
