@@ -99,6 +99,17 @@ describe('restoreMinimums (the poller keeps scaleOut.minReplicas)', () => {
     expect(reports.map((report) => report.requested).sort()).toEqual([0, 1]);
   });
 
+  it('makes one request when a second cycle, a moment later, read the in-flight index before the first request existed', async () => {
+    const ports = world([ours('pgro-aaaa0001', 'running')]);
+
+    const first = await restoreMinimums([], ports);
+    ports.clock.advance(1000);
+    const second = await restoreMinimums([], ports);
+
+    expect([first.requested, second.requested]).toEqual([1, 0]);
+    expect(await submittedRequests(ports)).toHaveLength(1);
+  });
+
   it('makes one request across two whole poll cycles that overlap', async () => {
     const ports = world([ours('pgro-aaaa0001', 'running')]);
     const deps = { ...ports, visibilityGraceMs: 1000, requeueAfterMs: 60_000, lockMs: 1 };
