@@ -54,8 +54,9 @@ export interface ChaosFaultPlan {
  * The run's faults, all drawn from the seed. The first create calls meet every create fault once,
  * in a seeded order (so even a short run covers each kind); after that each create call fails with
  * one of them at a seeded rate, and read calls fail at a lower rate. Each removal step's call meets
- * every removal fault once, each after a call that went through (so one removal is not starved of its
- * deadline), then the same seeded rate as creates.
+ * every removal fault once, each followed by a call that goes through (so one removal is not starved
+ * of its deadline; the first call of each action faults, so even a run where one removal gets that
+ * far meets a fault), then the same seeded rate as creates.
  */
 export const chaosFaultPlan = (
   random: ChaosRandom,
@@ -78,7 +79,7 @@ export const chaosFaultPlan = (
         ...REMOVAL_ACTIONS.flatMap((action) => [
           {
             action,
-            sequence: random.shuffle(REMOVAL_FAULTS).flatMap((kind) => ['ok' as const, kind]),
+            sequence: random.shuffle(REMOVAL_FAULTS).flatMap((kind) => [kind, 'ok' as const]),
             repeat: false,
           },
           ...REMOVAL_FAULTS.map((kind) => ({ action, kind, probability: createRate, repeat: false })),
