@@ -27,6 +27,9 @@ export const buildPollHandler = (deps: PollFunctionDependencies) =>
         requeueAfterMs: deps.settings.requeueAfterMs,
         lockMs: deps.settings.pollLockMs,
         ...(deps.settings.deployment ? { deployment: deps.settings.deployment } : {}),
+        // The minimum (restore-minimums.ts): the policy's scaleOut.minReplicas, claimed by a marker.
+        policy: deps.policy,
+        markers: deps.store,
         owner: context.awsRequestId,
       });
       const deadLetters =

@@ -11,6 +11,7 @@ import {
 } from '#local/bench/metrics/cost.ts';
 import { pipelineMeasurements } from '#local/bench/metrics/pipeline-overhead.ts';
 import { pollCallsMeasurement } from '#local/bench/metrics/poll-calls.ts';
+import { removalCallsMeasurements, removalPollCallsMeasurement } from '#local/bench/metrics/removal-calls.ts';
 import { storeReadsMeasurement } from '#local/bench/metrics/store-reads.ts';
 import { type TimeToNotifyOptions, timeToNotifyMeasurements } from '#local/bench/metrics/time-to-notify.ts';
 import type { FunctionName } from '../../scripts/bundle.ts';
@@ -18,6 +19,8 @@ import type { FunctionName } from '../../scripts/bundle.ts';
 /** How big each measurement is: the issue's sizes for `npm run bench`, tiny ones for the smoke test. */
 export interface BenchScale {
   readonly pollCalls: readonly number[];
+  /** Removals made one after another (Tencent calls per removal), and removals in flight per poll cycle. */
+  readonly removals: { readonly sequential: number; readonly inFlight: readonly number[] };
   readonly storeReads: { readonly inFlight: number; readonly finished: number };
   readonly burst: { readonly requests: number; readonly createLimit: number };
   readonly pipeline: { readonly requests: number };
@@ -31,6 +34,7 @@ export interface BenchScale {
 
 export const FULL_SCALE: BenchScale = {
   pollCalls: [10, 100, 1000],
+  removals: { sequential: 5, inFlight: [10, 100, 1000] },
   storeReads: { inFlight: 1000, finished: 20_000 },
   burst: { requests: 1000, createLimit: 100 },
   pipeline: { requests: 500 },
@@ -40,6 +44,7 @@ export const FULL_SCALE: BenchScale = {
 
 export const SMOKE_SCALE: BenchScale = {
   pollCalls: [10, 150],
+  removals: { sequential: 1, inFlight: [150] },
   storeReads: { inFlight: 20, finished: 200 },
   burst: { requests: 20, createLimit: 20 },
   pipeline: { requests: 10 },
@@ -59,6 +64,18 @@ export const BENCH_METRICS: readonly BenchMetric[] = [
       const measurements: Measurement[] = [];
       for (const inFlight of scale.pollCalls) {
         measurements.push(pollCallsMeasurement(await runTask('poll-calls', { inFlight })));
+      }
+      return measurements;
+    },
+  },
+  {
+    name: 'removal-calls',
+    run: async (scale, runTask) => {
+      const measurements = removalCallsMeasurements(
+        await runTask('removal-calls', { removals: scale.removals.sequential }),
+      );
+      for (const inFlight of scale.removals.inFlight) {
+        measurements.push(removalPollCallsMeasurement(await runTask('removal-poll-calls', { inFlight })));
       }
       return measurements;
     },

@@ -2,6 +2,7 @@ import { type BurstOptions, runBurst } from '#local/bench/metrics/burst.ts';
 import { runColdStart } from '#local/bench/metrics/cold-start.ts';
 import { runPipelineOverhead } from '#local/bench/metrics/pipeline-overhead.ts';
 import { runPollCalls } from '#local/bench/metrics/poll-calls.ts';
+import { runRemovalCalls, runRemovalPollCalls } from '#local/bench/metrics/removal-calls.ts';
 import { runStoreReads } from '#local/bench/metrics/store-reads.ts';
 import { runTimeToNotify, type TimeToNotifyOptions } from '#local/bench/metrics/time-to-notify.ts';
 
@@ -17,6 +18,8 @@ export const BENCH_TASKS = {
   pipeline: (args: { requests: number }) => runPipelineOverhead(args),
   'time-to-notify': (args: TimeToNotifyOptions) => runTimeToNotify(args),
   'cold-start': (args: Parameters<typeof runColdStart>[0]) => runColdStart(args),
+  'removal-calls': (args: { removals: number }) => runRemovalCalls(args),
+  'removal-poll-calls': (args: { inFlight: number }) => runRemovalPollCalls(args),
 } as const;
 
 export type BenchTaskName = keyof typeof BENCH_TASKS;

@@ -17,7 +17,9 @@ const chaosFlagsSchema = z.object({
 /**
  * `npm run chaos -- --requests N --seed S [--deadline-seconds D]`: one chaos run (see run-chaos.ts). Progress and the seed go
  * to stderr; stdout gets one JSON line. Exit code 0 only when no replica was duplicated, no request
- * lost, every request ended and every ending was delivered to the webhook receiver.
+ * lost, every request ended and every ending was delivered to the webhook receiver, and the fleet
+ * counters (foreignInstancesTouched, primariesTouched, removedBelowMinimum, duplicateRemovals, the
+ * removals' own and the minimum's) are all 0.
  */
 export const chaosCommand = async (argv: readonly string[]): Promise<number> => {
   const { flags } = parseFlags(

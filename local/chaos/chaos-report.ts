@@ -1,4 +1,6 @@
 import type { EmulatorInstance } from '@replica-flow/tencent-emulator/emulator.ts';
+import type { FleetSafetyCounters } from '#local/chaos/fleet-safety.ts';
+import { type RemovalOutcomes, type RemovalRun, removalOutcomes } from '#local/chaos/removal-outcomes.ts';
 import type { WebhookAttemptStats } from '#local/chaos/webhook-attempts.ts';
 import type { Submission } from '#local/chaos/workload.ts';
 import type { ReceivedWebhook } from '#local/stack/webhook-receiver.ts';
@@ -7,7 +9,7 @@ import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { isTerminal } from '#shared/domain/request-state.ts';
 
 /** The one JSON line a chaos run ends with. */
-export interface ChaosReport {
+export interface ChaosReport extends FleetSafetyCounters {
   readonly ok: boolean;
   readonly seed: number;
   readonly requests: number;
@@ -35,6 +37,13 @@ export interface ChaosReport {
   readonly waitedForApproval: number;
   /** Webhook attempts per notification (max, p99) and the backoff schedule's bound on them. */
   readonly webhookAttempts: WebhookAttemptStats;
+  /** The removal requests: ended, told, and refused where they had to be. */
+  readonly removals: RemovalOutcomes;
+  /**
+   * The poller's scale-outs for a primary's `minReplicas` that made a replica, and how many of them
+   * were in flight at once for one primary beyond the first (must be 0: one request per shortfall).
+   */
+  readonly minimumRestores: { readonly requests: number; readonly overlapping: number };
   readonly states: Readonly<Record<string, number>>;
   readonly faults: Readonly<Record<string, number>>;
   readonly durationMs: number;
@@ -53,6 +62,13 @@ export interface ChaosOutcome {
   readonly webhookAttempts: WebhookAttemptStats;
   readonly faults: Readonly<Record<string, number>>;
   readonly durationMs: number;
+  readonly removals: RemovalRun;
+  /** Replicas the run made behind replica-flow's back (not duplicates: nobody asked replica-flow for them). */
+  readonly foreignIds: ReadonlySet<string>;
+  /** Counted from the emulator's mutation journal (fleet-safety.ts). */
+  readonly fleet: FleetSafetyCounters;
+  /** The poller's own scale-outs for `minReplicas` (requester `replica-flow:poller`), by request id. */
+  readonly minimumRequests: ReadonlyMap<string, RequestRecord>;
 }
 
 const tagOf = (instance: EmulatorInstance): string | undefined =>
@@ -76,14 +92,33 @@ const createdUnapproved = (record: RequestRecord, replicas: readonly EmulatorIns
   return needed && created && !approved;
 };
 
+const endOf = (record: RequestRecord): number =>
+  isTerminal(record.state) ? Date.parse(record.updatedAt) : Number.POSITIVE_INFINITY;
+
+/** The poller's minimum requests, and those that overlapped another of the same primary. */
+const minimumRestores = (requests: ReadonlyMap<string, RequestRecord>) => {
+  const all = [...requests.values()];
+  const overlapping = all.filter((record) =>
+    all.some(
+      (other) =>
+        other.requestId < record.requestId &&
+        other.request.MasterDBInstanceId === record.request.MasterDBInstanceId &&
+        Date.parse(other.createdAt) < endOf(record) &&
+        Date.parse(record.createdAt) < endOf(other),
+    ),
+  ).length;
+  return { requests: all.length, overlapping };
+};
+
 /** Counts what the run did and what went wrong, from Tencent's side (the emulator) and the records. */
 export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
   const requestIds = new Set(outcome.requestIds.values());
   const byRequest = new Map<string, EmulatorInstance[]>();
   let strays = 0;
   for (const instance of outcome.instances) {
+    if (outcome.foreignIds.has(instance.id)) continue;
     const requestId = tagOf(instance);
-    if (!requestId || !requestIds.has(requestId)) {
+    if (!requestId || !(requestIds.has(requestId) || outcome.minimumRequests.has(requestId))) {
       strays += 1;
       continue;
     }
@@ -95,7 +130,8 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
   };
   let duplicates = strays;
   for (const [requestId, instances] of byRequest) {
-    const asked = outcome.records.get(requestId)?.plan?.InstanceCount ?? 1;
+    const record = outcome.records.get(requestId) ?? outcome.minimumRequests.get(requestId);
+    const asked = record?.plan?.InstanceCount ?? 1;
     if (instances.length > asked) {
       duplicates += instances.length - asked;
       note('duplicates', requestId);
@@ -162,10 +198,11 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
       note('inconsistent', requestId);
     }
   }
+  const removals = removalOutcomes(outcome.removals, outcome.records, outcome.webhooks, note);
   const report = {
     requests: outcome.submissions.length,
     distinctKeys: distinctKeys.size,
-    replicasCreated: outcome.instances.length,
+    replicasCreated: outcome.instances.length - outcome.foreignIds.size,
     duplicates,
     lost,
     terminal,
@@ -184,9 +221,17 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
       report.webhooksMissing === 0 &&
       report.inconsistent === 0 &&
       report.createdWithoutApproval === 0 &&
-      outcome.webhookAttempts.held,
+      outcome.webhookAttempts.held &&
+      Object.values(outcome.fleet).every((count) => count === 0) &&
+      removals.lost === 0 &&
+      removals.webhooksMissing === 0 &&
+      removals.refusalsMissed === 0 &&
+      minimumRestores(outcome.minimumRequests).overlapping === 0,
     seed: outcome.seed,
     ...report,
+    ...outcome.fleet,
+    removals,
+    minimumRestores: minimumRestores(outcome.minimumRequests),
     webhookAttempts: outcome.webhookAttempts,
     states,
     faults: outcome.faults,

@@ -14,8 +14,17 @@ export const TENCENT_TIMEOUT_SECONDS = 1;
 export const DELAY_FAULT_MS = 1500;
 export const POLL_INTERVAL_MS = 250;
 
-/** Emulator timings: provisioning in under a second; order and listing delays change during the run. */
-export const PROVISIONING_TIMINGS = { applyingMs: 300, initingMs: 500 };
+/**
+ * Emulator timings: provisioning in under a second, removals' isolation, group tasks and offlining
+ * within half a second; order and listing delays change during the run.
+ */
+export const PROVISIONING_TIMINGS = {
+  applyingMs: 300,
+  initingMs: 500,
+  isolatingMs: 500,
+  groupTaskMs: 400,
+  offliningMs: 300,
+};
 export const MAX_LISTING_DELAY_MS = 1000;
 
 const CHAOS_SETTINGS: Partial<Settings> = {

@@ -25,6 +25,16 @@ export const READ_FAULTS: readonly FaultKind[] = [
   'LostResponse',
 ];
 
+/** The removal steps' instance-changing calls (leave the group, isolate, destroy). */
+export const REMOVAL_ACTIONS: readonly string[] = [
+  'RemoveDBInstanceFromReadOnlyGroup',
+  'IsolateDBInstances',
+  'DestroyDBInstance',
+];
+
+/** Every fault a removal step's call can meet (its outcome lost, late, refused, or never sent). */
+export const REMOVAL_FAULTS: readonly FaultKind[] = READ_FAULTS;
+
 export interface ChaosFaultPlan {
   /** What the emulator is told (`POST /_emulator/faults`). */
   readonly emulator: FaultPlanBody;
@@ -43,7 +53,10 @@ export interface ChaosFaultPlan {
 /**
  * The run's faults, all drawn from the seed. The first create calls meet every create fault once,
  * in a seeded order (so even a short run covers each kind); after that each create call fails with
- * one of them at a seeded rate, and read calls fail at a lower rate.
+ * one of them at a seeded rate, and read calls fail at a lower rate. Each removal step's call meets
+ * every removal fault once, each followed by a call that goes through (so one removal is not starved
+ * of its deadline; the first call of each action faults, so even a run where one removal gets that
+ * far meets a fault), then the same seeded rate as creates.
  */
 export const chaosFaultPlan = (
   random: ChaosRandom,
@@ -63,6 +76,14 @@ export const chaosFaultPlan = (
           probability: createRate,
           repeat: false,
         })),
+        ...REMOVAL_ACTIONS.flatMap((action) => [
+          {
+            action,
+            sequence: random.shuffle(REMOVAL_FAULTS).flatMap((kind) => [kind, 'ok' as const]),
+            repeat: false,
+          },
+          ...REMOVAL_FAULTS.map((kind) => ({ action, kind, probability: createRate, repeat: false })),
+        ]),
         ...READ_FAULTS.map((kind) => ({ action: '*', kind, probability: readRate, repeat: false })),
       ],
     },

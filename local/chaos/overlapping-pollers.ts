@@ -46,6 +46,8 @@ export const overlappingPollers = (stack: LocalStack): OverlappingPollers => {
           requeueAfterMs: deps.settings.requeueAfterMs,
           lockMs: deps.settings.pollLockMs,
           owner: 'chaos-lockless-poller',
+          // It restores minimums too, racing the stack's own cycles for the minimum marker.
+          markers: deps.store,
         }).then((report) => {
           lockless += 1;
           return report;

@@ -17,9 +17,13 @@ import {
 } from '#local/chaos/chaos-settings.ts';
 import { crashInjector } from '#local/chaos/crash-injector.ts';
 import { duplicateDeliveries } from '#local/chaos/duplicate-deliveries.ts';
-import { chaosFaultPlan } from '#local/chaos/fault-plan.ts';
+import { chaosFaultPlan, REMOVAL_ACTIONS } from '#local/chaos/fault-plan.ts';
+import { fleetSafetyCounters } from '#local/chaos/fleet-safety.ts';
+import { createForeignReplicas } from '#local/chaos/foreign-replicas.ts';
+import { minimumRequestsOf } from '#local/chaos/minimum-requests.ts';
 import { overlappingPollers } from '#local/chaos/overlapping-pollers.ts';
 import { receiverOutage } from '#local/chaos/receiver-outage.ts';
+import { removalWave } from '#local/chaos/removal-wave.ts';
 import { readRecords, waitUntilSettled } from '#local/chaos/settled-records.ts';
 import { submitWorkload } from '#local/chaos/submit-workload.ts';
 import { visibilityDelays } from '#local/chaos/visibility-delays.ts';
@@ -28,6 +32,9 @@ import { chaosWorkload } from '#local/chaos/workload.ts';
 import { apiClient } from '#local/cli/api-client.ts';
 import { startLocalStack } from '#local/stack/local-stack.ts';
 import { startWebhookReceiver } from '#local/stack/webhook-receiver.ts';
+import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
+import type { Policy } from '#shared/domain/policy.ts';
+import { fleetPolicyOf } from '#shared/domain/policy-fleet.ts';
 import { parseApiKeys } from '#shared/http/api-keys.ts';
 import { DUE_LEEWAY_MS } from '#shared/use-cases/claim-notification-attempt.ts';
 
@@ -60,6 +67,8 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     redeliver(requestId),
   );
   const approverKey = `chaos-approver-${randomUUID()}`;
+  const removerKey = `chaos-remover-${randomUUID()}`;
+  const runId = randomUUID().slice(0, 8);
   const stack = await startLocalStack({
     dataDir,
     world: CHAOS_WORLD_FILE,
@@ -68,8 +77,9 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     settings: chaosSettings(options.requests),
     tencentTimeoutSeconds: TENCENT_TIMEOUT_SECONDS,
     afterCreateCall: crashes.afterCreateCall,
-    // The chaos approver: decides the requests the policy makes wait (postgres-gzprep01, prepaid).
-    apiKeys: parseApiKeys(`chaos-approver:${approverKey}:approver`),
+    // The chaos approver: decides the requests the policy makes wait (postgres-gzprep01, prepaid). The
+    // remover submits the removals: a submitter, so a prepaid replica must be refused it.
+    apiKeys: parseApiKeys(`chaos-approver:${approverKey}:approver,chaos-remover:${removerKey}:submitter`),
   });
   const receiver = await startWebhookReceiver(stack.credentials.webhookSecret);
   const stopped = new AbortController();
@@ -79,6 +89,11 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     if (!emulator) throw new Error('the chaos run needs the Tencent emulator');
     const shiftVisibility = visibilityDelays(emulator, stack.dependencies.settings, random.fork('timings'));
     shiftVisibility();
+    // Replicas of postgres-abcdef replica-flow did not make (by hand; another deployment's), before any fault.
+    const foreign = await createForeignReplicas(stack.dependencies.tencent, emulator, {
+      runId,
+      timeoutMs: 10_000,
+    });
     emulator.addFaults(plan.emulator);
     // A crashed invocation's message comes back at once (a retrying queue), while the lease is held.
     redeliver = (requestId) => {
@@ -97,7 +112,7 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     const submissions = chaosWorkload(random.fork('workload'), {
       count: options.requests,
       callbackUrl: receiver.url,
-      runId: randomUUID().slice(0, 8),
+      runId,
     });
     log(`submitting ${submissions.length} requests`);
     const api = apiClient(stack.ingressUrl, stack.credentials.apiKey);
@@ -108,7 +123,7 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
       random.fork('approvals'),
     );
     const approvalRuns: Promise<unknown>[] = [];
-    const requestIds = await submitWorkload(api, submissions, (requestId) => {
+    const onSubmitted = (requestId: string) => {
       approvalRuns.push(approvals.watch(requestId, 20_000).catch(() => undefined));
       if (!dupRandom.chance(plan.duplicateProbability)) return;
       const delayMs = dupRandom.int(0, 3000);
@@ -117,11 +132,35 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
           .then(() => duplicates.deliver(requestId))
           .catch(() => undefined),
       );
+    };
+    // The last tenth of the creates comes with the removals (scale-outs and scale-ins of one primary meet).
+    const lateCount = Math.max(3, Math.round(submissions.length / 10));
+    const early = submissions.slice(0, submissions.length - lateCount);
+    const requestIds = await submitWorkload(api, early, onSubmitted);
+    log('submitted; removing replicas once they are made, with the last creates');
+    const removals = await removalWave({
+      store: stack.dependencies.store,
+      api: apiClient(stack.ingressUrl, removerKey),
+      random: random.fork('removals'),
+      createIds: [...requestIds.values()],
+      foreign,
+      callbackUrl: receiver.url,
+      runId,
+      named: Math.max(3, Math.round(options.requests / 12)),
+      waitMs: Math.max(20_000, options.requests * 200),
+      alongside: async () => {
+        const late = await submitWorkload(api, submissions.slice(early.length), onSubmitted);
+        for (const [key, requestId] of late) requestIds.set(key, requestId);
+      },
     });
-    log('submitted; waiting for every request to end and be told');
+    log(`submitted ${removals.submissions.length} removals; waiting for every request to end and be told`);
 
     const deadline = started + (options.deadlineMs ?? Math.max(60_000, options.requests * 400));
-    const records = await waitUntilSettled(stack.dependencies.store, new Set(requestIds.values()), deadline);
+    const records = await waitUntilSettled(
+      stack.dependencies.store,
+      new Set([...requestIds.values(), ...removals.requestIds.values()]),
+      deadline,
+    );
     await Promise.allSettled(duplicateRuns);
     await Promise.allSettled(approvalRuns);
     stopped.abort();
@@ -129,12 +168,27 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     // Whatever was in flight when the loops stopped (a poll cycle, a direct invocation) has settled.
     const final = await readRecords(stack.dependencies.store, [...records.keys()]);
     const injected = emulator.faults().injected;
+    const instances = emulator.instances();
+    const minimumRequests = await minimumRequestsOf(instances, stack.dependencies.store);
+    const policy: Policy = stack.dependencies.policy;
     return chaosReport({
+      removals,
+      foreignIds: foreign.ids,
+      minimumRequests,
+      fleet: fleetSafetyCounters({
+        mutations: emulator.mutations(),
+        instances,
+        deployment: stack.dependencies.settings.deployment ?? DEFAULT_DEPLOYMENT,
+        minReplicas: Object.fromEntries(
+          Object.entries(policy.primaries ?? {}).map(([id, entry]) => [id, fleetPolicyOf(entry).minReplicas]),
+        ),
+        removals: [...removals.requestIds.values()].flatMap((id) => final.get(id) ?? []),
+      }),
       seed: options.seed,
       submissions,
       requestIds,
       records: final,
-      instances: emulator.instances(),
+      instances,
       webhooks: receiver.received,
       webhookAttempts: webhookAttemptStats(receiver.attempts, {
         minDelayMs: (chaosSettings(options.requests).retryBackoff?.baseSeconds ?? 1) * 1000,
@@ -153,6 +207,12 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
         webhookFailuresAnswered: receiver.failures(),
         webhookOutageMs: plan.receiver.outageMs,
         replays: submissions.filter((submission) => submission.replay).length,
+        removalReplays: removals.submissions.filter((submission) => submission.replay).length,
+        removalFaultsInjected: REMOVAL_ACTIONS.reduce(
+          (sum, action) =>
+            sum + Object.values(injected.byAction[action] ?? {}).reduce((total, count) => total + count, 0),
+          0,
+        ),
         ...approvals.counts(),
       },
       durationMs: Date.now() - started,

@@ -41,6 +41,12 @@ export const apiClient = (baseUrl: string, apiKey: string) => {
         body: JSON.stringify(request),
       }),
     status: (requestId: string) => call<RequestView>(`/v1/replica-requests/${encodeURIComponent(requestId)}`),
+    remove: (removal: Record<string, unknown>, idempotencyKey: string) =>
+      call<SubmitAnswer>('/v1/replica-removals', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify(removal),
+      }),
     fleet: (primaryId: string, region?: string) =>
       call<FleetView>(
         `/v1/primaries/${encodeURIComponent(primaryId)}/replicas${region ? `?region=${encodeURIComponent(region)}` : ''}`,

@@ -6,7 +6,8 @@ import * as z from '#shared/util/zod-mini.ts';
 /**
  * The fleet half of a primary's policy (issue #14): the minimum, the zone fallback, scale-in and the
  * read-only group. Parsed, validated and exposed (`fleetPolicyOf`). Removals read `scaleIn.destroy`
- * and `minReplicas` (validate-removal.ts); alert-driven scale-in and the group are coming.
+ * and `minReplicas` (validate-removal.ts); the poller restores `minReplicas` (restore-minimums.ts);
+ * alert-driven scale-in and the group are coming.
  */
 
 const got = (issue: { readonly input?: unknown }): string => `(got ${describeValue(issue.input)})`;

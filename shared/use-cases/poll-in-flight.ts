@@ -3,6 +3,7 @@ import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/p
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import { DEFAULT_DEPLOYMENT, reconcilableByDeployment } from '#shared/domain/deployment-identity.ts';
 import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
+import type { Policy } from '#shared/domain/policy.ts';
 import {
   type CreationAttempt,
   isOpenNotification,
@@ -13,12 +14,13 @@ import { ConcurrentUpdateError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
-import type { RequestStore, TransitionCommand } from '#shared/ports/request-store.ts';
+import type { MarkerStore, RequestStore, TransitionCommand } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { pollTransition } from '#shared/transitions/poll-transitions.ts';
 import { pendingNotification, startNotificationChains } from '#shared/use-cases/notification-outbox.ts';
 import { isolatingSlices, judgeIsolating, removalsToRequeue } from '#shared/use-cases/poll-removals.ts';
 import { hasFailed, isRunning, toReplicaInstance } from '#shared/use-cases/replica-instance.ts';
+import { restoreMinimums } from '#shared/use-cases/restore-minimums.ts';
 import { chunk, groupBy } from '#shared/util/chunk.ts';
 import { forEachConcurrently } from '#shared/util/for-each-concurrently.ts';
 
@@ -39,6 +41,9 @@ export interface PollDependencies {
   readonly owner?: string;
   /** This deployment's identity: reconciliation never adopts another deployment's replica. Absent: `DEFAULT_DEPLOYMENT`. */
   readonly deployment?: string;
+  /** The policy and the markers: with both, the cycle restores `scaleOut.minReplicas` (restore-minimums.ts). */
+  readonly policy?: Policy;
+  readonly markers?: MarkerStore;
 }
 
 export interface PollReport {
@@ -59,6 +64,8 @@ export interface PollReport {
   readonly notificationChainsRestarted: number;
   /** Steps a transient Tencent failure cut short; the next cycle retries them. */
   readonly skippedSteps: readonly string[];
+  /** Primaries found below their `minReplicas`, and the scale-out requests submitted for them. */
+  readonly minimums: { readonly short: number; readonly requested: number };
 }
 
 const PAGE = 100;
@@ -103,6 +110,7 @@ const emptyReport = () => ({
   notificationsQueued: 0,
   notificationChainsRestarted: 0,
   skippedSteps: [] as string[],
+  minimums: { short: 0, requested: 0 },
 });
 
 type MutableReport = ReturnType<typeof emptyReport>;
@@ -183,6 +191,7 @@ class PollCycle {
         ...(byState.get('PROVISIONING') ?? []),
       ]),
     );
+    await this.step('restore minimums', () => this.restoreMinimums());
     // One chain per notification: PENDING ones get theirs; a live chain is left alone unless it
     // stayed silent past its due time plus the requeue grace (its message was lost).
     const chains = await startNotificationChains(
@@ -193,6 +202,20 @@ class PollCycle {
     );
     this.report.notificationsQueued = chains.started + chains.restarted;
     this.report.notificationChainsRestarted = chains.restarted;
+  }
+
+  /** Primaries below their `scaleOut.minReplicas` get one scale-out request each (restore-minimums.ts). */
+  private async restoreMinimums(): Promise<void> {
+    const { policy, markers } = this.deps;
+    if (!policy || !markers) return;
+    const report = await restoreMinimums(this.records, {
+      ...this.deps,
+      policy,
+      markers,
+      holdMs: this.deps.lockMs,
+    });
+    this.report.calls.describeDBInstances += report.describeCalls;
+    this.report.minimums = { short: report.short, requested: report.requested };
   }
 
   /**

@@ -24,7 +24,16 @@ describe('npm run bench, smoke-sized', () => {
     });
 
     const families = new Set(measurements.map((measurement) => measurement.metric.split('.')[0]));
-    expect([...families]).toEqual(['poll', 'burst', 'memory', 'cost', 'pipeline', 'notify', 'cold-start']);
+    expect([...families]).toEqual([
+      'poll',
+      'removal',
+      'burst',
+      'memory',
+      'cost',
+      'pipeline',
+      'notify',
+      'cold-start',
+    ]);
     for (const measurement of measurements) {
       expect(Object.keys(measurement)).toEqual([
         'metric',
@@ -57,6 +66,7 @@ describe('npm run bench, smoke-sized', () => {
     expect(counted.map((measurement) => measurement.metric)).toEqual([
       'poll.tencent-calls.n10',
       'poll.tencent-calls.n150',
+      'poll.removals.tencent-calls.n150',
       'poll.store-reads-per-in-flight.n20-of-220',
       'burst.throttled-share-of-creates.n20',
       'burst.failed.n20',
@@ -66,6 +76,19 @@ describe('npm run bench, smoke-sized', () => {
     for (const measurement of counted) expect(measurement, measurement.metric).toMatchObject({ pass: true });
     // One cycle over 150 in flight, 75 of them prepaid: 2 DescribeDBInstances + 1 DescribeOrders.
     expect(counted[1]).toMatchObject({ value: 3, baseline: 150 + 75 });
+    // One cycle over 150 removals waiting for isolation: 2 DescribeDBInstances, nothing else.
+    expect(counted[2]).toMatchObject({ value: 2, target: '≤ 2' });
+  });
+
+  it('counts the Tencent calls of a removal, from its request to its end', () => {
+    const removal = measurements.filter((measurement) => measurement.metric.startsWith('removal.'));
+
+    expect(removal.map(({ metric, unit }) => ({ metric, unit }))).toEqual([
+      { metric: 'removal.tencent-calls.mean', unit: 'calls/removal' },
+      { metric: 'removal.tencent-calls.max', unit: 'calls/removal' },
+    ]);
+    // At least: validate's read, the group leave and its task, the isolate and a read back.
+    expect(removal[0]?.value).toBeGreaterThanOrEqual(5);
   });
 
   it('holds the pipeline to its floor and reports floor and pipeline against the bare create calls', () => {

@@ -8,9 +8,9 @@ const { CREATE_FAULTS } = await import('#local/chaos/fault-plan.ts');
 /** Fixed for CI; CHAOS_SEED replays another run (`npm run chaos -- --seed S` prints the same report). */
 const SEED = Number(process.env.CHAOS_SEED ?? 20261129);
 
-describe('the chaos run (50 requests)', () => {
+describe('the chaos run (50 requests, then removals with the last creates)', () => {
   it('creates no duplicate replica, loses no request, ends every request and delivers every ending', async () => {
-    const report = await runChaos({ requests: 50, seed: SEED, deadlineMs: 50_000 });
+    const report = await runChaos({ requests: 50, seed: SEED, deadlineMs: 65_000 });
 
     const summary = `seed ${SEED}: ${JSON.stringify(report)}`;
     expect(report.duplicates, summary).toBe(0);
@@ -28,15 +28,45 @@ describe('the chaos run (50 requests)', () => {
     expect(report.webhookAttempts.held, summary).toBe(true);
     expect(report.webhookAttempts.exceeded, summary).toBe(0);
     expect(report.webhookAttempts.max, summary).toBeLessThanOrEqual(report.webhookAttempts.boundOfMax);
-    // One webhook-id per ending, plus the approval announcements: the delivered ones at least, and at
-    // most two per request that waited (an announcement superseded before delivery was still tried).
+    // One webhook-id per ending (creates' and removals'), plus the approval announcements: the
+    // delivered ones at least, and at most two per request that waited (an announcement superseded
+    // before delivery was still tried).
+    const endings = report.terminal + report.removals.terminal;
     expect(report.webhookAttempts.notifications, summary).toBeGreaterThanOrEqual(
-      report.terminal + report.approvalWebhooks,
+      endings + report.approvalWebhooks,
     );
     expect(report.webhookAttempts.notifications, summary).toBeLessThanOrEqual(
-      report.terminal + 2 * report.waitedForApproval,
+      endings + 2 * report.waitedForApproval,
     );
     expect(report.webhookAttempts.max, 'the outage made some webhooks retry').toBeGreaterThan(1);
+    // The fleet invariants, from the emulator's own journal of instance-changing calls: replica-flow
+    // never touched an instance it did not create here, nor a primary, never went below a minimum on
+    // its own, and removed no replica twice.
+    expect(report.foreignInstancesTouched, summary).toBe(0);
+    expect(report.primariesTouched, summary).toBe(0);
+    expect(report.removedBelowMinimum, summary).toBe(0);
+    expect(report.duplicateRemovals, summary).toBe(0);
+    // Every removal ended and was told; every one naming a forbidden instance was refused.
+    expect(report.removals.lost, summary).toBe(0);
+    expect(report.removals.terminal + report.removals.refusedAtBorder, summary).toBe(
+      report.removals.distinctKeys,
+    );
+    expect(report.removals.refusedAtBorder, 'a primary named as the replica: 400').toBe(1);
+    expect(report.removals.webhooksMissing, summary).toBe(0);
+    expect(report.removals.refusalsMissed, summary).toBe(0);
+    expect(
+      report.removals.states.REJECTED,
+      'foreign, prepaid, other-primary removals',
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      (report.removals.states.DESTROYED ?? 0) + (report.removals.states.REMOVED ?? 0),
+      'some removals went through',
+    ).toBeGreaterThan(0);
+    expect(report.faults.removalFaultsInjected, 'faults on removal calls').toBeGreaterThan(0);
+    expect(report.faults.removalReplays).toBeGreaterThan(0);
+    // The poller kept postgres-bjorder1's minimum with its own requests, never two at once for it.
+    expect(report.minimumRestores.requests, summary).toBeGreaterThan(0);
+    expect(report.minimumRestores.overlapping, summary).toBe(0);
     expect(report.ok).toBe(true);
     // …under every fault the run injects.
     for (const kind of CREATE_FAULTS) expect(report.faults[kind], `${kind} injected`).toBeGreaterThan(0);
@@ -50,5 +80,5 @@ describe('the chaos run (50 requests)', () => {
     expect(report.faults.webhookFailuresAnswered).toBeGreaterThan(0);
     expect(report.states.FAILED, 'ProvisioningFails ends FAILED').toBeGreaterThan(0);
     expect(report.states.TIMED_OUT, 'ProvisioningStuck ends TIMED_OUT').toBeGreaterThan(0);
-  }, 60_000);
+  }, 90_000);
 });

@@ -148,7 +148,7 @@ describe('the fleet view, end to end through the local stack', () => {
       }),
     ]);
     expect(view.policy).toMatchObject({
-      minReplicas: 1,
+      minReplicas: 0,
       maxReplicas: 3,
       scaleIn: { enabled: true, cooldownSeconds: 900, stableForSeconds: 1800 },
     });

@@ -35,6 +35,10 @@ const reportOf = (change: (record: RequestRecord) => RequestRecord) => {
     webhookAttempts: ATTEMPTS,
     faults: {},
     durationMs: 1,
+    removals: { submissions: [], requestIds: new Map(), refusedAtBorder: new Map() },
+    foreignIds: new Set(),
+    minimumRequests: new Map(),
+    fleet: { foreignInstancesTouched: 0, primariesTouched: 0, removedBelowMinimum: 0, duplicateRemovals: 0 },
   });
 };
 

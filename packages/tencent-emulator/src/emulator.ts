@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CallLog } from '#emulator/call-log.ts';
 import type { EmulatorCredential } from '#emulator/credentials.ts';
 import { FaultInjector } from '#emulator/faults/fault-injector.ts';
+import { describeTarget, type MutationEntry, MutationJournal } from '#emulator/mutation-journal.ts';
 import { RateLimiter } from '#emulator/rate-limits.ts';
 import { EmulatorState } from '#emulator/state/emulator-state.ts';
 import { groupOf, replicaStatus, runningSince } from '#emulator/state/lifecycle.ts';
@@ -87,6 +88,7 @@ export class Emulator {
   readonly rateLimiter = new RateLimiter();
   readonly faults = new FaultInjector();
   readonly calls = new CallLog();
+  readonly mutations = new MutationJournal();
   readonly stateFile: StateFile | undefined;
   private readonly startTimings: Timings;
   private timings: Timings;
@@ -121,6 +123,7 @@ export class Emulator {
   reset(): void {
     this.state.reset();
     this.calls.reset();
+    this.mutations.reset();
     this.faults.reset();
     this.rateLimiter.reset();
     this.timings = { ...this.startTimings };
@@ -154,6 +157,34 @@ export class Emulator {
       billingStoppedAt: r.removal?.billingStoppedAt ?? null,
       offlineAt: r.destroy?.offlineAt ?? r.removal?.offlineAt ?? null,
     }));
+  }
+
+  /**
+   * Someone deleted the replica outside any workflow (the console, another tool): it is `offline`
+   * at once, out of its group, and the mutation journal says it came out of band. Answers the
+   * journal entry; an id that is not a replica's is refused (`undefined`), a primary never goes.
+   */
+  deleteOutOfBand(id: string): MutationEntry | undefined {
+    const now = this.now();
+    const target = describeTarget(this.state, id, now);
+    if (target.kind !== 'replica') return undefined;
+    const entry: MutationEntry = {
+      at: now,
+      action: 'DestroyDBInstance',
+      via: 'out-of-band',
+      targets: [target],
+      applied: true,
+      outcome: 'ok',
+    };
+    const replica = this.state.replica(id);
+    this.state.updateReplica(id, {
+      destroy: { requestedAt: now, offlineAt: now },
+      ...(replica && replica.readOnlyGroupId !== ''
+        ? { readOnlyGroupId: '', groupChange: { from: replica.readOnlyGroupId, at: now } }
+        : {}),
+    });
+    this.mutations.record(entry);
+    return entry;
   }
 
   /** Writes pending state to the data dir (no-op without one). */

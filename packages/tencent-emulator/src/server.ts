@@ -8,6 +8,7 @@ import { acceptedCredentials, EMULATOR_CREDENTIALS, type EmulatorCredential } fr
 import { Emulator, type EmulatorInstance, type TimingsPatch } from '#emulator/emulator.ts';
 import type { FaultsSnapshot } from '#emulator/faults/fault-injector.ts';
 import { faultPlanBody } from '#emulator/faults/fault-plan.ts';
+import type { MutationEntry } from '#emulator/mutation-journal.ts';
 import { type ApiReply, processApiRequest } from '#emulator/protocol/api-request.ts';
 import { writeApiAnswer, writeGatewayFailure } from '#emulator/protocol/envelope.ts';
 import type { RateLimitSettings } from '#emulator/rate-limits.ts';
@@ -48,6 +49,13 @@ export interface RunningEmulator {
   instances(): EmulatorInstance[];
   /** Calls per action and outcome (also `GET /_emulator/calls`). */
   calls(): CallsSnapshot;
+  /** Every call that named an instance to change, and out-of-band deletions (also `GET /_emulator/mutations`). */
+  mutations(): MutationEntry[];
+  /**
+   * Deletes a replica out of band, as someone in the console would: `offline` at once (also
+   * `POST /_emulator/out-of-band-deletions` `{"DBInstanceId": …}`). Undefined for a primary or an unknown id.
+   */
+  deleteOutOfBand(instanceId: string): MutationEntry | undefined;
   /** Back to the loaded world (also `POST /_emulator/reset`). */
   reset(): void;
   /** Adds fault rules, validated like `POST /_emulator/faults`. */
@@ -166,6 +174,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     close,
     instances: () => emulator.instances(),
     calls: () => emulator.calls.snapshot(),
+    mutations: () => emulator.mutations.snapshot(),
+    deleteOutOfBand: (instanceId) => emulator.deleteOutOfBand(instanceId),
     reset: () => emulator.reset(),
     addFaults: (plan) => {
       emulator.faults.add(faultPlanBody.parse(plan));

@@ -1,9 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as z from 'zod';
 import { ACTIONS } from '#emulator/actions/registry.ts';
 import { ControlError, readJsonBody, writeJson } from '#emulator/control/json-io.ts';
 import { type Emulator, timingsPatch } from '#emulator/emulator.ts';
 import { faultPlanBody } from '#emulator/faults/fault-plan.ts';
 import { rateLimitSettings } from '#emulator/rate-limits.ts';
+
+/** `POST /_emulator/out-of-band-deletions`: the replica someone deletes behind the workflow's back. */
+const outOfBandDeletion = z.strictObject({ DBInstanceId: z.string().min(1).max(64) });
 
 /** Every control route lives under this prefix; the SDK only ever POSTs to `/`. */
 export const CONTROL_PREFIX = '/_emulator';
@@ -17,6 +21,19 @@ const ROUTES: Record<string, Partial<Record<string, Route>>> = {
   '/world': { GET: (_req, emulator) => emulator.world },
   '/instances': { GET: (_req, emulator) => ({ instances: emulator.instances() }) },
   '/calls': { GET: (_req, emulator) => emulator.calls.snapshot() },
+  '/mutations': { GET: (_req, emulator) => ({ mutations: emulator.mutations.snapshot() }) },
+  '/out-of-band-deletions': {
+    POST: async (req, emulator) => {
+      const { DBInstanceId } = await readJsonBody(
+        req,
+        outOfBandDeletion,
+        'POST /_emulator/out-of-band-deletions',
+      );
+      const entry = emulator.deleteOutOfBand(DBInstanceId);
+      if (!entry) throw new ControlError(404, `No replica ${DBInstanceId} to delete (a primary never goes)`);
+      return entry;
+    },
+  },
   '/reset': {
     POST: (_req, emulator) => {
       emulator.reset();

@@ -4,6 +4,7 @@ import { ACTIONS } from '#emulator/actions/registry.ts';
 import { verifyRequest } from '#emulator/auth/verify-request.ts';
 import type { Emulator } from '#emulator/emulator.ts';
 import type { FaultDecision } from '#emulator/faults/fault-injector.ts';
+import { describeTarget, INSTANCE_MUTATIONS, namedInstanceIds } from '#emulator/mutation-journal.ts';
 import { parseActionParams } from '#emulator/protocol/action-params.ts';
 import { ApiError, apiErrors } from '#emulator/protocol/api-error.ts';
 import { errorEnvelope, successEnvelope } from '#emulator/protocol/envelope.ts';
@@ -78,6 +79,14 @@ const parseJsonBody = (headers: IncomingHttpHeaders, body: Buffer): unknown => {
   }
 };
 
+const lenientJson = (bytes: Buffer): unknown => {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
 const provisioningOf = (fault: FaultDecision | undefined): ProvisioningOutcome =>
   fault?.kind === 'ProvisioningFails'
     ? 'isolated'
@@ -95,9 +104,27 @@ export const processApiRequest = async (req: IncomingMessage, emulator: Emulator
   const traceId = traceIdOf(req.headers);
   const action = header(req.headers, 'x-tc-action');
   const logged = action === '' ? '(none)' : action.slice(0, 64);
-  const done = (reply: ApiReply): ProcessedCall => ({ action: logged, traceId, reply });
-
   const body = await readBody(req);
+  // An instance-changing call goes in the mutation journal, whatever comes of it.
+  const arrivedAt = emulator.now();
+  const targets =
+    INSTANCE_MUTATIONS.has(action) && body.kind === 'ok'
+      ? namedInstanceIds(lenientJson(body.bytes)).map((id) => describeTarget(emulator.state, id, arrivedAt))
+      : undefined;
+  let applied = false;
+  const done = (reply: ApiReply): ProcessedCall => {
+    if (targets) {
+      emulator.mutations.record({
+        at: arrivedAt,
+        action,
+        via: 'api',
+        targets,
+        applied,
+        outcome: reply.outcome,
+      });
+    }
+    return { action: logged, traceId, reply };
+  };
   if (body.kind === 'aborted') return done({ kind: 'none', outcome: 'ClientAborted' });
   let fault: FaultDecision | undefined;
   let reply: ApiReply;
@@ -179,6 +206,7 @@ export const processApiRequest = async (req: IncomingMessage, emulator: Emulator
         provisioning: provisioningOf(fault),
       },
     );
+    applied = true;
     reply = { kind: 'answer', json: successEnvelope(requestId, response), outcome: 'ok' };
   } catch (error) {
     if (!(error instanceof ApiError)) {
