@@ -302,7 +302,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       ingest: ingestDependencies(ports, policy, tencent),
       validate: validateDependencies(ports, { tencent, policy }),
       create: createDependencies(ports, tencent),
-      poll: pollDependencies(ports, tencent),
+      poll: pollDependencies(ports, tencent, policy),
       notify: notifyDependencies(ports, webhooks),
     };
     const dependencies: Dependencies = { ...wired.ingest, ...wired.validate, ...wired.notify };

@@ -49,8 +49,12 @@ export const fleetStateSchema = z.strictObject({
   /** Alerts firing now as far as replica-flow heard: key at the source → when last received. */
   firing: z.record(z.string(), z.strictObject({ at: ISO, alertName: z.string() })),
   candidate: z.optional(scaleInCandidateSchema),
-  /** The last removal request a scale-in step made. */
-  lastScaleIn: z.optional(z.strictObject({ at: ISO, requestId: z.string(), epoch: z.int() })),
+  /**
+   * The last scale-in step, claimed (this write) before its removal is recorded: `requestId` is the
+   * removal's id, `since` the candidacy it was a step of (a claimed step whose removal a crash left
+   * unrecorded is recorded by the next cycle, while that candidacy lasts).
+   */
+  lastScaleIn: z.optional(z.strictObject({ at: ISO, requestId: z.string(), epoch: z.int(), since: ISO })),
   /** Why the last candidacy ended without (another) removal. */
   ended: z.optional(z.strictObject({ at: ISO, reason: z.string() })),
 });
@@ -115,7 +119,8 @@ export const withResolved = (
   if (stillFiring.length > 0) {
     return { outcome: 'still-firing', state: { ...state, firing }, firing: stillFiring };
   }
-  if (state.candidate) return { outcome: 'candidate', state: { ...state, firing }, epoch: state.candidate.epoch };
+  if (state.candidate)
+    return { outcome: 'candidate', state: { ...state, firing }, epoch: state.candidate.epoch };
   const epoch = state.epoch + 1;
   const candidate: ScaleInCandidate = {
     epoch,
@@ -129,8 +134,10 @@ export const withResolved = (
 };
 
 /** The idempotency key of a candidate's step: the same for every poller that reads this candidate. */
-export const scaleInIdempotencyKey = (primaryId: string, candidate: ScaleInCandidate): string =>
-  `scale-in:${primaryId}:${candidate.since}#${candidate.epoch}`;
+export const scaleInIdempotencyKey = (
+  primaryId: string,
+  candidate: Pick<ScaleInCandidate, 'since' | 'epoch'>,
+): string => `scale-in:${primaryId}:${candidate.since}#${candidate.epoch}`;
 
 /** Parses a stored fleet state (the store's border). */
 export const parseFleetState = (input: unknown): FleetState => z.parse(fleetStateSchema, input);

@@ -13,7 +13,11 @@ export const FLEET_STATE_ATTEMPTS = 8;
  */
 export const updateFleetState = async <Result>(
   primaryId: string,
-  change: (state: FleetState) => { readonly state: FleetState; readonly result: Result; readonly write?: boolean },
+  change: (state: FleetState) => {
+    readonly state: FleetState;
+    readonly result: Result;
+    readonly write?: boolean;
+  },
   store: FleetStateStore,
 ): Promise<{ readonly state: FleetState; readonly result: Result }> => {
   for (let attempt = 1; attempt <= FLEET_STATE_ATTEMPTS; attempt++) {

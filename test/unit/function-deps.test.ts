@@ -70,7 +70,7 @@ describe("each function's wiring", () => {
     ],
     [
       'poll',
-      (ports: PortBuilders) => pollDependencies(ports, tencent),
+      (ports: PortBuilders) => pollDependencies(ports, tencent, policy),
       ['store', 'queue', 'deadLetters', 'telemetry'],
     ],
     [
@@ -89,7 +89,7 @@ describe("each function's wiring", () => {
     expect(ingestDependencies(ports, policy)).not.toHaveProperty('tencent');
     expect(notifyDependencies(ports, webhooks)).not.toHaveProperty('tencent');
     expect(createDependencies(ports, tencent)).not.toHaveProperty('webhooks');
-    expect(pollDependencies(ports, tencent)).not.toHaveProperty('policy');
+    expect(pollDependencies(ports, tencent, policy).policy).toBe(policy);
     expect(createDependencies(ports, tencent).tencent).toBe(tencent);
   });
 

@@ -116,7 +116,13 @@ describe('CloudWatch alarm → primary (policy primaries.<id>.cloudwatch)', () =
     const insufficient = alarmEvent('cloudwatch/ok-state-change.json');
     expect(
       readCloudWatchAlarm(
-        { ...insufficient, detail: { ...insufficient.detail, state: { ...insufficient.detail.state, value: 'INSUFFICIENT_DATA' } } },
+        {
+          ...insufficient,
+          detail: {
+            ...insufficient.detail,
+            state: { ...insufficient.detail.state, value: 'INSUFFICIENT_DATA' },
+          },
+        },
         policy,
       ),
     ).toEqual({
