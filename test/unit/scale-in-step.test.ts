@@ -5,6 +5,7 @@ import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
 import { parsePolicy } from '#shared/domain/policy-loader.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { FiringAlert, ResolvedAlert } from '#shared/ingress/alerts/alert.ts';
+import { fleetView } from '#shared/use-cases/fleet-view.ts';
 import { noteFiring, noteResolved } from '#shared/use-cases/scale-in-candidacy.ts';
 import { stepScaleIn } from '#shared/use-cases/scale-in-step.ts';
 import { FIXTURE_TIME } from '#test/fixtures/request-records.ts';
@@ -247,5 +248,38 @@ describe('stepScaleIn (the poll cycle turns a scale-in candidate into one remova
     world.seconds(STABLE_S);
     const off = { ...world.deps, policy: policyWith('{ enabled: false }') };
     expect(await stepScaleIn(off)).toMatchObject({ requested: [], ended: 1 });
+  });
+
+  it('shows in the fleet view when the next step may act: the stable window, then the cooldown after a step', async () => {
+    const world = setup();
+    const viewDeps = { store: world.store, clock: world.clock, policy: POLICY };
+    const before = await fleetView(PRIMARY, viewDeps);
+    expect(before.policy.scaleIn).toMatchObject({ boundBy: 'now', firing: [] });
+    expect(before.policy.scaleIn.candidate).toBeUndefined();
+
+    await noteFiring(firingAlert(), world.deps);
+    world.seconds(30);
+    const resolvedAt = world.clock.now();
+    await noteResolved(resolvedAlert, world.deps);
+    const candidate = await fleetView(PRIMARY, viewDeps);
+    expect(candidate.policy.scaleIn).toMatchObject({
+      candidate: { since: resolvedAt.toISOString(), alertName: 'PostgresHighCPU', step: 1 },
+      notBefore: new Date(resolvedAt.getTime() + STABLE_S * 1000).toISOString(),
+      boundBy: 'stable',
+      firing: [],
+    });
+
+    world.seconds(STABLE_S);
+    const [requestId] = (await stepScaleIn(world.deps)).requested;
+    world.seconds(60);
+    endRemoval(world, (await world.store.get(requestId ?? '')) as RequestRecord);
+    const ended = world.clock.now();
+    const after = await fleetView(PRIMARY, viewDeps);
+    expect(after.policy.scaleIn).toMatchObject({
+      candidate: { step: 2 },
+      lastScaleIn: { requestId },
+      notBefore: new Date(ended.getTime() + COOLDOWN_S * 1000).toISOString(),
+      boundBy: 'cooldown',
+    });
   });
 });
