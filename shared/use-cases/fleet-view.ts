@@ -305,8 +305,18 @@ const policyView = async (
   const cooling = marker && marker.until.getTime() > now.getTime();
   const running = records.filter((record) => record.state === 'READY').length;
   const state = await deps.store.getFleetState(primaryId);
-  const change = await lastFleetChangeOf(primaryId, state, deps, records);
-  const timing = scaleInTiming({ state, scaleIn: fleet.scaleIn, lastChangeAt: change.at, now });
+  const change = await lastFleetChangeOf(primaryId, state, deps, {
+    now,
+    scaleOutCooldownSeconds: scaleOut?.cooldownSeconds ?? 0,
+    active: records,
+  });
+  const timing = scaleInTiming({
+    state,
+    scaleIn: fleet.scaleIn,
+    lastChangeAt: change.at,
+    heldUntil: change.heldUntil,
+    now,
+  });
   return {
     ...(match ? { entry: match.pattern } : {}),
     minReplicas: fleet.minReplicas,

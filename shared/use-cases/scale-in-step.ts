@@ -28,7 +28,8 @@ import { describeCandidates } from '#shared/use-cases/validate-removal.ts';
  * primary that a resolved alert made a scale-in candidate gets one removal request when
  * - no alert of it fired for `scaleIn.stableForSeconds` (since the later of its last firing and the
  *   resolve), and no fleet change of it (a scale-out, a scale-in ended) came within `cooldownSeconds`;
- * - no create or removal of it is in flight, and the previous step's removal has ended;
+ * - no create or removal of it is in flight, the previous step's removal has ended, and the
+ *   primary's sequence marker does not hold removals back (`removal-sequence.ts`);
  * - Tencent lists a replica the alert's removal may take (`pickReplicaToRemove`: this deployment's,
  *   postpaid, running) without going below `scaleOut.minReplicas`.
  * A candidate at its minimum, or with nothing removable, ends: no request is made (a request that
@@ -103,7 +104,12 @@ const stepOne = async (
   const fleet = fleetPolicyOf(match?.entry);
   if (!fleet.scaleIn.enabled) return endCandidacy(state, 'scaleIn is no longer enabled by the policy', deps);
 
-  const change = await lastFleetChangeOf(primaryId, state, deps, active);
+  const now = deps.clock.now();
+  const change = await lastFleetChangeOf(primaryId, state, deps, {
+    now,
+    scaleOutCooldownSeconds: match?.entry.scaleOut?.cooldownSeconds ?? 0,
+    active,
+  });
   const last = state.lastScaleIn;
   if (change.scaleInOpen && last) {
     // The previous step's removal is still running: wait for it to end (then the cooldown).
@@ -114,8 +120,13 @@ const stepOne = async (
     logger.info('scale-in: claimed step recorded', { ...log, requestId: record.requestId });
     return { requested: record.requestId };
   }
-  const now = deps.clock.now();
-  const timing = scaleInTiming({ state, scaleIn: fleet.scaleIn, lastChangeAt: change.at, now });
+  const timing = scaleInTiming({
+    state,
+    scaleIn: fleet.scaleIn,
+    lastChangeAt: change.at,
+    heldUntil: change.heldUntil,
+    now,
+  });
   if (timing.notBefore > now.getTime()) return {};
   const activity = await fleetActivityOf(primaryId, '', deps);
   if (activity.busy) return {};

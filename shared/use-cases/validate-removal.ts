@@ -165,7 +165,13 @@ export const validateRemoval = async (
     return 'dry-run';
   }
   // One sequence per primary, one removal per replica: both conditional markers, before VALIDATED.
-  const busy = activity.busy ?? (await takeFleetMarkers(record, target.instanceId, deps));
+  const scaleOutCooldownSeconds = match.entry.scaleOut?.cooldownSeconds ?? 0;
+  const busy =
+    activity.busy ??
+    (await takeFleetMarkers(record, target.instanceId, {
+      ...deps,
+      served: { store: deps.store, scaleOutCooldownSeconds },
+    }));
   if (busy) return refuse(record, deps, busy);
   // The poller ends a removal that is not isolated by then REMOVAL_FAILED (poll-removals.ts).
   const deadline = new Date(deps.clock.now().getTime() + deps.provisioningTimeoutMs).toISOString();

@@ -109,7 +109,9 @@ export class InMemoryStore implements RequestStore, MarkerStore, SpendStore, Fle
 
   async putMarker(name: string, value: Readonly<Record<string, unknown>>, options: PutMarkerOptions) {
     const existing = this.markers.get(name);
-    if (existing && existing.until.getTime() >= options.now.getTime()) return false;
+    const heldByNamed =
+      options.orHeldBy !== undefined && existing?.value.requestId === options.orHeldBy;
+    if (existing && existing.until.getTime() >= options.now.getTime() && !heldByNamed) return false;
     this.markers.set(name, { name, value: withoutUndefined(value), until: options.until });
     return true;
   }

@@ -8,6 +8,8 @@ import type { FiringAlert, ResolvedAlert } from '#shared/ingress/alerts/alert.ts
 import { fleetView } from '#shared/use-cases/fleet-view.ts';
 import { noteFiring, noteResolved } from '#shared/use-cases/scale-in-candidacy.ts';
 import { stepScaleIn } from '#shared/use-cases/scale-in-step.ts';
+import { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
+import { validateRequest } from '#shared/use-cases/validate-request.ts';
 import { FIXTURE_TIME } from '#test/fixtures/request-records.ts';
 import { corePorts, validatedRecord } from '#test/support/core-harness.ts';
 
@@ -21,7 +23,7 @@ const PRIMARY = 'postgres-abcdef';
 const STABLE_S = 300;
 const COOLDOWN_S = 600;
 
-const policyWith = (scaleIn: string, minReplicas = 1) =>
+const policyWith = (scaleIn: string, minReplicas = 1, scaleOutCooldown = 60) =>
   parsePolicy(
     `version: 1
 regions: [ap-beijing]
@@ -30,7 +32,7 @@ limits: { maxStorage: 500, maxInstanceCount: 2, maxReplicasPerPrimary: 5 }
 primaries:
   ${PRIMARY}:
     defaults: { Region: ap-beijing, Zone: ap-beijing-4 }
-    scaleOut: { enabled: true, maxReplicas: 4, cooldownSeconds: 60, minReplicas: ${minReplicas} }
+    scaleOut: { enabled: true, maxReplicas: 4, cooldownSeconds: ${scaleOutCooldown}, minReplicas: ${minReplicas} }
     scaleIn: ${scaleIn}
 `,
     'yaml',
@@ -280,6 +282,40 @@ describe('stepScaleIn (the poll cycle turns a scale-in candidate into one remova
       lastScaleIn: { requestId },
       notBefore: new Date(ended.getTime() + COOLDOWN_S * 1000).toISOString(),
       boundBy: 'cooldown',
+    });
+  });
+
+  it('waits out a scale-out’s cooldown on the primary’s marker, then takes over its served hold (validate agrees)', async () => {
+    const policy = policyWith('{ enabled: true, stableForSeconds: 0, cooldownSeconds: 0 }', 0, 10);
+    const world = setup(undefined, policy);
+    const create = validatedRecord('RECEIVED', { requestId: 'r-00000000000000c1' });
+    world.store.records.set(create.requestId, create);
+    const now = world.clock.now();
+    await world.store.putMarker(
+      scaleOutMarkerName(PRIMARY),
+      { requestId: create.requestId, at: now.toISOString() },
+      { ifAbsentOrExpired: true, until: new Date(now.getTime() + MIN_SCALE_OUT_HOLD_SECONDS * 1000), now },
+    );
+    await noteResolved(resolvedAlert, world.deps);
+
+    world.seconds(5); // within the scale-out's own cooldown (10 s)
+    expect((await stepScaleIn(world.deps)).requested).toEqual([]);
+    world.seconds(10); // past it, but its create is still RECEIVED: the hold still matters
+    expect((await stepScaleIn(world.deps)).requested).toEqual([]);
+
+    world.store.records.set(create.requestId, { ...create, state: 'READY', history: [] });
+    const [requestId] = (await stepScaleIn(world.deps)).requested;
+    expect(requestId).toBeDefined();
+    const outcome = await validateRequest(requestId ?? '', {
+      ...world.deps,
+      markers: world.store,
+      callbackRules: { localMode: true, allowedHosts: [] },
+      provisioningTimeoutMs: 3_600_000,
+    });
+    expect(outcome).toBe('validated');
+    expect((await world.store.getMarker(scaleOutMarkerName(PRIMARY)))?.value).toMatchObject({
+      requestId,
+      kind: 'removal',
     });
   });
 });

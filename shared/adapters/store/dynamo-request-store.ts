@@ -297,7 +297,10 @@ export class DynamoRequestStore implements RequestStore, MarkerStore, SpendStore
     const expression = new ExpressionBuilder();
     expression.condition(
       `attribute_not_exists(${expression.name(TABLE.partitionKey)})` +
-        ` OR ${expression.name('untilMs')} < ${expression.value(options.now.getTime())}`,
+        ` OR ${expression.name('untilMs')} < ${expression.value(options.now.getTime())}` +
+        (options.orHeldBy === undefined
+          ? ''
+          : ` OR ${expression.name('value.requestId')} = ${expression.value(options.orHeldBy)}`),
     );
     return this.putIf(
       { ...markerKey(name), name, value: withoutUndefined(value), ...validityWindow(options.until) },
