@@ -5,7 +5,7 @@ import { isTerminal } from '#shared/domain/request-state.ts';
 import { latestOf } from '#shared/domain/scale-in-timing.ts';
 import type { MarkerStore, RequestStore, SpendStore } from '#shared/ports/request-store.ts';
 import { scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
-import { scaleOutHoldServed } from '#shared/use-cases/sequence-hold.ts';
+import { sequenceHoldServed } from '#shared/use-cases/sequence-hold.ts';
 
 /**
  * The primary's last fleet change, from the records (scale-in's cooldown is read from the table,
@@ -51,7 +51,7 @@ export const lastFleetChangeOf = async (
   const held =
     marker &&
     marker.until.getTime() >= now.getTime() &&
-    !(await scaleOutHoldServed(marker, options.scaleOutCooldownSeconds, now, deps.store))
+    !(await sequenceHoldServed(marker, options.scaleOutCooldownSeconds, now, deps.store))
       ? { heldUntil: marker.until.toISOString() }
       : {};
   const creates = (active ?? (await deps.store.listActiveSpend())).filter(

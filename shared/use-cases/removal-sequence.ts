@@ -4,7 +4,7 @@ import { isTerminal, type RequestState } from '#shared/domain/request-state.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { Marker, MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
 import { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
-import { scaleOutHoldServed } from '#shared/use-cases/sequence-hold.ts';
+import { sequenceHoldServed } from '#shared/use-cases/sequence-hold.ts';
 
 /**
  * What is serialised, precisely (issue #14 "one per-primary sequence" and "never two removals of one
@@ -15,7 +15,7 @@ import { scaleOutHoldServed } from '#shared/use-cases/sequence-hold.ts';
  *    UNKNOWN, SUBMITTED, PROVISIONING for a create; VALIDATED, DRAINING, ISOLATING, ISOLATED for a
  *    removal), and an alert's scale-out passes the gate only if no removal of the primary is in
  *    flight (`scale-out-gate.ts`, `scaleOut.removalInFlight`).
- *    A scale-out's hold past its policy cooldown whose request is past RECEIVED has served its
+ *    A scale-out's hold past its policy cooldown whose request is past RECEIVED, or an ended removal's hold, has served its
  *    purpose (`sequence-hold.ts`): a removal takes the marker over, conditionally on that holder.
  * 2. The check and the step are made one by a conditional write: both take the primary's one marker
  *    (`scale-out#<primary>`, the scale-out gate's cooldown marker) with `ifAbsentOrExpired`, held at
@@ -112,7 +112,7 @@ export const takeFleetMarkers = async (
     now,
     deps.markers,
     served
-      ? (held) => scaleOutHoldServed(held, served.scaleOutCooldownSeconds, now, served.store)
+      ? (held) => sequenceHoldServed(held, served.scaleOutCooldownSeconds, now, served.store)
       : undefined,
   );
   if (sequence) {

@@ -1,20 +1,27 @@
+import { isTerminal } from '#shared/domain/request-state.ts';
 import type { Marker, RequestStore } from '#shared/ports/request-store.ts';
 
 /**
- * Whether a scale-out's hold on the primary's sequence marker has served its purpose, so a removal
- * may take the marker over (conditionally: `orHeldBy` the holder). A scale-out holds the marker for
- * its policy cooldown, and at least `MIN_SCALE_OUT_HOLD_SECONDS` so that it is seen in flight before
- * the marker frees. Past its cooldown, once its request is past RECEIVED (in flight: the removal's
- * in-flight check sees it; or ended), only that visibility minimum still holds the marker, and it
- * has done its work. A removal's hold is never served early (one removal of a primary at a time).
+ * Whether a hold on the primary's sequence marker has served its purpose, so a removal may take the
+ * marker over (conditionally: `orHeldBy` the holder).
+ * - A scale-out holds it for its policy cooldown, and at least `MIN_SCALE_OUT_HOLD_SECONDS` so that it
+ *   is seen in flight before the marker frees. Past its cooldown, once its request is past RECEIVED
+ *   (in flight: the removal's in-flight check sees it; or ended), only that visibility minimum still
+ *   holds the marker, and it has done its work.
+ * - A removal holds it (at least the same minimum) until it is seen in flight; once it has ended,
+ *   the hold has served too (scale-in's own cooldown is measured from the records, not the marker).
  */
-export const scaleOutHoldServed = async (
+export const sequenceHoldServed = async (
   held: Marker,
   scaleOutCooldownSeconds: number,
   now: Date,
   store: Pick<RequestStore, 'get'>,
 ): Promise<boolean> => {
-  if (held.value.kind === 'removal' || typeof held.value.requestId !== 'string') return false;
+  if (typeof held.value.requestId !== 'string') return false;
+  if (held.value.kind === 'removal') {
+    const removal = await store.get(held.value.requestId);
+    return removal !== undefined && isTerminal(removal.state);
+  }
   const at = typeof held.value.at === 'string' ? Date.parse(held.value.at) : Number.NaN;
   if (!(at + scaleOutCooldownSeconds * 1000 <= now.getTime())) return false;
   const holder = await store.get(held.value.requestId);
