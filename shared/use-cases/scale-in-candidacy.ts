@@ -31,13 +31,25 @@ const scaleInOf = (primaryId: string, policy: Policy) => {
   return { match, scaleIn: fleetPolicyOf(match?.entry).scaleIn };
 };
 
+/**
+ * A repeat of a firing alert already noted this recently (and with no candidacy to end) changes
+ * nothing worth a write: an alert storm on one primary makes one write, not one per repeat, and the
+ * stable window is off by at most this much.
+ */
+export const FIRING_NOTE_FRESH_MS = 10_000;
+
 /** Notes a firing alert for a primary with scale-in enabled (others are not remembered). */
 export const noteFiring = async (alert: FiringAlert, deps: CandidacyDependencies): Promise<void> => {
   if (!scaleInOf(alert.primaryId, deps.policy).scaleIn.enabled) return;
   const now = deps.clock.now();
   await updateFleetState(
     alert.primaryId,
-    (state) => ({ state: withFiring(state, alert, now), result: undefined }),
+    (state) => {
+      const noted = state.firing[alert.key];
+      const fresh = noted !== undefined && Date.parse(noted.at) >= now.getTime() - FIRING_NOTE_FRESH_MS;
+      if (fresh && !state.candidate) return { state, result: undefined, write: false };
+      return { state: withFiring(state, alert, now), result: undefined };
+    },
     deps.store,
   );
 };

@@ -318,4 +318,13 @@ describe('stepScaleIn (the poll cycle turns a scale-in candidate into one remova
       kind: 'removal',
     });
   });
+
+  it('notes an alert storm on one primary without losing a write (repeats within seconds are one note)', async () => {
+    const world = setup();
+    await noteResolved(resolvedAlert, world.deps);
+    await Promise.all(Array.from({ length: 25 }, () => noteFiring(firingAlert(), world.deps)));
+    const state = await world.store.getFleetState(PRIMARY);
+    expect(state?.candidate).toBeUndefined();
+    expect(Object.keys(state?.firing ?? {})).toEqual(['c6d2f0a9e58b3f41']);
+  });
 });
