@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { emptyFleetState, type FleetState } from '#shared/domain/fleet-state.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
 import type { FleetStateStore } from '#shared/ports/fleet-state-store.ts';
@@ -7,7 +8,8 @@ export const FLEET_STATE_ATTEMPTS = 8;
 
 /**
  * Applies `change` to the primary's fleet state as a conditional write on the version read; a lost
- * race reads again and re-applies (the change is a pure function of the state it is given). Returns
+ * race reads again (after a short random pause) and re-applies (the change is a pure function of the
+ * state it is given). Returns
  * what `change` returned with the state it wrote, or with the unchanged state when it asked for no
  * write (`write: false`). Throws `ConcurrentUpdateError` after `FLEET_STATE_ATTEMPTS` lost races.
  */
@@ -26,6 +28,8 @@ export const updateFleetState = async <Result>(
     if (next.write === false) return { state: current, result: next.result };
     const written = { ...next.state, primaryId, version: current.version + 1 };
     if (await store.putFleetState(written, current.version)) return { state: written, result: next.result };
+    // Lost a race: spread the retries of writers that collided (a few ms, growing).
+    await sleep(Math.floor(Math.random() * 10 * attempt));
   }
   throw new ConcurrentUpdateError(
     primaryId,
