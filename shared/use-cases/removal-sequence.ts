@@ -15,7 +15,7 @@ import { sequenceHoldServed } from '#shared/use-cases/sequence-hold.ts';
  *    UNKNOWN, SUBMITTED, PROVISIONING for a create; VALIDATED, DRAINING, ISOLATING, ISOLATED for a
  *    removal), and an alert's scale-out passes the gate only if no removal of the primary is in
  *    flight (`scale-out-gate.ts`, `scaleOut.removalInFlight`).
- *    A scale-out's hold past its policy cooldown whose request is past RECEIVED, or an ended removal's hold, has served its
+ *    A scale-out's hold past its policy cooldown whose request has ended, or an ended removal's hold, has served its
  *    purpose (`sequence-hold.ts`): a removal takes the marker over, conditionally on that holder.
  * 2. The check and the step are made one by a conditional write: both take the primary's one marker
  *    (`scale-out#<primary>`, the scale-out gate's cooldown marker) with `ifAbsentOrExpired`, held at

@@ -285,7 +285,7 @@ describe('stepScaleIn (the poll cycle turns a scale-in candidate into one remova
     });
   });
 
-  it('waits out a scale-out’s cooldown on the primary’s marker, then takes over its served hold (validate agrees)', async () => {
+  it('waits out a scale-out’s cooldown and its create in flight, then takes over its served hold (validate agrees)', async () => {
     const policy = policyWith('{ enabled: true, stableForSeconds: 0, cooldownSeconds: 0 }', 0, 10);
     const world = setup(undefined, policy);
     const create = validatedRecord('RECEIVED', { requestId: 'r-00000000000000c1' });
@@ -301,6 +301,8 @@ describe('stepScaleIn (the poll cycle turns a scale-in candidate into one remova
     world.seconds(5); // within the scale-out's own cooldown (10 s)
     expect((await stepScaleIn(world.deps)).requested).toEqual([]);
     world.seconds(10); // past it, but its create is still RECEIVED: the hold still matters
+    expect((await stepScaleIn(world.deps)).requested).toEqual([]);
+    world.store.records.set(create.requestId, { ...create, state: 'PROVISIONING' }); // in flight: still
     expect((await stepScaleIn(world.deps)).requested).toEqual([]);
 
     world.store.records.set(create.requestId, { ...create, state: 'READY', history: [] });
