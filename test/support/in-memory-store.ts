@@ -109,8 +109,7 @@ export class InMemoryStore implements RequestStore, MarkerStore, SpendStore, Fle
 
   async putMarker(name: string, value: Readonly<Record<string, unknown>>, options: PutMarkerOptions) {
     const existing = this.markers.get(name);
-    const heldByNamed =
-      options.orHeldBy !== undefined && existing?.value.requestId === options.orHeldBy;
+    const heldByNamed = options.orHeldBy !== undefined && existing?.value.requestId === options.orHeldBy;
     if (existing && existing.until.getTime() >= options.now.getTime() && !heldByNamed) return false;
     this.markers.set(name, { name, value: withoutUndefined(value), until: options.until });
     return true;
