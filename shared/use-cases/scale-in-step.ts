@@ -114,11 +114,13 @@ const stepOne = async (
   if (change.scaleInOpen && last) {
     // The previous step's removal is still running: wait for it to end (then the cooldown).
     if (change.scaleInOpen.recorded) return {};
-    // Claimed, but a crash left it unrecorded: record it now, while its candidacy lasts.
-    if (last.since !== candidate.since) return {};
-    const { record } = await submitRemoval(removalOf(primaryId, candidate, last.epoch), deps);
-    logger.info('scale-in: claimed step recorded', { ...log, requestId: record.requestId });
-    return { requested: record.requestId };
+    // Claimed, but a crash left it unrecorded: record it now, while its candidacy lasts. (A claim of
+    // an earlier candidacy, which an alert ended, was abandoned: nothing to wait for.)
+    if (last.since === candidate.since) {
+      const { record } = await submitRemoval(removalOf(primaryId, candidate, last.epoch), deps);
+      logger.info('scale-in: claimed step recorded', { ...log, requestId: record.requestId });
+      return { requested: record.requestId };
+    }
   }
   const timing = scaleInTiming({
     state,

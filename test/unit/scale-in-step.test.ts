@@ -329,4 +329,24 @@ describe('stepScaleIn (the poll cycle turns a scale-in candidate into one remova
     expect(state?.candidate).toBeUndefined();
     expect(Object.keys(state?.firing ?? {})).toEqual(['c6d2f0a9e58b3f41']);
   });
+
+  it('does not wait for a claimed step that an alert abandoned before it was recorded', async () => {
+    const world = setup();
+    await noteResolved(resolvedAlert, world.deps);
+    world.seconds(STABLE_S);
+    const crashing: typeof world.store = Object.assign(Object.create(world.store), {
+      putNew: async () => {
+        throw new Error('store unreachable');
+      },
+    });
+    await expect(stepScaleIn({ ...world.deps, store: crashing })).rejects.toThrow('store unreachable');
+    // The alert fires (ending that candidacy), then resolves again: a new candidacy.
+    await noteFiring(firingAlert(), world.deps);
+    world.seconds(1);
+    await noteResolved(resolvedAlert, world.deps);
+    world.seconds(COOLDOWN_S);
+    const report = await stepScaleIn(world.deps);
+    expect(report.requested).toHaveLength(1);
+    expect(world.removals()).toHaveLength(1);
+  });
 });
