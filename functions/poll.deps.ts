@@ -4,10 +4,13 @@ import { policyFrom } from '#shared/config/policy-adapter-builder.ts';
 import type { PortBuilders } from '#shared/config/ports.ts';
 import { tencentFrom } from '#shared/config/tencent-adapter-builder.ts';
 
-/** What the poll function uses: `pollInFlight`'s and `markDeadLetters`' ports, settings and telemetry. */
+/**
+ * What the poll function uses: `pollInFlight`'s, `stepScaleIn`'s (the policy: `scaleIn`, the minimum)
+ * and `markDeadLetters`' ports, settings and telemetry.
+ */
 export type PollFunctionDependencies = Pick<
   Dependencies,
-  'store' | 'queue' | 'tencent' | 'clock' | 'settings' | 'deadLetters' | 'metrics' | 'tracing' | 'policy'
+  'store' | 'queue' | 'tencent' | 'clock' | 'policy' | 'settings' | 'deadLetters' | 'metrics' | 'tracing'
 >;
 
 /** The poll function's wiring, from Lambda's port builders or the local stack's. */
@@ -17,9 +20,9 @@ export const pollDependencies = (
   policy: Dependencies['policy'],
 ): PollFunctionDependencies => ({
   store: ports.store(),
-  policy,
   queue: ports.queue(),
   tencent,
+  policy,
   clock: ports.clock,
   settings: ports.settings,
   ...ports.deadLetters(),

@@ -9,13 +9,15 @@ import { deadlineWatch, recordPollCycle } from '#shared/runtime/poll-metrics.ts'
 import { type DeadLetterScan, markDeadLetters } from '#shared/use-cases/mark-dead-letters.ts';
 import type { PollReport } from '#shared/use-cases/poll-in-flight.ts';
 import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
+import { type ScaleInReport, stepScaleIn } from '#shared/use-cases/scale-in-step.ts';
 
 /**
- * Schedule: one poll cycle over the in-flight requests; then (by the run lock's holder, when the
- * dead-letter queues are configured) the dead-letter scan that marks requests whose messages died.
+ * Schedule: one poll cycle over the in-flight requests; then (by the run lock's holder) the
+ * scale-in step (`scale-in-step.ts`) and, when the dead-letter queues are configured, the
+ * dead-letter scan that marks requests whose messages died.
  */
 export const buildPollHandler = (deps: PollFunctionDependencies) =>
-  middy<ScheduledEvent, PollReport & { deadLetters?: DeadLetterScan }>()
+  middy<ScheduledEvent, PollReport & { scaleIn?: ScaleInReport; deadLetters?: DeadLetterScan }>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(observability(deps))
     .handler(async (_event, context) => {
@@ -32,6 +34,14 @@ export const buildPollHandler = (deps: PollFunctionDependencies) =>
         markers: deps.store,
         owner: context.awsRequestId,
       });
+      const scaleIn = report.skipped
+        ? undefined
+        : await stepScaleIn({ ...deps, deployment: deps.settings.deployment }).catch((error: unknown) => {
+            logger.warn('poll: scale-in step failed; the next cycle tries again', {
+              error: error instanceof Error ? error.message : String(error),
+            });
+            return undefined;
+          });
       const deadLetters =
         report.skipped || !deps.deadLetters
           ? undefined
@@ -42,8 +52,9 @@ export const buildPollHandler = (deps: PollFunctionDependencies) =>
               return undefined;
             });
       recordPollCycle(deps.metrics, report, deadlines.pastDeadline());
-      logger.info('poll cycle', { ...report, ...(deadLetters ? { deadLetters } : {}) });
-      return { ...report, ...(deadLetters ? { deadLetters } : {}) };
+      const extra = { ...(scaleIn ? { scaleIn } : {}), ...(deadLetters ? { deadLetters } : {}) };
+      logger.info('poll cycle', { ...report, ...extra });
+      return { ...report, ...extra };
     });
 
 export const handler = lambdaHandler(buildPollHandler, lambdaPollDependencies);

@@ -79,7 +79,13 @@ export const fleetText = (view: FleetView): string => {
   );
   lines.push(
     scaleIn.enabled
-      ? `  scale-in: on, not before ${scaleIn.notBefore}${scaleIn.atMinimum ? ' (at the minimum: nothing to remove)' : ''}; not known yet: ${scaleIn.notKnown.join('; ')}`
+      ? `  scale-in: on, ${scaleIn.candidate ? `candidate since ${scaleIn.candidate.since} (${scaleIn.candidate.alertName} resolved), next step` : 'no candidate (no alert resolved since the last one fired)'} not before ${scaleIn.notBefore} (${scaleIn.boundBy})` +
+          (scaleIn.firing.length > 0 ? `; firing: ${scaleIn.firing.join(', ')}` : '') +
+          (scaleIn.lastScaleIn
+            ? `; last step ${scaleIn.lastScaleIn.requestId} at ${scaleIn.lastScaleIn.at}`
+            : '') +
+          (scaleIn.ended && !scaleIn.candidate ? `; last candidacy ended: ${scaleIn.ended.reason}` : '') +
+          (scaleIn.atMinimum ? ' (at the minimum: nothing to remove)' : '')
       : '  scale-in: off',
   );
   for (const budget of view.budgets) {

@@ -6,6 +6,7 @@ import type { ApiKey } from '#shared/http/api-keys.ts';
 import type { AlertIngressSettings } from '#shared/ingress/alerts/alert-settings.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeadLetterQueues } from '#shared/ports/dead-letter-queues.ts';
+import type { FleetStateStore } from '#shared/ports/fleet-state-store.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { MetricsRecorder } from '#shared/ports/metrics.ts';
 import type { MarkerStore, RequestStore, SpendStore } from '#shared/ports/request-store.ts';
@@ -33,8 +34,8 @@ export interface Settings {
 
 /** Everything a handler needs, created once per process (cold start) and passed to use cases. */
 export interface Dependencies extends SourceSettings {
-  /** The request table; it also keeps the scale-out cooldown markers and the spend index (budgets). */
-  readonly store: RequestStore & MarkerStore & SpendStore;
+  /** The request table; it also keeps the scale-out cooldown markers, the spend index (budgets) and the fleet states (scale-in). */
+  readonly store: RequestStore & MarkerStore & SpendStore & FleetStateStore;
   readonly queue: MessageQueue;
   readonly tencent: TencentPostgres;
   readonly webhooks: WebhookSender;

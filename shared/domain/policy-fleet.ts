@@ -7,7 +7,8 @@ import * as z from '#shared/util/zod-mini.ts';
  * The fleet half of a primary's policy (issue #14): the minimum, the zone fallback, scale-in and the
  * read-only group. Parsed, validated and exposed (`fleetPolicyOf`). Removals read `scaleIn.destroy`
  * and `minReplicas` (validate-removal.ts); the poller restores `minReplicas` (restore-minimums.ts);
- * alert-driven scale-in and the group are coming.
+ * alert-driven scale-in reads `scaleIn` (scale-in-step.ts); creates use `fallback` and `readOnlyGroup`
+ * (create-fallback.ts, read-only-group-join.ts).
  */
 
 const got = (issue: { readonly input?: unknown }): string => `(got ${describeValue(issue.input)})`;
@@ -48,7 +49,7 @@ export const scaleOutFleetShape = {
 
 export const SCALE_IN_DESTROY_MODES = ['immediate', 'recycle-bin'] as const;
 
-/** Alert-driven scale-in for this primary (used by scale-in, coming). */
+/** Alert-driven scale-in for this primary (`scale-in-candidacy.ts`, `scale-in-step.ts`). */
 export const scaleInPolicySchema = z.strictObject({
   enabled: z.boolean({ error: (issue) => `must be true or false ${got(issue)}` }),
   /** Minimum time after any scale-out or scale-in of this primary before a scale-in. */

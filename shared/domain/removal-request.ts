@@ -57,10 +57,18 @@ export interface RemovalClaim {
 export interface RemovalDetails {
   /** The replica the caller named, if any. */
   readonly DBInstanceId?: string;
-  /** Who asked: an API key's role decides whether a prepaid replica may go (`admin` only). */
-  readonly trigger: { readonly kind: 'api'; readonly role: ApiKeyRole } | { readonly kind: 'slack' };
+  /**
+   * Who asked: an API key's role decides whether a prepaid replica may go (`admin` only); `alert`: a
+   * scale-in step (`scale-in-step.ts`), which never takes a prepaid replica or goes below the minimum.
+   */
+  readonly trigger:
+    | { readonly kind: 'api'; readonly role: ApiKeyRole }
+    | { readonly kind: 'slack' }
+    | { readonly kind: 'alert' };
   /** Set by validate. */
   readonly target?: RemovalTarget;
+  /** An alert's removal: the policy's `scaleOut.minReplicas` read by validate, re-checked before each step that takes the replica out of service. */
+  readonly minReplicas?: number;
   /** Policy `scaleIn.destroy`, read by validate: destroy once isolated, or leave it in the recycle bin. */
   readonly destroy?: 'immediate' | 'recycle-bin';
   /** The `RemoveDBInstanceFromReadOnlyGroup` task being waited on. */

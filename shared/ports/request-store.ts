@@ -81,8 +81,10 @@ export interface Marker {
 }
 
 export interface PutMarkerOptions {
-  /** The only mode so far: write only if the marker is absent or its window ended (`until < now`). */
+  /** Write only if the marker is absent or its window ended (`until < now`)… */
   readonly ifAbsentOrExpired: true;
+  /** …or if it is held by this request (`value.requestId`): a holder judged done with it. */
+  readonly orHeldBy?: string;
   readonly until: Date;
   readonly now: Date;
 }

@@ -10,12 +10,15 @@ import { findPrimaryPolicy, isGlob, maxReplicasFor } from '#shared/domain/policy
 import { fleetPolicyOf } from '#shared/domain/policy-fleet.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
+import { scaleInTiming } from '#shared/domain/scale-in-timing.ts';
 import { ReplicaFlowError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
+import type { FleetStateStore } from '#shared/ports/fleet-state-store.ts';
 import type { MetricsRecorder } from '#shared/ports/metrics.ts';
 import type { MarkerStore, RequestStore, SpendStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import { lastFleetChangeOf } from '#shared/use-cases/fleet-last-change.ts';
 import { scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
 import { chunk } from '#shared/util/chunk.ts';
 
@@ -34,7 +37,10 @@ import { chunk } from '#shared/util/chunk.ts';
 
 export interface FleetViewDependencies {
   /** `get`: an orphan's request tag is looked up, to say whether its record ended (or is gone). */
-  readonly store: SpendStore & MarkerStore & Pick<RequestStore, 'get'>;
+  readonly store: SpendStore &
+    MarkerStore &
+    Pick<RequestStore, 'get'> &
+    Pick<FleetStateStore, 'getFleetState'>;
   /** Read-only; absent where the function was given no Tencent reader key: the view is the records'. */
   readonly tencent?: TencentPostgres | undefined;
   readonly clock: Clock;
@@ -249,18 +255,32 @@ export interface FleetPolicyView {
     readonly cooldownSeconds: number;
     readonly stableForSeconds: number;
     readonly destroy: string;
-    /** Earliest time scale-in may act by what is known (the scale-out cooldown); absent when disabled. */
+    /**
+     * Earliest time scale-in may next act (the stable window since the last firing alert or the
+     * resolve, and the cooldown since the last scale-out or scale-in); absent when disabled.
+     */
     readonly notBefore?: string;
+    /** What sets `notBefore`: the stable window, the cooldown, or nothing (`now`). */
+    readonly boundBy?: 'stable' | 'cooldown' | 'now';
+    /** A resolved alert made the primary a candidate: the poller removes one replica at `notBefore`. */
+    readonly candidate?: { readonly since: string; readonly alertName: string; readonly step: number };
+    /** When an alert of the primary last fired (as received). */
+    readonly lastFiredAt?: string;
+    /** Alerts of the primary firing now, as far as replica-flow heard (no candidacy while any does). */
+    readonly firing: readonly string[];
+    /** The last scale-in step's removal request. */
+    readonly lastScaleIn?: { readonly at: string; readonly requestId: string };
+    /** Why the last candidacy ended (at the minimum, nothing removable, an alert fired…). */
+    readonly ended?: { readonly at: string; readonly reason: string };
     /** Whether the minimum forbids removing one now (replica-flow's running replicas ≤ minReplicas). */
     readonly atMinimum: boolean;
-    /** What the answer cannot take into account yet, said plainly. */
+    /** What the answer cannot take into account, said plainly. */
     readonly notKnown: readonly string[];
   };
 }
 
 const SCALE_IN_NOT_KNOWN = [
-  'when an alert for this primary last fired (the stableForSeconds window): no alert history is recorded yet',
-  'the last scale-in (its cooldown): scale-in is not built yet, so none has happened',
+  'whether Tencent still lists a replica the scale-in may take (postpaid, this deployment’s, above the minimum): the poller asks right before it acts',
 ];
 
 const policyView = async (
@@ -284,7 +304,19 @@ const policyView = async (
   const markerRequest = typeof marker?.value.requestId === 'string' ? marker.value.requestId : undefined;
   const cooling = marker && marker.until.getTime() > now.getTime();
   const running = records.filter((record) => record.state === 'READY').length;
-  const scaleInFrom = markerAt ? Date.parse(markerAt) + fleet.scaleIn.cooldownSeconds * 1000 : 0;
+  const state = await deps.store.getFleetState(primaryId);
+  const change = await lastFleetChangeOf(primaryId, state, deps, {
+    now,
+    scaleOutCooldownSeconds: scaleOut?.cooldownSeconds ?? 0,
+    active: records,
+  });
+  const timing = scaleInTiming({
+    state,
+    scaleIn: fleet.scaleIn,
+    lastChangeAt: change.at,
+    heldUntil: change.heldUntil,
+    now,
+  });
   return {
     ...(match ? { entry: match.pattern } : {}),
     minReplicas: fleet.minReplicas,
@@ -309,8 +341,23 @@ const policyView = async (
       stableForSeconds: fleet.scaleIn.stableForSeconds,
       destroy: fleet.scaleIn.destroy,
       ...(fleet.scaleIn.enabled
-        ? { notBefore: new Date(Math.max(now.getTime(), scaleInFrom)).toISOString() }
+        ? { notBefore: new Date(timing.notBefore).toISOString(), boundBy: timing.boundBy }
         : {}),
+      ...(state?.candidate
+        ? {
+            candidate: {
+              since: state.candidate.since,
+              alertName: state.candidate.alertName,
+              step: state.candidate.epoch,
+            },
+          }
+        : {}),
+      ...(state?.lastFiredAt ? { lastFiredAt: state.lastFiredAt } : {}),
+      firing: Object.values(state?.firing ?? {}).map((entry) => entry.alertName),
+      ...(state?.lastScaleIn
+        ? { lastScaleIn: { at: state.lastScaleIn.at, requestId: state.lastScaleIn.requestId } }
+        : {}),
+      ...(state?.ended ? { ended: state.ended } : {}),
       atMinimum: running <= fleet.minReplicas,
       notKnown: fleet.scaleIn.enabled ? SCALE_IN_NOT_KNOWN : [],
     },

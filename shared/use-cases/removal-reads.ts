@@ -2,6 +2,8 @@ import type {
   DBInstance,
   TaskSet as Task,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
+import { DEPLOYMENT_TAG_KEY } from '#shared/domain/deployment-identity.ts';
+import { servingReplicasOf } from '#shared/domain/replica-picker.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 
 /** The reads a removal makes right before each step: never cached, never the record's word. */
@@ -17,6 +19,34 @@ export const describeInstance = async (
     Limit: 1,
   });
   return DBInstanceSet.find((instance) => instance.DBInstanceId === instanceId);
+};
+
+const PAGE = 100;
+
+/**
+ * The primary's serving replicas now, as validate's picker counts them (instances carrying the
+ * deployment tag key, every page): what an alert's removal checks the minimum against right before
+ * a step that takes its replica out of service. Returns the count and the calls it took.
+ */
+export const servingReplicasNow = async (
+  region: string,
+  primaryId: string,
+  tencent: Pick<TencentPostgres, 'describeDBInstances'>,
+): Promise<{ readonly count: number; readonly calls: number }> => {
+  const instances: DBInstance[] = [];
+  let calls = 0;
+  for (let offset = 0, total = Number.POSITIVE_INFINITY; offset < total; offset += PAGE) {
+    calls += 1;
+    const page = await tencent.describeDBInstances(region, {
+      Filters: [{ Name: 'db-tag-key', Values: [DEPLOYMENT_TAG_KEY] }],
+      Limit: PAGE,
+      Offset: offset,
+    });
+    instances.push(...(page.DBInstanceSet ?? []));
+    total = page.TotalCount ?? 0;
+    if ((page.DBInstanceSet ?? []).length === 0) break;
+  }
+  return { count: servingReplicasOf(instances, primaryId), calls };
 };
 
 /** Tencent's largest DescribeReadOnlyGroups page. */

@@ -2,8 +2,9 @@ import { kindOf } from '#shared/domain/request-kind.ts';
 import type { RequestRecord, RuleViolation } from '#shared/domain/request-record.ts';
 import { isTerminal, type RequestState } from '#shared/domain/request-state.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
+import type { Marker, MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
 import { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
+import { sequenceHoldServed } from '#shared/use-cases/sequence-hold.ts';
 
 /**
  * What is serialised, precisely (issue #14 "one per-primary sequence" and "never two removals of one
@@ -14,6 +15,8 @@ import { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName } from '#shared/use-case
  *    UNKNOWN, SUBMITTED, PROVISIONING for a create; VALIDATED, DRAINING, ISOLATING, ISOLATED for a
  *    removal), and an alert's scale-out passes the gate only if no removal of the primary is in
  *    flight (`scale-out-gate.ts`, `scaleOut.removalInFlight`).
+ *    A scale-out's hold past its policy cooldown whose request has ended, or an ended removal's hold, has served its
+ *    purpose (`sequence-hold.ts`): a removal takes the marker over, conditionally on that holder.
  * 2. The check and the step are made one by a conditional write: both take the primary's one marker
  *    (`scale-out#<primary>`, the scale-out gate's cooldown marker) with `ifAbsentOrExpired`, held at
  *    least `MIN_SCALE_OUT_HOLD_SECONDS` — longer than a winner takes to reach VALIDATED, after which it
@@ -91,17 +94,26 @@ export const fleetActivityOf = async (
 export const takeFleetMarkers = async (
   record: RequestRecord,
   instanceId: string,
-  deps: { readonly markers: MarkerStore; readonly clock: Clock },
+  deps: {
+    readonly markers: MarkerStore;
+    readonly clock: Clock;
+    /** With the primary's `scaleOut.cooldownSeconds`: a scale-out's served hold is taken over. */
+    readonly served?: { readonly store: Pick<RequestStore, 'get'>; readonly scaleOutCooldownSeconds: number };
+  },
 ): Promise<RuleViolation | undefined> => {
   const now = deps.clock.now();
   const primaryId = record.request.MasterDBInstanceId;
   const value = { requestId: record.requestId, kind: 'removal', instanceId, at: now.toISOString() };
+  const served = deps.served;
   const sequence = await take(
     scaleOutMarkerName(primaryId),
     value,
     new Date(now.getTime() + MIN_SCALE_OUT_HOLD_SECONDS * 1000),
     now,
     deps.markers,
+    served
+      ? (held) => sequenceHoldServed(held, served.scaleOutCooldownSeconds, now, served.store)
+      : undefined,
   );
   if (sequence) {
     return {
@@ -134,11 +146,16 @@ const take = async (
   until: Date,
   now: Date,
   markers: MarkerStore,
+  served?: (held: Marker) => Promise<boolean>,
 ) => {
   const held = await markers.getMarker(name, now);
   if (held?.value.requestId === value.requestId) return undefined;
   if (!held && (await markers.putMarker(name, value, { ifAbsentOrExpired: true, until, now })))
     return undefined;
+  if (held && typeof held.value.requestId === 'string' && served && (await served(held))) {
+    const options = { ifAbsentOrExpired: true, orHeldBy: held.value.requestId, until, now } as const;
+    if (await markers.putMarker(name, value, options)) return undefined;
+  }
   const winner = held ?? (await markers.getMarker(name, now));
   if (winner?.value.requestId === value.requestId) return undefined;
   return winner ?? { name, value: {}, until };

@@ -3,7 +3,11 @@ import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/p
 import { TencentApiError } from '#shared/adapters/tencent/tencent-api-error.ts';
 import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
 import type { RemovalDetails, RemovalTarget } from '#shared/domain/removal-request.ts';
-import { decideRemovalStep, type RemovalStep } from '#shared/domain/removal-safety.ts';
+import {
+  decideRemovalStep,
+  type RemovalSafetyInput,
+  type RemovalStep,
+} from '#shared/domain/removal-safety.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
@@ -18,7 +22,12 @@ import {
 } from '#shared/transitions/remove-transitions.ts';
 import type { CreateDependencies, CreateOutcome } from '#shared/use-cases/create-dependencies.ts';
 import { enqueuePendingNotifications, pendingNotification } from '#shared/use-cases/notification-outbox.ts';
-import { describeInstance, groupOfReplica, runningGroupTask } from '#shared/use-cases/removal-reads.ts';
+import {
+  describeInstance,
+  groupOfReplica,
+  runningGroupTask,
+  servingReplicasNow,
+} from '#shared/use-cases/removal-reads.ts';
 
 /**
  * The removal steps (issue #14), run by the create queue's worker for `kind: 'removal'` records
@@ -118,7 +127,7 @@ class RemovalRun {
     return describeInstance(this.target.region, this.target.instanceId, this.deps.tencent);
   }
 
-  private decide(step: RemovalStep, instance: DBInstance | undefined) {
+  private decide(step: RemovalStep, instance: DBInstance | undefined, fleet?: RemovalSafetyInput['fleet']) {
     return decideRemovalStep({
       step,
       instanceId: this.target.instanceId,
@@ -126,7 +135,25 @@ class RemovalRun {
       primaryId: this.record.request.MasterDBInstanceId,
       deployment: this.deps.deployment ?? DEFAULT_DEPLOYMENT,
       trigger: this.details.trigger,
+      ...(fleet ? { fleet } : {}),
     });
+  }
+
+  /**
+   * For an alert's removal (scale-in): the primary's serving replicas counted now and the minimum
+   * validate recorded, so each step that takes the replica out of service re-checks the minimum
+   * against Tencent (an out-of-band deletion since validation is seen). Undefined for other triggers.
+   */
+  private async fleetNow(): Promise<RemovalSafetyInput['fleet']> {
+    if (this.details.trigger.kind !== 'alert') return undefined;
+    const serving = await servingReplicasNow(
+      this.target.region,
+      this.record.request.MasterDBInstanceId,
+      this.deps.tencent,
+    );
+    this.calls += serving.calls;
+    // A removal recorded without a minimum (none should be) counts as at its minimum: refused.
+    return { currentReplicas: serving.count, minReplicas: this.details.minReplicas ?? Number.NaN };
   }
 
   /**
@@ -178,9 +205,10 @@ class RemovalRun {
       this.target.instanceId,
       this.deps.tencent,
     );
-    if (group) return this.leaveGroup(instance, group);
+    const fleet = await this.fleetNow();
+    if (group) return this.leaveGroup(instance, group, fleet);
     if (instance.DeletionProtection) {
-      const lift = this.decide('lift-protection', instance);
+      const lift = this.decide('lift-protection', instance, fleet);
       if (!lift.allowed) return this.fail(failDraining, lift.reason, lift.message);
       if (!(await this.claim('lift-protection'))) return 'skipped';
       await this.call('lift-protection', () =>
@@ -192,7 +220,7 @@ class RemovalRun {
       // The isolate waits for the next pass, which reads the protection back first.
       return 'skipped';
     }
-    const isolate = this.decide('isolate', instance);
+    const isolate = this.decide('isolate', instance, fleet);
     if (!isolate.allowed) return this.fail(failDraining, isolate.reason, isolate.message);
     if (!(await this.claim('isolate'))) return 'skipped';
     const outcome = await this.call('isolate', () =>
@@ -208,7 +236,11 @@ class RemovalRun {
   }
 
   /** In a group: wait for a leave task in flight, or start one (after the safety check). */
-  private async leaveGroup(instance: DBInstance, groupId: string): Promise<CreateOutcome> {
+  private async leaveGroup(
+    instance: DBInstance,
+    groupId: string,
+    fleet: RemovalSafetyInput['fleet'],
+  ): Promise<CreateOutcome> {
     this.calls += 1;
     const task = await runningGroupTask(
       this.target.region,
@@ -231,7 +263,7 @@ class RemovalRun {
       }
       return 'skipped';
     }
-    const leave = this.decide('leave-group', instance);
+    const leave = this.decide('leave-group', instance, fleet);
     if (!leave.allowed) return this.fail(failDraining, leave.reason, leave.message);
     if (!(await this.claim('leave-group'))) return 'skipped';
     let taskId: number | undefined;

@@ -62,8 +62,8 @@ export const removalRegionOf = (record: RequestRecord, deps: Pick<ValidateDepend
   return record.request.Region ?? defaults?.Region ?? regionOfZone(defaults?.Zone ?? '');
 };
 
-/** This deployment's replicas in the region (one page a call), or the one named instance. */
-const describeCandidates = async (
+/** This deployment's replicas in the region (one page a call), or the one named instance (also the scale-in step's pre-check). */
+export const describeCandidates = async (
   region: string,
   named: string | undefined,
   deps: Pick<ValidateDependencies, 'tencent'>,
@@ -144,7 +144,14 @@ export const validateRemoval = async (
     payType: picked.instance.PayType ?? 'unknown',
     ...(picked.requestId ? { createdBy: picked.requestId } : {}),
   };
-  const removal = { ...details, target, destroy: fleet.scaleIn.destroy, tencentCalls: calls };
+  const removal = {
+    ...details,
+    target,
+    destroy: fleet.scaleIn.destroy,
+    tencentCalls: calls,
+    // An alert's removal re-checks the minimum before each step (remove-replica.ts).
+    ...(details.trigger.kind === 'alert' ? { minReplicas: fleet.minReplicas } : {}),
+  };
   const at = deps.clock.now().toISOString();
   if (record.request.dryRun) {
     const ended = await endDryRun(deps.store, {
@@ -158,7 +165,13 @@ export const validateRemoval = async (
     return 'dry-run';
   }
   // One sequence per primary, one removal per replica: both conditional markers, before VALIDATED.
-  const busy = activity.busy ?? (await takeFleetMarkers(record, target.instanceId, deps));
+  const scaleOutCooldownSeconds = match.entry.scaleOut?.cooldownSeconds ?? 0;
+  const busy =
+    activity.busy ??
+    (await takeFleetMarkers(record, target.instanceId, {
+      ...deps,
+      served: { store: deps.store, scaleOutCooldownSeconds },
+    }));
   if (busy) return refuse(record, deps, busy);
   // The poller ends a removal that is not isolated by then REMOVAL_FAILED (poll-removals.ts).
   const deadline = new Date(deps.clock.now().getTime() + deps.provisioningTimeoutMs).toISOString();

@@ -432,6 +432,9 @@ describe('least privilege', () => {
       ...logs('poll'),
       ...traces,
       `dynamodb:Query ${INFLIGHT_INDEX}`,
+      // Scale-in: the fleet states' one partition (a LeadingKeys condition: FLEET) and the running fleet.
+      `dynamodb:Query ${TABLE_ARN}`,
+      `dynamodb:Query ${SPEND_INDEX}`,
       ...item('GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
       ...send('RequestsQueue', 'CreateQueue', 'NotifyQueue'),
       ...['RequestsDeadLetterQueue', 'CreateDeadLetterQueue', 'NotifyDeadLetterQueue'].flatMap((queue) =>
@@ -479,7 +482,7 @@ describe('least privilege', () => {
     expect(granteesOf('sqs:SendMessage RequestsQueue.Arn')).toEqual(['ingest', 'validate', 'poll']);
   });
 
-  it('lets only poll, the scale-out gate and the budgets in validate, and the fleet view in ingest query, and only the inflight and spend indexes: nobody scans', () => {
+  it('lets only poll, the scale-out gate and the budgets in validate, and the fleet view in ingest query, and only the inflight and spend indexes and the fleet states’ partition: nobody scans', () => {
     const reads = FUNCTIONS.flatMap((name) =>
       grantsOfFunction(name)
         .filter((grant) => /^dynamodb:(Query|Scan)/.test(grant))
@@ -489,8 +492,17 @@ describe('least privilege', () => {
       `ingest dynamodb:Query ${SPEND_INDEX}`,
       `validate dynamodb:Query ${INFLIGHT_INDEX}`,
       `validate dynamodb:Query ${SPEND_INDEX}`,
+      `poll dynamodb:Query ${TABLE_ARN}`,
       `poll dynamodb:Query ${INFLIGHT_INDEX}`,
+      `poll dynamodb:Query ${SPEND_INDEX}`,
     ]);
+    // The table itself only for the fleet states' partition (scale-in), by the key condition IAM checks.
+    const fleetQuery = roleStatements(template, 'PollRole').find(
+      (statement) => statement.Sid === 'ScaleInFleetStates',
+    );
+    expect(fleetQuery?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['FLEET'] },
+    });
   });
 
   it('lets only the functions that call Tencent read the Tencent key', () => {

@@ -27,17 +27,19 @@ export interface AlertStackFixture {
 }
 
 /**
- * A local stack with the alerts policy (test/fixtures/policies/alerts.yaml) whose alert-driven
+ * A local stack with the alerts policy (test/fixtures/policies/alerts.yaml, or `policyFile`) whose alert-driven
  * requests send their completion webhook to a verifying receiver (ALERT_CALLBACK_URL).
  */
-export const startAlertStack = async (): Promise<AlertStackFixture> => {
+export const startAlertStack = async (
+  options: { readonly policyFile?: string } = {},
+): Promise<AlertStackFixture> => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'replica-flow-alerts-'));
   const credentials = await loadOrCreateLocalCredentials(dataDir);
   const receiver = await startWebhookReceiver(credentials.webhookSecret);
   const stack = await startLocalStack({
     dataDir,
     pollIntervalMs: 500,
-    policyFile: policyFixturePath('alerts.yaml'),
+    policyFile: options.policyFile ?? policyFixturePath('alerts.yaml'),
     alerts: { callbackUrl: receiver.url },
   });
   const tokens = stack.credentials.alerts;

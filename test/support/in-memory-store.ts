@@ -2,9 +2,11 @@ import { assertWritableFields } from '#shared/adapters/store/request-change.ts';
 import { withoutUndefined } from '#shared/adapters/store/request-item.ts';
 import { StoreError } from '#shared/adapters/store/store-error.ts';
 import { holdsActiveSpend } from '#shared/domain/budget.ts';
+import { type FleetState, parseFleetState } from '#shared/domain/fleet-state.ts';
 import { isOpenNotification, type RequestRecord } from '#shared/domain/request-record.ts';
 import { assertTransition, isTerminal } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError } from '#shared/errors.ts';
+import type { FleetStateStore } from '#shared/ports/fleet-state-store.ts';
 import type {
   InFlightPage,
   Marker,
@@ -30,8 +32,9 @@ interface Lock {
  * `undefined` never written; named locks held by one owner until they expire; markers with their
  * validity window. Records go in and come out as copies, so a caller cannot change what is stored.
  */
-export class InMemoryStore implements RequestStore, MarkerStore, SpendStore {
+export class InMemoryStore implements RequestStore, MarkerStore, SpendStore, FleetStateStore {
   readonly records = new Map<string, RequestRecord>();
+  readonly fleetStates = new Map<string, FleetState>();
   readonly markers = new Map<string, Marker>();
   readonly locks = new Map<string, Lock>();
 
@@ -106,7 +109,8 @@ export class InMemoryStore implements RequestStore, MarkerStore, SpendStore {
 
   async putMarker(name: string, value: Readonly<Record<string, unknown>>, options: PutMarkerOptions) {
     const existing = this.markers.get(name);
-    if (existing && existing.until.getTime() >= options.now.getTime()) return false;
+    const heldByNamed = options.orHeldBy !== undefined && existing?.value.requestId === options.orHeldBy;
+    if (existing && existing.until.getTime() >= options.now.getTime() && !heldByNamed) return false;
     this.markers.set(name, { name, value: withoutUndefined(value), until: options.until });
     return true;
   }
@@ -115,6 +119,28 @@ export class InMemoryStore implements RequestStore, MarkerStore, SpendStore {
     const marker = this.markers.get(name);
     if (!marker || (now && marker.until.getTime() < now.getTime())) return undefined;
     return marker;
+  }
+
+  async getFleetState(primaryId: string): Promise<FleetState | undefined> {
+    const state = this.fleetStates.get(primaryId);
+    return state === undefined ? undefined : structuredClone(state);
+  }
+
+  /** Written only over `expectedVersion` (0: none stored); a state of another version is refused. */
+  async putFleetState(state: FleetState, expectedVersion: number): Promise<boolean> {
+    if (state.version !== expectedVersion + 1) {
+      throw new StoreError(
+        'STORE_INVALID_COMMAND',
+        `putFleetState ${state.primaryId}: version ${state.version} does not follow ${expectedVersion}`,
+      );
+    }
+    if ((this.fleetStates.get(state.primaryId)?.version ?? 0) !== expectedVersion) return false;
+    this.fleetStates.set(state.primaryId, withoutUndefined(parseFleetState(structuredClone(state))));
+    return true;
+  }
+
+  async listFleetStates(): Promise<readonly FleetState[]> {
+    return [...this.fleetStates.values()].map((state) => structuredClone(state));
   }
 
   /** The record, if it is still at the command's version (and in `state`, when one is expected). */

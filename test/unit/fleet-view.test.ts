@@ -266,8 +266,10 @@ describe('fleetView', () => {
         stableForSeconds: 1800,
         destroy: 'recycle-bin',
         notBefore: '2026-12-07T12:10:00.000Z',
+        boundBy: 'cooldown',
+        firing: [],
         atMinimum: false,
-        notKnown: expect.arrayContaining([expect.stringContaining('no alert history')]),
+        notKnown: [expect.stringContaining('the poller asks right before it acts')],
       },
     });
     // Global counts all three replicas; the primary's own only its two; the channel's all three

@@ -89,7 +89,7 @@ describe("each function's wiring", () => {
     expect(ingestDependencies(ports, policy)).not.toHaveProperty('tencent');
     expect(notifyDependencies(ports, webhooks)).not.toHaveProperty('tencent');
     expect(createDependencies(ports, tencent)).not.toHaveProperty('webhooks');
-    // The poller restores each primary's scaleOut.minReplicas: it reads the policy.
+    // The poller restores each primary's scaleOut.minReplicas and steps scale-in: it reads the policy.
     expect(pollDependencies(ports, tencent, policy).policy).toBe(policy);
     expect(createDependencies(ports, tencent).tencent).toBe(tencent);
   });

@@ -30,6 +30,7 @@ const alertRecord = (
       alertName: 'PostgresHighCPU',
       primaryId,
       dedupe: [`fingerprint-${sequence}`, '2026-11-29T11:17:30Z'],
+      key: `fingerprint-${sequence}`,
       context: {},
     },
     { policy: alertsPolicy() },

@@ -7,6 +7,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandOutput,
   UpdateCommand as UpdateItemCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -28,11 +29,20 @@ import {
   withoutUndefined,
 } from '#shared/adapters/store/request-item.ts';
 import { StoreError, toStoreError } from '#shared/adapters/store/store-error.ts';
-import { lockKey, markerKey, requestKey, TABLE } from '#shared/adapters/store/table-definition.ts';
+import {
+  FLEET_PARTITION,
+  fleetStateKey,
+  lockKey,
+  markerKey,
+  requestKey,
+  TABLE,
+} from '#shared/adapters/store/table-definition.ts';
+import { type FleetState, parseFleetState } from '#shared/domain/fleet-state.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { assertTransition } from '#shared/domain/request-state.ts';
 import { ConcurrentUpdateError, ConfigError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
+import type { FleetStateStore } from '#shared/ports/fleet-state-store.ts';
 import type {
   InFlightPage,
   Marker,
@@ -68,7 +78,7 @@ const MAX_BATCH_GET_KEYS = 100;
  * conditional PutItem/UpdateItem; the store derives the in-flight index attributes and the TTL
  * from the record the write produces, so use cases never set them.
  */
-export class DynamoRequestStore implements RequestStore, MarkerStore, SpendStore {
+export class DynamoRequestStore implements RequestStore, MarkerStore, SpendStore, FleetStateStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly itemOptions: ItemOptions;
@@ -287,7 +297,10 @@ export class DynamoRequestStore implements RequestStore, MarkerStore, SpendStore
     const expression = new ExpressionBuilder();
     expression.condition(
       `attribute_not_exists(${expression.name(TABLE.partitionKey)})` +
-        ` OR ${expression.name('untilMs')} < ${expression.value(options.now.getTime())}`,
+        ` OR ${expression.name('untilMs')} < ${expression.value(options.now.getTime())}` +
+        (options.orHeldBy === undefined
+          ? ''
+          : ` OR ${expression.name('value.requestId')} = ${expression.value(options.orHeldBy)}`),
     );
     return this.putIf(
       { ...markerKey(name), name, value: withoutUndefined(value), ...validityWindow(options.until) },
@@ -308,6 +321,72 @@ export class DynamoRequestStore implements RequestStore, MarkerStore, SpendStore
     } catch (error) {
       throw toStoreError(error, `getMarker ${name}`);
     }
+  }
+
+  async getFleetState(primaryId: string): Promise<FleetState | undefined> {
+    try {
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: fleetStateKey(primaryId), ConsistentRead: true }),
+      );
+      return Item === undefined ? undefined : fleetStateOf(Item);
+    } catch (error) {
+      throw toStoreError(error, `getFleetState ${primaryId}`);
+    }
+  }
+
+  async putFleetState(state: FleetState, expectedVersion: number): Promise<boolean> {
+    if (state.version !== expectedVersion + 1) {
+      throw new StoreError(
+        'STORE_INVALID_COMMAND',
+        `putFleetState ${state.primaryId}: version ${state.version} does not follow ${expectedVersion}`,
+      );
+    }
+    const expression = new ExpressionBuilder();
+    expression.condition(
+      expectedVersion === 0
+        ? `attribute_not_exists(${expression.name(TABLE.partitionKey)})`
+        : `${expression.name('version')} = ${expression.value(expectedVersion)}`,
+    );
+    return this.putIf(
+      {
+        ...fleetStateKey(state.primaryId),
+        version: state.version,
+        fleet: withoutUndefined(parseFleetState(state)),
+      },
+      expression,
+      `putFleetState ${state.primaryId}`,
+    );
+  }
+
+  async listFleetStates(): Promise<readonly FleetState[]> {
+    const states: FleetState[] = [];
+    let lastKey: Record<string, unknown> | undefined;
+    do {
+      let page: QueryCommandOutput;
+      try {
+        page = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            ExpressionAttributeValues: { ':pk': FLEET_PARTITION },
+            ConsistentRead: true,
+            ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
+          }),
+        );
+      } catch (error) {
+        throw toStoreError(error, 'listFleetStates');
+      }
+      for (const item of page.Items ?? []) {
+        try {
+          states.push(fleetStateOf(item));
+        } catch (error) {
+          logger.error('Skipping an unreadable fleet state', { sk: String(item[TABLE.sortKey]), error });
+        }
+      }
+      lastKey = page.LastEvaluatedKey;
+    } while (lastKey);
+    return states;
   }
 
   /** One conditional UpdateItem; on a lost condition that was only an assumption, learn and retry once. */
@@ -390,6 +469,10 @@ const validityWindow = (until: Date) => ({
 /** The item DynamoDB returns with a failed condition (`ReturnValuesOnConditionCheckFailure: ALL_OLD`). */
 const recordOf = (error: ConditionalCheckFailedException): RequestRecord | undefined =>
   error.Item === undefined ? undefined : toRecord(unmarshall(error.Item));
+
+/** A fleet state item's state, parsed at the border (its `version` is the item's). */
+const fleetStateOf = (item: Record<string, unknown>): FleetState =>
+  parseFleetState({ ...(item.fleet as Record<string, unknown>), version: Number(item.version) });
 
 /** In-flight records; an item that is not a record is logged and skipped, never blocking the others. */
 const readableRecords = (items: readonly Record<string, unknown>[]): RequestRecord[] =>

@@ -20,6 +20,7 @@ import { ConfigError } from '#shared/errors.ts';
  * | request record  | `REQUEST#<requestId>`   | `REQUEST` | in the `inflight` index while work is left |
  * | named lock      | `LOCK#<name>`           | `LOCK`    | `owner`, `until`, `untilMs`                |
  * | marker          | `MARKER#<name>`         | `MARKER`  | `value`, `until`, `untilMs` (cooldowns)    |
+ * | fleet state     | `FLEET`                 | `PRIMARY#<id>` | `state`, `version` (scale-in; one partition, read whole) |
  *
  * - `inflight` GSI: partition `inflightShard` (S), sort `inflightSince` (S, ISO-8601), projection ALL.
  *   Sparse: only items carrying both attributes are in it, so the poller reads the work in flight
@@ -48,6 +49,8 @@ export const TABLE = {
 } as const;
 
 export const KEY_PREFIX = { request: 'REQUEST#', lock: 'LOCK#', marker: 'MARKER#' } as const;
+/** Every fleet state lives in this one partition (sort key `PRIMARY#<id>`), so one Query lists them. */
+export const FLEET_PARTITION = 'FLEET';
 export const SORT_KEY = { request: 'REQUEST', lock: 'LOCK', marker: 'MARKER' } as const;
 
 export const requestKey = (requestId: string) => ({
@@ -57,6 +60,10 @@ export const requestKey = (requestId: string) => ({
 export const lockKey = (name: string) => ({
   [TABLE.partitionKey]: `${KEY_PREFIX.lock}${name}`,
   [TABLE.sortKey]: SORT_KEY.lock,
+});
+export const fleetStateKey = (primaryId: string) => ({
+  [TABLE.partitionKey]: FLEET_PARTITION,
+  [TABLE.sortKey]: `PRIMARY#${primaryId}`,
 });
 export const markerKey = (name: string) => ({
   [TABLE.partitionKey]: `${KEY_PREFIX.marker}${name}`,

@@ -8,10 +8,15 @@ import { parseStoredRequest } from '#shared/domain/stored-request.ts';
 import { IdempotencyConflictError, ValidationError } from '#shared/errors.ts';
 import type { AlertReading, FiringAlert, IgnoredAlert } from '#shared/ingress/alerts/alert.ts';
 import { logger } from '#shared/logger.ts';
+import type { FleetStateStore } from '#shared/ports/fleet-state-store.ts';
+import type { RequestStore } from '#shared/ports/request-store.ts';
+import { noteFiring, noteResolved } from '#shared/use-cases/scale-in-candidacy.ts';
 import type { SubmitDependencies } from '#shared/use-cases/submit-request.ts';
 import { submitRequest } from '#shared/use-cases/submit-request.ts';
 
 export interface AlertSubmitDependencies extends SubmitDependencies {
+  /** Also the fleet states: alerts of primaries with scale-in are noted there (`scale-in-candidacy.ts`). */
+  readonly store: RequestStore & FleetStateStore;
   readonly policy: Policy;
   /** Completion webhook for alert-driven requests (`ALERT_CALLBACK_URL`), when set. */
   readonly callbackUrl?: string;
@@ -27,8 +32,20 @@ export interface AlertSubmission {
   readonly replayed: boolean;
 }
 
+/** A resolved alert that made (or found) its primary a scale-in candidate. */
+export interface ScaleInCandidacy {
+  readonly alertName: string;
+  readonly primaryId: string;
+  /** The step the poller takes next for this candidate. */
+  readonly epoch: number;
+  /** When the primary became a candidate (ISO-8601). */
+  readonly since: string;
+}
+
 export interface AlertReceipt {
   readonly accepted: readonly AlertSubmission[];
+  /** Resolved alerts that made their primary a scale-in candidate. */
+  readonly scaleIn: readonly ScaleInCandidacy[];
   readonly ignored: readonly IgnoredAlert[];
 }
 
@@ -79,8 +96,10 @@ export const alertToRequest = (
 };
 
 /**
- * Records every firing alert as a RECEIVED request (queued for validation) and collects the
- * ignored ones, logging each decision. A repeat of a firing is answered with its request; one whose
+ * Records every firing alert as a RECEIVED request (queued for validation), notes it in the
+ * primary's fleet state when the primary has scale-in, makes a primary whose alert resolved a
+ * scale-in candidate (when its policy has `scaleIn.enabled`), and collects the ignored ones, logging
+ * each decision. A repeat of a firing is answered with its request; one whose
  * payload changed meanwhile (the policy's profile was edited) is treated as the same firing.
  * Store or queue failures propagate: the source gets a 5xx and retries.
  */
@@ -89,6 +108,7 @@ export const submitAlerts = async (
   deps: AlertSubmitDependencies,
 ): Promise<AlertReceipt> => {
   const accepted: AlertSubmission[] = [];
+  const candidates: ScaleInCandidacy[] = [];
   const skipped: IgnoredAlert[] = [];
   for (const reading of readings) {
     if (reading.kind === 'ignored') {
@@ -96,7 +116,23 @@ export const submitAlerts = async (
       logger.info('alert ignored', { alertName: reading.ignored.alertName, reason: reading.ignored.reason });
       continue;
     }
+    if (reading.kind === 'resolved') {
+      const { alert } = reading;
+      const candidacy = await noteResolved(alert, deps, deps.callbackUrl);
+      const log = { source: alert.source, alertName: alert.alertName, primaryId: alert.primaryId };
+      if (candidacy.candidate) {
+        const { epoch, since } = candidacy;
+        candidates.push({ alertName: alert.alertName, primaryId: alert.primaryId, epoch, since });
+        logger.info('alert resolved: scale-in candidate', { ...log, epoch, since });
+      } else {
+        skipped.push({ alertName: alert.alertName, reason: candidacy.reason });
+        logger.info('alert ignored', { ...log, reason: candidacy.reason });
+      }
+      continue;
+    }
     const { alert } = reading;
+    // Noted first: the alert fired whether or not a request can be made of it.
+    await noteFiring(alert, deps);
     const outcome = await submitOne(alert, deps);
     if ('reason' in outcome) {
       skipped.push(outcome);
@@ -116,7 +152,7 @@ export const submitAlerts = async (
       replayed: outcome.replayed,
     });
   }
-  return { accepted, ignored: skipped };
+  return { accepted, scaleIn: candidates, ignored: skipped };
 };
 
 const submitOne = async (

@@ -1,5 +1,5 @@
 import type { AlertReading, FiringAlert } from '#shared/ingress/alerts/alert.ts';
-import { firing, ignored } from '#shared/ingress/alerts/alert.ts';
+import { firing, ignored, resolved } from '#shared/ingress/alerts/alert.ts';
 import { primaryFromLabels } from '#shared/ingress/alerts/alert-labels.ts';
 
 /** The alert fields Alertmanager and Grafana share (Grafana's body is Alertmanager's plus extras). */
@@ -23,7 +23,8 @@ export interface LabelledAlertSource<Alert extends LabelledAlert> {
 /**
  * Every alert of a notification, read: a firing alert whose labels name a primary becomes a
  * scale-out candidate keyed by its fingerprint and `startsAt` (so each repeat of the notification
- * maps to the same request); resolved alerts and alerts without the label are ignored.
+ * maps to the same request); a resolved one that names a primary may make it a scale-in candidate
+ * (its fingerprint says which alert stopped); alerts without the label are ignored.
  */
 export const readLabelledAlerts = <Alert extends LabelledAlert>(
   alerts: readonly Alert[],
@@ -32,15 +33,25 @@ export const readLabelledAlerts = <Alert extends LabelledAlert>(
 ): AlertReading[] =>
   alerts.map((alert) => {
     const alertName = alert.labels.alertname || from.fallbackName || '(no alertname)';
-    if (alert.status !== 'firing') return ignored(alertName, 'resolved');
     const target = primaryFromLabels(alert.labels, labelNames);
     if ('reason' in target) return ignored(alertName, target.reason);
+    const region = target.region ? { region: target.region } : {};
+    if (alert.status !== 'firing') {
+      return resolved({
+        source: from.source,
+        alertName,
+        primaryId: target.primaryId,
+        ...region,
+        key: alert.fingerprint,
+      });
+    }
     return firing({
       source: from.source,
       alertName,
       primaryId: target.primaryId,
-      ...(target.region ? { region: target.region } : {}),
+      ...region,
       dedupe: [alert.fingerprint, alert.startsAt],
+      key: alert.fingerprint,
       context: {
         alertname: alertName,
         fingerprint: alert.fingerprint,

@@ -9,9 +9,8 @@ import { jsonResponse } from '#shared/http/http-response.ts';
 import { header } from '#shared/http/request-body.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MetricsRecorder } from '#shared/ports/metrics.ts';
-import type { MarkerStore, RequestStore, SpendStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
-import { fleetOverview, fleetView } from '#shared/use-cases/fleet-view.ts';
+import { type FleetViewDependencies, fleetOverview, fleetView } from '#shared/use-cases/fleet-view.ts';
 import * as z from '#shared/util/zod-mini.ts';
 
 /** The path's `{id}` (the primary) and the optional `?region=` (else the policy's or the records'). */
@@ -21,7 +20,7 @@ const fleetQuerySchema = z.strictObject({
 });
 
 export interface FleetRouteDependencies {
-  readonly store: SpendStore & MarkerStore & Pick<RequestStore, 'get'>;
+  readonly store: FleetViewDependencies['store'];
   readonly tencent?: TencentPostgres | undefined;
   readonly clock: Clock;
   readonly policy: Policy;

@@ -56,6 +56,7 @@ describe('POST /v1/alerts/alertmanager', () => {
           replayed: false,
         },
       ],
+      scaleIn: [],
       ignored: [{ alertName: 'NodeDiskFull', reason: 'no "instance_id" label naming a primary' }],
     });
     const record = await harness.store.get(requestIdFor('alertmanager', key));
@@ -102,7 +103,7 @@ describe('POST /v1/alerts/alertmanager', () => {
     expect(harness.store.records.size).toBe(2);
   });
 
-  it('acknowledges a resolved notification and records nothing', async () => {
+  it('acknowledges a resolved notification of a primary without scaleIn and records nothing, saying why', async () => {
     const harness = await alertHarness();
     const answer = await harness.call(
       alertmanagerRoute,
@@ -112,9 +113,19 @@ describe('POST /v1/alerts/alertmanager', () => {
     );
     expect(answer).toMatchObject({
       status: 200,
-      body: { accepted: [], ignored: [{ alertName: 'PostgresHighCPU', reason: 'resolved' }] },
+      body: {
+        accepted: [],
+        scaleIn: [],
+        ignored: [
+          {
+            alertName: 'PostgresHighCPU',
+            reason: 'resolved; scale-in is off for postgres-abcdef (its policy entry has no scaleIn)',
+          },
+        ],
+      },
     });
     expect(harness.store.records.size).toBe(0);
+    expect(harness.store.fleetStates.size).toBe(0);
   });
 
   it('maps a short region code on the region label (bj → ap-beijing)', async () => {

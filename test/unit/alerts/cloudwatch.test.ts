@@ -57,6 +57,7 @@ describe('CloudWatch alarm → primary (policy primaries.<id>.cloudwatch)', () =
           'arn:aws:cloudwatch:ap-southeast-1:123456789012:alarm:postgres-abcdef-cpu-high',
           '2026-11-29T11:22:00.384+0000',
         ],
+        key: 'arn:aws:cloudwatch:ap-southeast-1:123456789012:alarm:postgres-abcdef-cpu-high',
         context: {
           alarmName: 'postgres-abcdef-cpu-high',
           alarmArn: 'arn:aws:cloudwatch:ap-southeast-1:123456789012:alarm:postgres-abcdef-cpu-high',
@@ -77,7 +78,7 @@ describe('CloudWatch alarm → primary (policy primaries.<id>.cloudwatch)', () =
     expect(reading).toMatchObject({ kind: 'firing', alert: { primaryId: 'postgres-bjorder1' } });
   });
 
-  it('ignores OK, unmapped and ambiguous alarms, saying why', () => {
+  it('reads OK as the mapped primary resolved; ignores INSUFFICIENT_DATA, unmapped and ambiguous alarms, saying why', () => {
     const policy = alertsPolicy();
     const ok = readCloudWatchAlarm(alarmEvent('cloudwatch/ok-state-change.json'), policy);
     const other = alarmEvent();
@@ -104,8 +105,32 @@ describe('CloudWatch alarm → primary (policy primaries.<id>.cloudwatch)', () =
       },
     });
     expect(ok).toEqual({
+      kind: 'resolved',
+      alert: {
+        source: 'cloudwatch',
+        alertName: 'postgres-abcdef-cpu-high',
+        primaryId: 'postgres-abcdef',
+        key: 'arn:aws:cloudwatch:ap-southeast-1:123456789012:alarm:postgres-abcdef-cpu-high',
+      },
+    });
+    const insufficient = alarmEvent('cloudwatch/ok-state-change.json');
+    expect(
+      readCloudWatchAlarm(
+        {
+          ...insufficient,
+          detail: {
+            ...insufficient.detail,
+            state: { ...insufficient.detail.state, value: 'INSUFFICIENT_DATA' },
+          },
+        },
+        policy,
+      ),
+    ).toEqual({
       kind: 'ignored',
-      ignored: { alertName: 'postgres-abcdef-cpu-high', reason: 'state is OK, not ALARM' },
+      ignored: {
+        alertName: 'postgres-abcdef-cpu-high',
+        reason: 'state is INSUFFICIENT_DATA, neither ALARM nor OK',
+      },
     });
     expect(unmapped).toMatchObject({
       kind: 'ignored',

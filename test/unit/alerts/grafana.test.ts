@@ -197,7 +197,13 @@ describe('POST /v1/alerts/grafana', () => {
     );
     expect(resolved.body).toEqual({
       accepted: [],
-      ignored: [{ alertName: 'PostgresCPUHigh', reason: 'resolved' }],
+      scaleIn: [],
+      ignored: [
+        {
+          alertName: 'PostgresCPUHigh',
+          reason: 'resolved; scale-in is off for postgres-sgsearch (its policy entry has no scaleIn)',
+        },
+      ],
     });
     const bad = Buffer.from(
       firing().toString('utf8').replace('"fingerprint":"9a3b5c7d1e2f4a6b"', '"fingerprint":42'),

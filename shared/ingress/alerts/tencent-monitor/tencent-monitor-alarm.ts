@@ -1,6 +1,6 @@
 import { tencentFields } from '#shared/domain/replica-request-fields.ts';
 import type { AlertReading } from '#shared/ingress/alerts/alert.ts';
-import { firing, ignored, shown } from '#shared/ingress/alerts/alert.ts';
+import { firing, ignored, resolved, shown } from '#shared/ingress/alerts/alert.ts';
 import type { TencentMonitorPayload } from '#shared/ingress/alerts/tencent-monitor/tencent-monitor-payload.ts';
 import { regionFromCode } from '#shared/ingress/alerts/tencent-regions.ts';
 
@@ -13,7 +13,8 @@ export const instanceIdFromObjName = (objName: string): string | undefined => OB
 /**
  * A Cloud Monitor alarm callback, read: an alarm (status 1) on a PostgreSQL instance becomes a
  * scale-out candidate keyed by the session, policy, object and first-occurrence time; a recovery
- * (status 0) or an object that is not a PostgreSQL instance is ignored.
+ * (status 0) of one may make it a scale-in candidate (the alarm is known by its policy and object);
+ * an object that is not a PostgreSQL instance is ignored.
  */
 export const readTencentMonitorAlarm = (payload: TencentMonitorPayload): AlertReading => {
   const policy = payload.alarmPolicyInfo;
@@ -24,7 +25,6 @@ export const readTencentMonitorAlarm = (payload: TencentMonitorPayload): AlertRe
     conditions.eventName ||
     policy.policyId ||
     'Cloud Monitor alarm';
-  if (payload.alarmStatus !== '1') return ignored(alertName, 'recovered (alarmStatus 0)');
   const objName = payload.alarmObjInfo.dimensions?.objName;
   if (typeof objName !== 'string') return ignored(alertName, 'no dimensions.objName naming an instance');
   const primaryId = instanceIdFromObjName(objName);
@@ -39,12 +39,18 @@ export const readTencentMonitorAlarm = (payload: TencentMonitorPayload): AlertRe
   if (code && !region) {
     return ignored(alertName, `region "${shown(code)}" is not a region replicas can be created in`);
   }
+  // The alarm, not this notification: its policy (or, without one, its name) on this object.
+  const key = `${policy.policyId || alertName}|${primaryId}`;
+  if (payload.alarmStatus !== '1') {
+    return resolved({ source: 'tencent-monitor', alertName, primaryId, ...(region ? { region } : {}), key });
+  }
   return firing({
     source: 'tencent-monitor',
     alertName,
     primaryId,
     ...(region ? { region } : {}),
     dedupe: [payload.sessionId, policy.policyId ?? '', primaryId, payload.firstOccurTime],
+    key,
     context: {
       sessionId: payload.sessionId,
       firstOccurTime: payload.firstOccurTime,
