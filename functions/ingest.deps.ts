@@ -4,7 +4,7 @@ import { policyFrom } from '#shared/config/policy-adapter-builder.ts';
 import type { PortBuilders } from '#shared/config/ports.ts';
 import { tencentReaderFrom } from '#shared/config/tencent-reader-adapter-builder.ts';
 import { ConfigError } from '#shared/errors.ts';
-import { checkJiraGroupApprovers } from '#shared/ingress/jira/jira-group-approvers.ts';
+import { checkJiraGroupApprovers } from '#shared/ingress/jira/jira-settings.ts';
 import type { IngressDependencies } from '#shared/ingress/routes.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 

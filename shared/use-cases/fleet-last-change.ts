@@ -3,8 +3,8 @@ import { kindOf } from '#shared/domain/request-kind.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { isTerminal } from '#shared/domain/request-state.ts';
 import { latestOf } from '#shared/domain/scale-in-timing.ts';
+import { scaleOutMarkerName } from '#shared/domain/scale-out-marker.ts';
 import type { MarkerStore, RequestStore, SpendStore } from '#shared/ports/request-store.ts';
-import { scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
 import { sequenceHoldServed } from '#shared/use-cases/sequence-hold.ts';
 
 /**

@@ -11,6 +11,7 @@ import { fleetPolicyOf } from '#shared/domain/policy-fleet.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
 import { scaleInTiming } from '#shared/domain/scale-in-timing.ts';
+import { scaleOutMarkerName } from '#shared/domain/scale-out-marker.ts';
 import { ReplicaFlowError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
@@ -19,7 +20,6 @@ import type { MetricsRecorder } from '#shared/ports/metrics.ts';
 import type { MarkerStore, RequestStore, SpendStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
 import { lastFleetChangeOf } from '#shared/use-cases/fleet-last-change.ts';
-import { scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
 import { chunk } from '#shared/util/chunk.ts';
 
 /**

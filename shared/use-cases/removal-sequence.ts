@@ -1,9 +1,9 @@
 import { kindOf } from '#shared/domain/request-kind.ts';
 import type { RequestRecord, RuleViolation } from '#shared/domain/request-record.ts';
 import { isTerminal, type RequestState } from '#shared/domain/request-state.ts';
+import { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName } from '#shared/domain/scale-out-marker.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { Marker, MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
-import { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
 import { sequenceHoldServed } from '#shared/use-cases/sequence-hold.ts';
 
 /**

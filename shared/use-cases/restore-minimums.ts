@@ -4,8 +4,9 @@ import {
   DEPLOYMENT_TAG_KEY,
   deploymentTagOf,
 } from '#shared/domain/deployment-identity.ts';
-import { isGlob, type Policy } from '#shared/domain/policy.ts';
+import type { Policy } from '#shared/domain/policy.ts';
 import { fleetPolicyOf } from '#shared/domain/policy-fleet.ts';
+import { isGlob } from '#shared/domain/policy-glob.ts';
 import { regionOfZone } from '#shared/domain/replica-request-fields.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { isTerminal } from '#shared/domain/request-state.ts';
@@ -14,7 +15,6 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { MarkerStore, RequestStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
-import { submitRequest } from '#shared/use-cases/submit-request.ts';
 import { groupBy } from '#shared/util/chunk.ts';
 
 /**
@@ -170,6 +170,8 @@ const requestMissing = async (
   }
   // The rest (beyond one request's maximum) comes from the next epoch, once this one has ended.
   const missing = Math.max(1, Math.min(minimum.minReplicas - running, minimum.perRequest));
+  // Loaded at the first shortfall: the request schema it parses is no part of an ordinary poll cycle.
+  const { submitRequest } = await import('#shared/use-cases/submit-request.ts');
   const { record, replayed } = await submitRequest(
     {
       ...minimum.profile,

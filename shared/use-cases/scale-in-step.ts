@@ -4,9 +4,8 @@ import type { FleetState, ScaleInCandidate } from '#shared/domain/fleet-state.ts
 import { scaleInIdempotencyKey } from '#shared/domain/fleet-state.ts';
 import { requestIdFor } from '#shared/domain/idempotency.ts';
 import type { Policy } from '#shared/domain/policy.ts';
-import { findPrimaryPolicy } from '#shared/domain/policy.ts';
+import { findPrimaryPolicy } from '#shared/domain/policy-evaluation.ts';
 import { fleetPolicyOf } from '#shared/domain/policy-fleet.ts';
-import { parseReplicaRemoval } from '#shared/domain/removal-request.ts';
 import { pickReplicaToRemove } from '#shared/domain/replica-picker.ts';
 import { regionOfZone } from '#shared/domain/replica-request-fields.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
@@ -117,7 +116,7 @@ const stepOne = async (
     // Claimed, but a crash left it unrecorded: record it now, while its candidacy lasts. (A claim of
     // an earlier candidacy, which an alert ended, was abandoned: nothing to wait for.)
     if (last.since === candidate.since) {
-      const { record } = await submitRemoval(removalOf(primaryId, candidate, last.epoch), deps);
+      const { record } = await submitRemoval(await removalOf(primaryId, candidate, last.epoch), deps);
       logger.info('scale-in: claimed step recorded', { ...log, requestId: record.requestId });
       return { requested: record.requestId };
     }
@@ -148,7 +147,7 @@ const stepOne = async (
   });
   if (!pick.picked) return endCandidacy(state, `${pick.reason}: ${pick.message}`, deps);
 
-  const removal = removalOf(primaryId, candidate, candidate.epoch);
+  const removal = await removalOf(primaryId, candidate, candidate.epoch);
   const requestId = requestIdFor(removalScopeOf(removal.requester), removal.idempotencyKey);
   const at = now.toISOString();
   const { result: claimed } = await updateFleetState(
@@ -186,8 +185,16 @@ const stepOne = async (
   return { requested: record.requestId };
 };
 
-/** The removal a candidacy's step asks for; the same fields for every poller that reads the step. */
-const removalOf = (primaryId: string, candidate: ScaleInCandidate, epoch: number): StoredRemoval => {
+/**
+ * The removal a candidacy's step asks for; the same fields for every poller that reads the step. The
+ * removal schema loads at the first step: it is no part of an ordinary poll cycle.
+ */
+const removalOf = async (
+  primaryId: string,
+  candidate: ScaleInCandidate,
+  epoch: number,
+): Promise<StoredRemoval> => {
+  const { parseReplicaRemoval } = await import('#shared/domain/removal-request.ts');
   const body = parseReplicaRemoval({
     MasterDBInstanceId: primaryId,
     ...(candidate.region ? { Region: candidate.region } : {}),

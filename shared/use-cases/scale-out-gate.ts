@@ -3,6 +3,7 @@ import type { Policy } from '#shared/domain/policy.ts';
 import { findPrimaryPolicy, resolvePlan } from '#shared/domain/policy.ts';
 import type { ReplicaPlan, RequestRecord, RuleViolation } from '#shared/domain/request-record.ts';
 import { isTerminal, type RequestState } from '#shared/domain/request-state.ts';
+import { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName } from '#shared/domain/scale-out-marker.ts';
 import { logger } from '#shared/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
@@ -32,15 +33,6 @@ export interface ScaleOutGateDependencies {
 export type ScaleOutVerdict =
   | { readonly pass: true; readonly reason: string }
   | { readonly pass: false; readonly violation: RuleViolation };
-
-/**
- * The marker is held at least this long even with `cooldownSeconds: 0`: long enough for the winner
- * to reach VALIDATED (then it is counted in flight), so two alerts arriving together cannot both
- * pass the replica count.
- */
-export const MIN_SCALE_OUT_HOLD_SECONDS = 60;
-
-export const scaleOutMarkerName = (primaryId: string): string => `scale-out#${primaryId}`;
 
 /** Past RECEIVED, not yet seen running by the poller: their replicas may be missing from Tencent's count. */
 const IN_FLIGHT: ReadonlySet<RequestState> = new Set(['VALIDATED', 'CREATING', 'SUBMITTED', 'UNKNOWN']);
@@ -183,3 +175,5 @@ export const gateScaleOut = async (
   await enqueuePendingNotifications([suppressed], deps, at);
   return 'suppressed';
 };
+
+export { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName };

@@ -1,7 +1,7 @@
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { checkCallbackUrl } from '#shared/domain/callback-url.ts';
 import { DEFAULT_DEPLOYMENT, DEPLOYMENT_TAG_KEY } from '#shared/domain/deployment-identity.ts';
-import { findPrimaryPolicy } from '#shared/domain/policy.ts';
+import { findPrimaryPolicy } from '#shared/domain/policy-evaluation.ts';
 import { fleetPolicyOf } from '#shared/domain/policy-fleet.ts';
 import type { RemovalTarget } from '#shared/domain/removal-request.ts';
 import type { RemovalRefusalReason } from '#shared/domain/removal-safety.ts';

@@ -5,9 +5,9 @@ import { fleetPrice, joinFleet, tencentTimeToIso } from '#shared/domain/fleet-as
 import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
 import { parsePolicy } from '#shared/domain/policy-loader.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
+import { scaleOutMarkerName } from '#shared/domain/scale-out-marker.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { fleetView } from '#shared/use-cases/fleet-view.ts';
-import { scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
 import { requestRecord } from '#test/fixtures/request-records.ts';
 import { fixedClock } from '#test/support/fixed-clock.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';

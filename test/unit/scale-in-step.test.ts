@@ -4,11 +4,11 @@ import { DEFAULT_DEPLOYMENT, DEPLOYMENT_TAG_KEY } from '#shared/domain/deploymen
 import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
 import { parsePolicy } from '#shared/domain/policy-loader.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
+import { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName } from '#shared/domain/scale-out-marker.ts';
 import type { FiringAlert, ResolvedAlert } from '#shared/ingress/alerts/alert.ts';
 import { fleetView } from '#shared/use-cases/fleet-view.ts';
 import { noteFiring, noteResolved } from '#shared/use-cases/scale-in-candidacy.ts';
 import { stepScaleIn } from '#shared/use-cases/scale-in-step.ts';
-import { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName } from '#shared/use-cases/scale-out-gate.ts';
 import { validateRequest } from '#shared/use-cases/validate-request.ts';
 import { FIXTURE_TIME } from '#test/fixtures/request-records.ts';
 import { corePorts, validatedRecord } from '#test/support/core-harness.ts';
