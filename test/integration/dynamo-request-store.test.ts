@@ -542,9 +542,7 @@ describe('DynamoRequestStore', () => {
       for (const inflightShards of [1, 4]) {
         // Prepare
         const { store } = await freshStore({ inflightShards });
-        const inFlight = Array.from({ length: 25 }, (_, i) =>
-          recordIn('PROVISIONING', { updatedAt: at(i) }),
-        );
+        const inFlight = Array.from({ length: 25 }, (_, i) => recordIn('PROVISIONING', { updatedAt: at(i) }));
         const done = Array.from({ length: 50 }, () =>
           recordIn('READY', { notification: notification('DELIVERED') }),
         );
