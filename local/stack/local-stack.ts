@@ -78,6 +78,8 @@ export interface LocalStackOptions extends LocalSourceOptions {
   readonly settings?: Partial<Settings>;
   /** A Tencent emulator world (object or file) instead of the default one. */
   readonly world?: EmulatorOptions['world'];
+  /** The emulator's provisioning timings over the world's (the end-to-end tests shorten them). */
+  readonly emulatorTimings?: EmulatorOptions['timings'];
   /** Test hook: runs between the Tencent create call and the store write (crash injection). */
   readonly afterCreateCall?: (requestId: string) => Promise<void>;
   /** The Tencent client's timeout per call (default 10 s); chaos runs shorten it. */
@@ -217,6 +219,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           port: options.emulatorPort ?? 0,
           dataDir: path.join(options.dataDir, 'tencent-emulator'),
           ...(options.world ? { world: options.world } : {}),
+          ...(options.emulatorTimings ? { timings: options.emulatorTimings } : {}),
         });
     if (emulator) stoppers.push(() => emulator.close());
     const serviceOptions = {

@@ -8,6 +8,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '#local/stack/webhook
 import { grafanaSignature } from '#shared/ingress/alerts/grafana/grafana-auth.ts';
 import type { RequestView } from '#shared/use-cases/request-view.ts';
 import { policyFixturePath } from '#test/fixtures/policies.ts';
+import { E2E_TIMINGS } from '#test/support/local-stack-fixture.ts';
 
 export interface AlertStackFixture {
   readonly stack: LocalStack;
@@ -39,6 +40,7 @@ export const startAlertStack = async (
   const stack = await startLocalStack({
     dataDir,
     pollIntervalMs: 500,
+    emulatorTimings: E2E_TIMINGS,
     policyFile: options.policyFile ?? policyFixturePath('alerts.yaml'),
     alerts: { callbackUrl: receiver.url },
   });
