@@ -1,6 +1,7 @@
 import type { EmulatorInstance } from '@replica-flow/tencent-emulator/emulator.ts';
 import type { FleetSafetyCounters } from '#local/chaos/fleet-safety.ts';
 import { type RemovalOutcomes, type RemovalRun, removalOutcomes } from '#local/chaos/removal-outcomes.ts';
+import { type ScaleInOutcomes, type ScaleInRun, scaleInOutcomes } from '#local/chaos/scale-in-outcomes.ts';
 import type { WebhookAttemptStats } from '#local/chaos/webhook-attempts.ts';
 import type { Submission } from '#local/chaos/workload.ts';
 import type { ReceivedWebhook } from '#local/stack/webhook-receiver.ts';
@@ -39,6 +40,8 @@ export interface ChaosReport extends FleetSafetyCounters {
   readonly webhookAttempts: WebhookAttemptStats;
   /** The removal requests: ended, told, and refused where they had to be. */
   readonly removals: RemovalOutcomes;
+  /** Alert-driven scale-in: the alerts sent, the poller's steps, how they ended and were told. */
+  readonly scaleIns: ScaleInOutcomes;
   /**
    * The poller's scale-outs for a primary's `minReplicas` that made a replica, and how many of them
    * were in flight at once for one primary beyond the first (must be 0: one request per shortfall).
@@ -63,6 +66,8 @@ export interface ChaosOutcome {
   readonly faults: Readonly<Record<string, number>>;
   readonly durationMs: number;
   readonly removals: RemovalRun;
+  /** The alerts sent for scale-in and the steps the poller took (their records are in `records`). */
+  readonly scaleIns: ScaleInRun;
   /** Replicas the run made behind replica-flow's back (not duplicates: nobody asked replica-flow for them). */
   readonly foreignIds: ReadonlySet<string>;
   /** Counted from the emulator's mutation journal (fleet-safety.ts). */
@@ -199,6 +204,7 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
     }
   }
   const removals = removalOutcomes(outcome.removals, outcome.records, outcome.webhooks, note);
+  const scaleIns = scaleInOutcomes(outcome.scaleIns, outcome.records, outcome.webhooks, note);
   const report = {
     requests: outcome.submissions.length,
     distinctKeys: distinctKeys.size,
@@ -226,11 +232,16 @@ export const chaosReport = (outcome: ChaosOutcome): ChaosReport => {
       removals.lost === 0 &&
       removals.webhooksMissing === 0 &&
       removals.refusalsMissed === 0 &&
+      scaleIns.lost === 0 &&
+      scaleIns.webhooksMissing === 0 &&
+      scaleIns.alertsRefused === 0 &&
+      scaleIns.stepsOfCancelled === 0 &&
       minimumRestores(outcome.minimumRequests).overlapping === 0,
     seed: outcome.seed,
     ...report,
     ...outcome.fleet,
     removals,
+    scaleIns,
     minimumRestores: minimumRestores(outcome.minimumRequests),
     webhookAttempts: outcome.webhookAttempts,
     states,

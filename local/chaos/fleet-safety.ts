@@ -15,8 +15,8 @@ export interface FleetSafetyCounters {
   readonly primariesTouched: number;
   /**
    * Isolations that took a primary's running replica-flow replicas below its policy `minReplicas`,
-   * other than of a replica an explicit removal request named or picked (a person may go below the
-   * minimum; replica-flow on its own never does).
+   * other than of a replica an explicit removal request named or picked and acted on (a person may go
+   * below the minimum; replica-flow on its own — the poller, an alert's scale-in step — never does).
    */
   readonly removedBelowMinimum: number;
   /**
@@ -45,6 +45,9 @@ const ACTING_STATES: ReadonlySet<string> = new Set([
   'DESTROYED',
   'REMOVED',
 ]);
+
+const acted = (record: RequestRecord): boolean =>
+  record.history.some((entry) => ACTING_STATES.has(entry.state));
 
 const ours = (tags: MutationTarget['tags'], deployment: string): boolean =>
   deploymentTagOf(tags) === deployment;
@@ -75,14 +78,16 @@ export const fleetSafetyCounters = (input: FleetSafetyInput): FleetSafetyCounter
       .filter((entry) => entry.action === action && entry.applied)
       .flatMap((entry) => entry.targets.map((target) => target.id));
   const actingRemovals = input.removals
-    .filter((record) => record.history.some((entry) => ACTING_STATES.has(entry.state)))
+    .filter(acted)
     .map((record) => record.removal?.target?.instanceId ?? `(no target) ${record.requestId}`);
-  // A person's removal (API, Slack) may go below the minimum; an alert's or the poller's never.
+  // A person's removal (API, Slack) may go below the minimum; an alert's or the poller's never. Only
+  // a person's removal that acted on the replica excuses its isolation: one refused (the replica was
+  // busy, the primary at its minimum) says nothing of who isolated it (a scale-in step, say).
   const explicit = new Set(
     input.removals
       .filter((record) => {
         const trigger: string | undefined = record.removal?.trigger.kind;
-        return trigger === 'api' || trigger === 'slack';
+        return (trigger === 'api' || trigger === 'slack') && acted(record);
       })
       .map((record) => record.removal?.target?.instanceId),
   );

@@ -24,12 +24,16 @@ import { minimumRequestsOf } from '#local/chaos/minimum-requests.ts';
 import { overlappingPollers } from '#local/chaos/overlapping-pollers.ts';
 import { receiverOutage } from '#local/chaos/receiver-outage.ts';
 import { removalWave } from '#local/chaos/removal-wave.ts';
+import { type ScaleInAlertsRun, sendScaleInAlerts } from '#local/chaos/scale-in-alerts.ts';
+import { waitForCandidacyEnd } from '#local/chaos/scale-in-outcomes.ts';
+import { scaleInStepIds } from '#local/chaos/scale-in-steps.ts';
 import { readRecords, waitUntilSettled } from '#local/chaos/settled-records.ts';
 import { submitWorkload } from '#local/chaos/submit-workload.ts';
 import { visibilityDelays } from '#local/chaos/visibility-delays.ts';
 import { webhookAttemptStats } from '#local/chaos/webhook-attempts.ts';
 import { chaosWorkload } from '#local/chaos/workload.ts';
 import { apiClient } from '#local/cli/api-client.ts';
+import { loadOrCreateLocalCredentials } from '#local/stack/local-credentials.ts';
 import { startLocalStack } from '#local/stack/local-stack.ts';
 import { startWebhookReceiver } from '#local/stack/webhook-receiver.ts';
 import { DEFAULT_DEPLOYMENT } from '#shared/domain/deployment-identity.ts';
@@ -69,6 +73,8 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
   const approverKey = `chaos-approver-${randomUUID()}`;
   const removerKey = `chaos-remover-${randomUUID()}`;
   const runId = randomUUID().slice(0, 8);
+  // The receiver first: alert-driven requests (the scale-in steps) send their webhooks to it too.
+  const receiver = await startWebhookReceiver((await loadOrCreateLocalCredentials(dataDir)).webhookSecret);
   const stack = await startLocalStack({
     dataDir,
     world: CHAOS_WORLD_FILE,
@@ -80,8 +86,11 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     // The chaos approver: decides the requests the policy makes wait (postgres-gzprep01, prepaid). The
     // remover submits the removals: a submitter, so a prepaid replica must be refused it.
     apiKeys: parseApiKeys(`chaos-approver:${approverKey}:approver,chaos-remover:${removerKey}:submitter`),
+    alerts: { callbackUrl: receiver.url },
+  }).catch(async (error: unknown) => {
+    await receiver.close();
+    throw error;
   });
-  const receiver = await startWebhookReceiver(stack.credentials.webhookSecret);
   const stopped = new AbortController();
   const background: Promise<unknown>[] = [];
   try {
@@ -137,7 +146,8 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     const lateCount = Math.max(3, Math.round(submissions.length / 10));
     const early = submissions.slice(0, submissions.length - lateCount);
     const requestIds = await submitWorkload(api, early, onSubmitted);
-    log('submitted; removing replicas once they are made, with the last creates');
+    log('submitted; removing replicas once they are made, with the last creates and the scale-in alerts');
+    let alerts: Promise<ScaleInAlertsRun> | undefined;
     const removals = await removalWave({
       store: stack.dependencies.store,
       api: apiClient(stack.ingressUrl, removerKey),
@@ -149,6 +159,14 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
       named: Math.max(3, Math.round(options.requests / 12)),
       waitMs: Math.max(20_000, options.requests * 200),
       alongside: async () => {
+        // Alert-driven scale-in of postgres-bjorder1 meets the late creates and the removals.
+        alerts = sendScaleInAlerts({
+          ingressUrl: stack.ingressUrl,
+          token: stack.credentials.alerts.alertmanagerToken,
+          random: random.fork('scale-in'),
+          runId,
+          store: stack.dependencies.store,
+        });
         const late = await submitWorkload(api, submissions.slice(early.length), onSubmitted);
         for (const [key, requestId] of late) requestIds.set(key, requestId);
       },
@@ -156,11 +174,28 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     log(`submitted ${removals.submissions.length} removals; waiting for every request to end and be told`);
 
     const deadline = started + (options.deadlineMs ?? Math.max(60_000, options.requests * 400));
-    const records = await waitUntilSettled(
+    if (!alerts) throw new Error('the removal wave never ran the late creates and the scale-in alerts');
+    const alertRun = await alerts;
+    const settledRecords = await waitUntilSettled(
       stack.dependencies.store,
-      new Set([...requestIds.values(), ...removals.requestIds.values()]),
+      new Set([...requestIds.values(), ...removals.requestIds.values(), ...alertRun.firingRequestIds]),
       deadline,
     );
+    // The steps are all recorded once the last candidacy ended (at the primary's minimum).
+    const lastCandidacyEnded = await waitForCandidacyEnd(stack.dependencies.store, deadline);
+    const steps = await scaleInStepIds(stack.dependencies.store, alertRun.candidacies);
+    const stepIds = [...steps.values()].flat();
+    log(`scale-in: ${stepIds.length} steps requested; waiting for them to end and be told`);
+      for (const id of stepIds) {
+        const rec = await stack.dependencies.store.get(id);
+        log(
+          `${id} ${rec?.createdAt} ${rec?.history.map((h) => `${h.state}@${h.at.slice(17)}:${h.note ?? ''}`).join(' > ')}`,
+        );
+      }
+    const records = new Map([
+      ...settledRecords,
+      ...(await waitUntilSettled(stack.dependencies.store, new Set(stepIds), deadline)),
+    ]);
     await Promise.allSettled(duplicateRuns);
     await Promise.allSettled(approvalRuns);
     stopped.abort();
@@ -182,8 +217,10 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
         minReplicas: Object.fromEntries(
           Object.entries(policy.primaries ?? {}).map(([id, entry]) => [id, fleetPolicyOf(entry).minReplicas]),
         ),
-        removals: [...removals.requestIds.values()].flatMap((id) => final.get(id) ?? []),
+        // A person's removals, and the scale-in steps' (alert-driven: never below the minimum).
+        removals: [...removals.requestIds.values(), ...stepIds].flatMap((id) => final.get(id) ?? []),
       }),
+      scaleIns: { alerts: alertRun, steps, lastCandidacyEnded },
       seed: options.seed,
       submissions,
       requestIds,

@@ -8,7 +8,7 @@ const { CREATE_FAULTS } = await import('#local/chaos/fault-plan.ts');
 /** Fixed for CI; CHAOS_SEED replays another run (`npm run chaos -- --seed S` prints the same report). */
 const SEED = Number(process.env.CHAOS_SEED ?? 20261129);
 
-describe('the chaos run (50 requests, then removals with the last creates)', () => {
+describe('the chaos run (50 requests, then removals and alert-driven scale-in with the last creates)', () => {
   it('creates no duplicate replica, loses no request, ends every request and delivers every ending', async () => {
     const report = await runChaos({ requests: 50, seed: SEED, deadlineMs: 65_000 });
 
@@ -31,7 +31,7 @@ describe('the chaos run (50 requests, then removals with the last creates)', () 
     // One webhook-id per ending (creates' and removals'), plus the approval announcements: the
     // delivered ones at least, and at most two per request that waited (an announcement superseded
     // before delivery was still tried).
-    const endings = report.terminal + report.removals.terminal;
+    const endings = report.terminal + report.removals.terminal + report.scaleIns.endings;
     expect(report.webhookAttempts.notifications, summary).toBeGreaterThanOrEqual(
       endings + report.approvalWebhooks,
     );
@@ -64,6 +64,18 @@ describe('the chaos run (50 requests, then removals with the last creates)', () 
     ).toBeGreaterThan(0);
     expect(report.faults.removalFaultsInjected, 'faults on removal calls').toBeGreaterThan(0);
     expect(report.faults.removalReplays).toBeGreaterThan(0);
+    // Alert-driven scale-in under the same faults: postgres-bjorder1's alert fired, resolved, fired
+    // again inside the stable window (that candidacy made no removal) and resolved for good (replayed);
+    // the poller's steps removed replicas one at a time down to the minimum (removedBelowMinimum counts
+    // their isolations: an alert's removal never goes below it), each ended and told, none twice.
+    expect(report.scaleIns.alertsRefused, summary).toBe(0);
+    expect(report.scaleIns.candidacies, summary).toBe(2);
+    expect(report.scaleIns.stepsOfCancelled, summary).toBe(0);
+    expect(report.scaleIns.removed, summary).toBeGreaterThan(0);
+    expect(report.scaleIns.terminal, summary).toBe(report.scaleIns.requested);
+    expect(report.scaleIns.lost, summary).toBe(0);
+    expect(report.scaleIns.webhooksMissing, summary).toBe(0);
+    expect(report.scaleIns.lastCandidacyEnded, summary).toBe(true);
     // The poller kept postgres-bjorder1's minimum with its own requests, never two at once for it.
     expect(report.minimumRestores.requests, summary).toBeGreaterThan(0);
     expect(report.minimumRestores.overlapping, summary).toBe(0);

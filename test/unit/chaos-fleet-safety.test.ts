@@ -163,4 +163,18 @@ describe('the chaos run’s fleet safety counters (from the emulator’s journal
     expect(asked.removedBelowMinimum).toBe(0);
     expect(byAlert.removedBelowMinimum).toBe(1);
   });
+
+  it('counts a scale-in step’s isolation below the minimum even when a person’s removal of that replica was refused', () => {
+    const result = counters({
+      mutations: [call('IsolateDBInstances', [target('pgro-a')])],
+      instances: [instance('pgro-a', { isolatingAt: 5000 })],
+      minReplicas: { 'postgres-abcdef': 1 },
+      removals: [
+        removal('r-person', 'pgro-a', ['RECEIVED', 'SUPPRESSED']),
+        removal('r-scale-in', 'pgro-a', ['RECEIVED', 'VALIDATED', 'ISOLATING'], 'alert'),
+      ],
+    });
+
+    expect(result.removedBelowMinimum).toBe(1);
+  });
 });

@@ -36,6 +36,18 @@ const reportOf = (change: (record: RequestRecord) => RequestRecord) => {
     faults: {},
     durationMs: 1,
     removals: { submissions: [], requestIds: new Map(), refusedAtBorder: new Map() },
+    scaleIns: {
+      alerts: {
+        sent: 0,
+        resolvedReplays: 0,
+        firingRequestIds: [],
+        candidacies: [],
+        cancelled: undefined,
+        refused: [],
+      },
+      steps: new Map(),
+      lastCandidacyEnded: true,
+    },
     foreignIds: new Set(),
     minimumRequests: new Map(),
     fleet: { foreignInstancesTouched: 0, primariesTouched: 0, removedBelowMinimum: 0, duplicateRemovals: 0 },
