@@ -186,12 +186,12 @@ export const runChaos = async (options: ChaosRunOptions): Promise<ChaosReport> =
     const steps = await scaleInStepIds(stack.dependencies.store, alertRun.candidacies);
     const stepIds = [...steps.values()].flat();
     log(`scale-in: ${stepIds.length} steps requested; waiting for them to end and be told`);
-      for (const id of stepIds) {
-        const rec = await stack.dependencies.store.get(id);
-        log(
-          `${id} ${rec?.createdAt} ${rec?.history.map((h) => `${h.state}@${h.at.slice(17)}:${h.note ?? ''}`).join(' > ')}`,
-        );
-      }
+    for (const id of stepIds) {
+      const rec = await stack.dependencies.store.get(id);
+      log(
+        `${id} ${rec?.createdAt} ${rec?.history.map((h) => `${h.state}@${h.at.slice(17)}:${h.note ?? ''}`).join(' > ')}`,
+      );
+    }
     const records = new Map([
       ...settledRecords,
       ...(await waitUntilSettled(stack.dependencies.store, new Set(stepIds), deadline)),
