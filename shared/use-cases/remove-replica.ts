@@ -255,7 +255,10 @@ class RemovalRun {
         `RemoveDBInstanceFromReadOnlyGroup task ${task.TaskId} failed`,
       );
     }
-    if (task && task.Status !== 'Success') {
+    // The recorded leave ended between the group read and this one (the listing still showed the
+    // replica): it is out of the group; the next pass reads the group again and goes on.
+    if (task?.Status === 'Success') return 'skipped';
+    if (task) {
       if (this.details.groupTask?.taskId !== task.TaskId) {
         await this.remember({
           groupTask: { taskId: task.TaskId ?? 0, readOnlyGroupId: groupId, sentAt: this.at() },

@@ -49,7 +49,8 @@ describe('alert-driven scale-in through the local stack', () => {
     );
     const removalId = step?.lastScaleIn?.requestId ?? '';
     const removed = await fixture.receiver.waitFor(removalId, 60_000);
-    expect(removed.payload).toMatchObject({
+    const failure = (removed.payload as { data?: { error?: unknown } }).data?.error;
+    expect(removed.payload, `the removal's failure: ${JSON.stringify(failure)}`).toMatchObject({
       type: 'replica.removed',
       data: { state: 'DESTROYED', removal: { DBInstanceId: replicaId } },
     });

@@ -227,6 +227,31 @@ describe('removal steps × Tencent outcomes', () => {
     expect(mutatingCalls(tencent)).toEqual(['removeDBInstanceFromReadOnlyGroup', 'isolateDBInstances']);
   });
 
+  it('a leave task that ended between the group read and the task read is not sent again', async () => {
+    // The group listing still showed the replica a moment before its recorded leave task succeeded.
+    const world: World = {
+      instance: ours(),
+      group: 'pgrogrp-aaaa1111',
+      task: { TaskId: 77, Status: 'Success' },
+    };
+    const { store, tencent, deps } = setup(world);
+    const record = await stored(
+      store,
+      removalRecord('DRAINING', {
+        removal: removal({
+          groupTask: { taskId: 77, readOnlyGroupId: 'pgrogrp-aaaa1111', sentAt: FIXTURE_TIME },
+        }),
+      }),
+    );
+
+    await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+    world.group = undefined;
+    await removeReplica(store.records.get(record.requestId) as RequestRecord, deps);
+
+    expect(mutatingCalls(tencent)).toEqual(['isolateDBInstances']);
+    expect(store.records.get(record.requestId)?.state).toBe('ISOLATING');
+  });
+
   it('a group leave with an unknown outcome is found as a running task, never sent twice', async () => {
     const world: World = { instance: ours(), group: 'pgrogrp-aaaa1111' };
     const { store, tencent, clock, deps } = setup(world);
