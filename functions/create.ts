@@ -8,14 +8,17 @@ import { observability } from '#shared/runtime/observability.ts';
 import { consumeSqsBatch } from '#shared/runtime/sqs-batch.ts';
 import type { CreateDependencies } from '#shared/use-cases/create-replica.ts';
 import { createReplica } from '#shared/use-cases/create-replica.ts';
+import { knownGroupsFor } from '#shared/use-cases/known-groups.ts';
 import { createMessageSchema } from '#shared/use-cases/queue-messages.ts';
 
 /** SQS (create queue): CreateReadOnlyDBInstance exactly once per request; stores the DealNames. */
 export const buildCreateHandler = (
   deps: CreateFunctionDependencies,
   hooks: Pick<CreateDependencies, 'afterCall'> = {},
-) =>
-  middy<SQSEvent, SQSBatchResponse>()
+) => {
+  // Kept by this function instance (a warm container) across invocations: known-groups.ts.
+  const knownGroups = knownGroupsFor(deps.clock);
+  return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(observability(deps))
     .handler((event, context) =>
@@ -29,11 +32,13 @@ export const buildCreateHandler = (
           createReplica(requestId, {
             ...deps,
             ...hooks,
+            knownGroups,
             leaseMs: deps.settings.leaseMs,
             ...(deps.settings.deployment ? { deployment: deps.settings.deployment } : {}),
             owner: context.awsRequestId,
           }),
       }),
     );
+};
 
 export const handler = lambdaHandler((deps) => buildCreateHandler(deps), lambdaCreateDependencies);

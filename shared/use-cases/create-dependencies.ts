@@ -2,6 +2,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { MessageQueue } from '#shared/ports/message-queue.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import type { KnownGroups } from '#shared/use-cases/known-groups.ts';
 
 /** What `createReplica` (and `removeReplica`, which it hands removals to) takes. */
 export interface CreateDependencies {
@@ -15,6 +16,8 @@ export interface CreateDependencies {
   readonly owner?: string;
   /** This deployment's identity, tagged on the replica (`deployment-identity.ts`); absent: `DEFAULT_DEPLOYMENT`. */
   readonly deployment?: string;
+  /** The read-only groups this function instance found or made (`known-groups.ts`). */
+  readonly knownGroups?: KnownGroups;
   /** Test hook: runs after Tencent answered and before the answer is stored (crash injection). */
   readonly afterCall?: (requestId: string) => Promise<void>;
 }

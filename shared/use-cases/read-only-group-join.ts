@@ -5,6 +5,7 @@ import { logger } from '#shared/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { RequestStore } from '#shared/ports/request-store.ts';
 import type { TencentPostgres } from '#shared/ports/tencent-postgres.ts';
+import type { KnownGroups } from '#shared/use-cases/known-groups.ts';
 
 /**
  * The read-only group a replica joins at creation (`ReadOnlyGroupId`), or why the create must wait:
@@ -24,6 +25,8 @@ export interface GroupJoinDependencies {
   /** How long the per-primary group lock holds: at least a create call's lease. */
   readonly leaseMs: number;
   readonly owner?: string;
+  /** The groups this function instance already found or made (`known-groups.ts`); absent: ask each time. */
+  readonly knownGroups?: KnownGroups;
 }
 
 /** The group `auto` finds or makes when the policy names none (Tencent: under 60 characters). */
@@ -84,15 +87,21 @@ export const joinReadOnlyGroup = async (
   const name = policy.name ?? defaultGroupName(plan.MasterDBInstanceId);
   const lock = groupLockName(plan.MasterDBInstanceId);
   const owner = deps.owner ?? record.requestId;
+  const known = deps.knownGroups?.get(plan.Region, plan.MasterDBInstanceId, name);
+  if (known) return { groupId: known };
+  const remember = (groupId: string): GroupJoin => {
+    deps.knownGroups?.set(plan.Region, plan.MasterDBInstanceId, name, groupId);
+    return { groupId };
+  };
   let locked = false;
   try {
     const found = await findGroupByName(plan, name, deps.tencent);
-    if (found) return { groupId: found };
+    if (found) return remember(found);
     const now = deps.clock.now();
     locked = await deps.store.acquireLock(lock, owner, new Date(now.getTime() + deps.leaseMs), now);
     if (!locked) return { retry: `another create is making read-only group ${name}` };
     const again = await findGroupByName(plan, name, deps.tencent);
-    if (again) return { groupId: again };
+    if (again) return remember(again);
     const answer = await deps.tencent.createReadOnlyGroup(plan.Region, {
       MasterDBInstanceId: plan.MasterDBInstanceId,
       Name: name,
@@ -106,7 +115,7 @@ export const joinReadOnlyGroup = async (
       name,
     });
     // The lock stays until it expires: a create that does not see the new group yet must not make another.
-    return answer.ReadOnlyGroupId ? { groupId: answer.ReadOnlyGroupId } : { retry: 'no group id answered' };
+    return answer.ReadOnlyGroupId ? remember(answer.ReadOnlyGroupId) : { retry: 'no group id answered' };
   } catch (error) {
     const tencentError = error instanceof TencentApiError ? error : undefined;
     // Only a call that certainly made nothing frees the lock; an unknown outcome keeps it.

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReadOnlyGroupPolicy } from '#shared/domain/policy-fleet.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { createReplica } from '#shared/use-cases/create-replica.ts';
+import { KNOWN_GROUP_TTL_MS, knownGroupsFor } from '#shared/use-cases/known-groups.ts';
 import { corePorts, validatedRecord } from '#test/support/core-harness.ts';
 import { failure } from '#test/support/scripted-tencent.ts';
 
@@ -70,6 +71,29 @@ describe('createReplica, joining the primary read-only group', () => {
         groups[0]?.ReadOnlyGroupId,
       );
     }
+  });
+
+  it('asks Tencent for the auto group once per function instance, until the entry expires', async () => {
+    const ports = corePorts();
+    const groups = withGroups(ports);
+    const knownGroups = knownGroupsFor(ports.clock);
+    const create = async () => {
+      const record = recordWith({ mode: 'auto', name: 'rf-abcdef' });
+      ports.store.records.set(record.requestId, record);
+      await createReplica(record.requestId, { ...ports, leaseMs: LEASE_MS, knownGroups });
+      return (await ports.store.get(record.requestId))?.plan?.ReadOnlyGroupId;
+    };
+
+    const joined = [await create(), await create(), await create()];
+    const asked = ports.tencent.callsOf('describeReadOnlyGroups').length;
+    ports.clock.advance(KNOWN_GROUP_TTL_MS + 1);
+    joined.push(await create());
+
+    expect(new Set(joined)).toEqual(new Set([groups[0]?.ReadOnlyGroupId]));
+    expect(groups).toHaveLength(1);
+    // The first create looks twice (before and under the lock) and makes the group; the next two ask nothing.
+    expect(asked).toBe(2);
+    expect(ports.tencent.callsOf('describeReadOnlyGroups')).toHaveLength(3);
   });
 
   it('finds the auto group by name and creates none when it exists', async () => {
