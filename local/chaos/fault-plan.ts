@@ -1,29 +1,19 @@
-import type { FaultKind, FaultPlanBody } from '@replica-flow/tencent-emulator/faults/fault-plan.ts';
+import {
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultPlanBody,
+} from '@replica-flow/tencent-emulator/faults/fault-plan.ts';
 import type { ChaosRandom } from '#local/chaos/chaos-random.ts';
 
 const CREATE = 'CreateReadOnlyDBInstance';
 
 /** Every emulator fault a create call can meet. */
-export const CREATE_FAULTS: readonly FaultKind[] = [
-  'InternalError',
-  'RequestLimitExceeded',
-  'HTTP502',
-  'HTTP504',
-  'Delay',
-  'LostResponse',
-  'ProvisioningFails',
-  'ProvisioningStuck',
-];
+export const CREATE_FAULTS: readonly FaultKind[] = FAULT_KINDS;
 
-/** Faults of the read calls (validate's pre-checks, the poller's Describe calls). */
-export const READ_FAULTS: readonly FaultKind[] = [
-  'InternalError',
-  'RequestLimitExceeded',
-  'HTTP502',
-  'HTTP504',
-  'Delay',
-  'LostResponse',
-];
+/** Faults of the read calls (validate's pre-checks, the poller's Describe calls): none of provisioning's. */
+export const READ_FAULTS: readonly FaultKind[] = FAULT_KINDS.filter(
+  (kind) => !kind.startsWith('Provisioning'),
+);
 
 /** The removal steps' instance-changing calls (leave the group, isolate, destroy). */
 export const REMOVAL_ACTIONS: readonly string[] = [

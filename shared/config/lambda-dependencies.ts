@@ -74,8 +74,9 @@ const lambdaPorts = async (env?: RuntimeEnvironment, secrets?: FunctionSecrets):
   checkExactlyOnceEnvironment(config);
   const sqs = once(() => traced(new SQSClient({}), tracing));
   const sources = once(() => sourceDependenciesFrom(config, { timeoutMs: config.WEBHOOK_TIMEOUT_MS }));
+  const settings = settingsFrom(config);
   return {
-    settings: settingsFrom(config),
+    settings,
     clock: systemClock,
     store: once(() =>
       meteredRequestStore(
@@ -105,10 +106,10 @@ const lambdaPorts = async (env?: RuntimeEnvironment, secrets?: FunctionSecrets):
     }),
     telemetry: () => telemetry,
     ingress: once(() => {
-      const { sourceNotifiers: _notifiers, ...settings } = sources();
+      const { sourceNotifiers: _notifiers, ...sourceSettings } = sources();
       const alerts = alertSettingsFrom(config);
-      checkAlertCallback(alerts, callbackRulesOf(settingsFrom(config)));
-      return { ...(alerts ? { alerts } : {}), ...settings };
+      checkAlertCallback(alerts, callbackRulesOf(settings));
+      return { ...(alerts ? { alerts } : {}), ...sourceSettings };
     }),
     sourceNotifiers: () => sources().sourceNotifiers,
     tencent: (builder) => {

@@ -175,5 +175,3 @@ export const gateScaleOut = async (
   await enqueuePendingNotifications([suppressed], deps, at);
   return 'suppressed';
 };
-
-export { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName };

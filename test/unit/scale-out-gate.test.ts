@@ -3,13 +3,12 @@ import type { AlertSource } from '#shared/domain/alert-sources.ts';
 import { requestIdOf } from '#shared/domain/idempotency-scope.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import type { RequestState } from '#shared/domain/request-state.ts';
+import { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName } from '#shared/domain/scale-out-marker.ts';
 import { alertToRequest } from '#shared/ingress/alerts/alert-to-request.ts';
 import {
   checkScaleOut,
   gateScaleOut,
-  MIN_SCALE_OUT_HOLD_SECONDS,
   type ScaleOutGateDependencies,
-  scaleOutMarkerName,
 } from '#shared/use-cases/scale-out-gate.ts';
 import { requestRecord } from '#test/fixtures/request-records.ts';
 import { alertsPolicy, fakeTencent, testClock } from '#test/support/alert-harness.ts';

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { defineAction } from '#emulator/actions/action.ts';
-import { ApiError, apiErrors } from '#emulator/protocol/api-error.ts';
+import { zoneOfRegion } from '#emulator/actions/zone-of-region.ts';
+import { apiErrors } from '#emulator/protocol/api-error.ts';
 
 const params = z.strictObject({
   Zone: z.string(),
@@ -17,13 +18,7 @@ export const describeClasses = defineAction({
   params,
   handle(env, call) {
     const p = call.params;
-    const zone = env.state.zone(p.Zone);
-    if (!zone || zone.region !== call.region) {
-      throw new ApiError(
-        'InvalidParameterValue.InvalidZoneIdError',
-        `Zone \`${p.Zone}\` is not a zone of region ${call.region}.`,
-      );
-    }
+    const zone = zoneOfRegion(env, p.Zone, call.region);
     if (!ENGINES.has(p.DBEngine)) throw apiErrors.invalidValue('DBEngine', 'postgresql or mssql_compatible');
     const classes = zone.zone.specs
       .filter(

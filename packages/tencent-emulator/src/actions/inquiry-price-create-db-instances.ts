@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { defineAction } from '#emulator/actions/action.ts';
+import { zoneOfRegion } from '#emulator/actions/zone-of-region.ts';
 import { ApiError, apiErrors } from '#emulator/protocol/api-error.ts';
 import type { WorldPricing, WorldSpec } from '#emulator/world/world-schema.ts';
 
@@ -38,13 +39,7 @@ export const inquiryPriceCreateDBInstances = defineAction({
   params,
   handle(env, call) {
     const p = call.params;
-    const zone = env.state.zone(p.Zone);
-    if (!zone || zone.region !== call.region) {
-      throw new ApiError(
-        'InvalidParameterValue.InvalidZoneIdError',
-        `Zone \`${p.Zone}\` is not a zone of region ${call.region}.`,
-      );
-    }
+    zoneOfRegion(env, p.Zone, call.region);
     const spec = env.state.spec(p.Zone, p.SpecCode);
     if (!spec) {
       throw new ApiError(
