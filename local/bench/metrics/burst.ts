@@ -71,9 +71,11 @@ const collectGarbage = (): void => {
 export const runBurst = async (options: BurstOptions): Promise<BurstResult> => {
   const createPerSecond = options.createLimit * (DEFAULT_TENCENT_RATE_LIMITS.createPerSecond / 100);
   const limits = { createPerSecond, describePerSecond: DEFAULT_TENCENT_RATE_LIMITS.describePerSecond };
-  const meter = options.mode === 'limiter' ? usageMeter(readDeployedStack()) : undefined;
+  // In every mode, so the three runs do the same work (the meter asks dynalite for consumed capacity);
+  // only the limited one reports what it counted.
+  const meter = usageMeter(readDeployedStack());
   const bench = await startBenchStack({
-    ...(meter ? { observe: meter.observer } : {}),
+    observe: meter.observer,
     tencentRateLimits: options.mode === 'limiter' ? limits : false,
     // As deployed (serverless.yml's pollSchedule, 1 minute), so no cycle runs during the burst: in AWS
     // the poller and notify run in their own functions and never slow the creates down, while here
@@ -92,10 +94,10 @@ export const runBurst = async (options: BurstOptions): Promise<BurstResult> => {
     const ideal = options.requests / options.createLimit;
     // The idle cycle's second run is counted (the first opens the connections).
     await bench.stack.pollOnce();
-    const beforeIdle = meter?.snapshot();
+    const beforeIdle = meter.snapshot();
     await bench.stack.pollOnce();
-    const idleCycle = meter && beforeIdle ? usageSince(meter.snapshot(), beforeIdle) : undefined;
-    const beforeIntake = meter?.snapshot();
+    const idleCycle = usageSince(meter.snapshot(), beforeIdle);
+    const beforeIntake = meter.snapshot();
     const outcome = await submitAndWait(bench, {
       count: options.requests,
       // A give-up, not a measurement: on a machine loaded by other work the burst took over 60 s.
@@ -103,13 +105,13 @@ export const runBurst = async (options: BurstOptions): Promise<BurstResult> => {
       // Every request names a webhook, so notify's work is counted too.
       callbackUrl: bench.receiver.url,
     });
-    const intake = meter && beforeIntake ? usageSince(meter.snapshot(), beforeIntake) : undefined;
+    const intake = usageSince(meter.snapshot(), beforeIntake);
     const creates = emulator.calls().byAction.CreateReadOnlyDBInstance;
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
     collectGarbage();
     const liveHeapBytes = process.memoryUsage().heapUsed;
     let extra: Pick<BurstResult, 'pacedBareSeconds' | 'usage'> = {};
-    if (meter && intake && idleCycle) {
+    if (options.mode === 'limiter') {
       const beforeFinishing = meter.snapshot();
       const finishingCycles = await finishRequests(bench, outcome.submittedAt.length);
       const finishing = usageSince(meter.snapshot(), beforeFinishing);
