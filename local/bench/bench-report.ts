@@ -18,14 +18,16 @@ const cell = (value: number | null): string => {
   return String(Number(value.toPrecision(3)));
 };
 
-/** The Markdown table for the README's performance section. */
+const VERDICT_MARK = { met: '✅', 'within-noise': '≈', missed: '❌' } as const;
+
+/** The Markdown table for the README's performance section (≈: the target is inside the ratio's spread). */
 export const markdownTable = (measurements: readonly Measurement[]): string =>
   [
     '| metric | value | unit | baseline | ratio | spread | target | pass |',
     '| --- | ---: | --- | ---: | ---: | :---: | --- | :---: |',
     ...measurements.map(
       (m) =>
-        `| ${m.metric} | ${cell(m.value)} | ${m.unit} | ${cell(m.baseline)} | ${cell(m.ratio)} | ${m.spread ? `${cell(m.spread[0])}–${cell(m.spread[1])}` : '—'} | ${m.target} | ${m.pass ? '✅' : '❌'} |`,
+        `| ${m.metric} | ${cell(m.value)} | ${m.unit} | ${cell(m.baseline)} | ${cell(m.ratio)} | ${m.spread ? `${cell(m.spread[0])}–${cell(m.spread[1])}` : '—'} | ${m.target} | ${VERDICT_MARK[m.verdict]} |`,
     ),
   ].join('\n');
 

@@ -39,9 +39,12 @@ try {
     measurements,
   });
   const failed = measurements.filter((measurement) => !measurement.pass);
+  const undecided = measurements.filter((measurement) => measurement.verdict === 'within-noise');
+  const named = (list: typeof measurements) =>
+    list.length ? `: ${list.map((m) => m.metric).join(', ')}` : '';
   process.stderr.write(
-    `bench: ${measurements.length} measurements in ${seconds.toFixed(0)} s, ${failed.length} target(s) missed` +
-      `${failed.length ? `: ${failed.map((m) => m.metric).join(', ')}` : ''}; written to ${files[2]} and ${files[3]}\n`,
+    `bench: ${measurements.length} measurements in ${seconds.toFixed(0)} s, ${failed.length} target(s) missed${named(failed)}; ` +
+      `${undecided.length} at their target within the noise${named(undecided)}; written to ${files[2]} and ${files[3]}\n`,
   );
   process.exitCode = failed.length === 0 ? 0 : 1;
 } catch (error) {

@@ -15,8 +15,18 @@ export interface Measurement {
   readonly spread: readonly [number, number] | null;
   /** Human-readable, e.g. `≤ 12` or `≤ 0.6 × baseline`; `—` for a value reported without a target. */
   readonly target: string;
+  /** Not missed: `verdict` is `met` or `within-noise` (the bench exits 0 when every one passes). */
   readonly pass: boolean;
+  readonly verdict: Verdict;
 }
+
+/**
+ * `met` or `missed` when the value is on one side of the target — for a ratio measured in paired
+ * rounds, when its whole 95 % interval (`spread`) is; `within-noise` when that interval holds the
+ * target, so the run cannot tell (its median lands on either side from run to run: the verdict
+ * flipped, as a flaky test does). A value without a target is `met`.
+ */
+export type Verdict = 'met' | 'within-noise' | 'missed';
 
 /** What a measured value must satisfy. */
 export type Target =
@@ -64,6 +74,18 @@ const meets = (target: Target, value: number, ratio: number | null): boolean => 
   }
 };
 
+const verdictOf = (
+  target: Target,
+  value: number,
+  ratio: number | null,
+  spread: readonly [number, number] | null,
+): Verdict => {
+  const ratioTarget = target.kind === 'ratioAtMost' || target.kind === 'ratioAtLeast';
+  if (!ratioTarget || spread === null) return meets(target, value, ratio) ? 'met' : 'missed';
+  const [low, high] = spread.map((end) => meets(target, value, end));
+  return low && high ? 'met' : low || high ? 'within-noise' : 'missed';
+};
+
 /** Builds a measurement: the ratio from the baseline, `pass` from the target. */
 export const measurement = (fields: {
   readonly metric: string;
@@ -75,15 +97,20 @@ export const measurement = (fields: {
 }): Measurement => {
   const baseline = fields.baseline ?? null;
   const ratio = baseline === null || baseline === 0 ? null : rounded(fields.value / baseline, 4);
+  const spread: [number, number] | null = fields.spread
+    ? [rounded(fields.spread[0], 4), rounded(fields.spread[1], 4)]
+    : null;
+  const verdict = verdictOf(fields.target, fields.value, ratio, spread);
   return {
     metric: fields.metric,
     value: rounded(fields.value),
     unit: fields.unit,
     baseline: baseline === null ? null : rounded(baseline),
     ratio,
-    spread: fields.spread ? [rounded(fields.spread[0], 4), rounded(fields.spread[1], 4)] : null,
+    spread,
     target: describeTarget(fields.target),
-    pass: meets(fields.target, fields.value, ratio),
+    pass: verdict !== 'missed',
+    verdict,
   };
 };
 

@@ -16,7 +16,7 @@ describe('npm run bench, smoke-sized', () => {
   let measurements: Measurement[] = [];
   const logged: string[] = [];
 
-  it('runs every metric and reports each as {metric, value, unit, baseline, ratio, spread, target, pass}', async () => {
+  it('runs every metric and reports each as {metric, value, unit, baseline, ratio, spread, target, pass, verdict}', async () => {
     measurements = await runBench({
       scale: SMOKE_SCALE,
       runTask: runTaskInProcess,
@@ -44,13 +44,14 @@ describe('npm run bench, smoke-sized', () => {
         'spread',
         'target',
         'pass',
+        'verdict',
       ]);
       if (measurement.spread) {
         expect(measurement.spread[0]).toBeLessThanOrEqual(measurement.spread[1]);
       }
       expect(typeof measurement.value).toBe('number');
       expect(measurement.unit).not.toBe('');
-      expect(typeof measurement.pass).toBe('boolean');
+      expect(measurement.pass).toBe(measurement.verdict !== 'missed');
       if (measurement.baseline !== null && measurement.baseline !== 0) {
         expect(measurement.ratio).toBeCloseTo(measurement.value / measurement.baseline, 2);
       }

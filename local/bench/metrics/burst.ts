@@ -180,10 +180,11 @@ const finishRequests = async (bench: Awaited<ReturnType<typeof startBenchStack>>
 const MIB = 1024 * 1024;
 
 /**
- * The burst may take at most this × its same-run baseline (`paced-bare-creates.ts`): set from the
- * ratio's spread across runs with a margin (docs/performance.md, "Burst").
+ * The burst may take at most this × its same-run baseline (`paced-bare-creates.ts`), the issue's
+ * first factor: at a limit the local stack can carry (FULL_SCALE's 50/s) three runs measured
+ * 1.054–1.059 (docs/performance.md, "Burst").
  */
-export const BURST_RATIO_LIMIT = 1.5;
+export const BURST_RATIO_LIMIT = 1.25;
 
 export interface BurstRuns {
   readonly limiter: BurstResult;
