@@ -50,9 +50,9 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // The wiring: a local stack (or a packaged deployment) per file, in a fresh process, since
-          // the stack's functions hold per-process state (config, logger, clients) on purpose, as
-          // Lambda does. One file per function's path and per trigger source.
+          // The wiring: a local stack (or a packaged deployment) per file, started cold (the stack's
+          // functions hold per-module state — config, logger, clients — on purpose, as Lambda does).
+          // One file per function's path and per trigger source.
           name: 'wiring',
           include: ['test/{e2e,bench,deploy}/**/*.test.ts'],
           exclude: LONG_RUNS,
@@ -64,8 +64,8 @@ export default defineConfig({
         test: {
           // Runs whose subject is their length or their faults: the chaos run, the bench at toy sizes,
           // fault campaigns through the stack, the CLI and `npm start` as processes, the packaging
-          // refusals. Their decisions are also tested in milliseconds (the table tests); these prove
-          // the same through the whole stack.
+          // refusals, the fleet's one-behaviour runs. Their decisions are also tested in milliseconds
+          // (the table tests, the fleet's unit tests); these prove the same through the whole stack.
           name: 'long',
           include: LONG_RUNS,
           ...FRESH_MODULES_PER_FILE,
