@@ -332,33 +332,6 @@ describe('SqsDeadLetterQueues', () => {
     });
   });
 
-  it('reports a move task still RUNNING under its own handle', async () => {
-    // Prepare: the server's move ticks are timers; held, the task cannot finish
-    const queues = await createQueues();
-    const deadLetters = new SqsDeadLetterQueues({ client: sqs, queues });
-    await deadLetters.send('requests', 'held', 'gave up');
-    vi.useFakeTimers({ toFake: ['setTimeout'] });
-    let task: Awaited<ReturnType<SqsDeadLetterQueues['redrive']>>;
-    let status: Awaited<ReturnType<SqsDeadLetterQueues['redriveStatus']>>;
-    try {
-      // Act
-      task = await deadLetters.redrive('requests');
-      status = await deadLetters.redriveStatus(task);
-      vi.runOnlyPendingTimers();
-    } finally {
-      vi.useRealTimers();
-    }
-    const after = await eventually(
-      'the move task to end',
-      () => deadLetters.redriveStatus(task),
-      (current) => current.status !== 'RUNNING',
-    );
-
-    // Assess
-    expect(status).toEqual({ status: 'RUNNING', moved: 0 });
-    expect(after).toEqual({ status: 'COMPLETED', moved: 1 });
-  });
-
   it("refuses to redrive from a queue that is no work queue's dead-letter queue", async () => {
     // Prepare
     const queues = await createQueues();
