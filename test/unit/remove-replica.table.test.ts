@@ -394,6 +394,219 @@ describe('removal steps × Tencent outcomes', () => {
   });
 });
 
+describe('removal steps: what ends a delivery without a call', () => {
+  it('Tencent no longer lists the replica while draining: REMOVAL_FAILED instance-not-found, no call', async () => {
+    const { store, tencent, deps } = setup({ instance: undefined, group: undefined });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('failed');
+
+    expect(store.records.get(record.requestId)).toMatchObject({
+      state: 'REMOVAL_FAILED',
+      failure: { code: 'instance-not-found' },
+    });
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it.each<[string, RequestState, World]>([
+    [
+      'lifting deletion protection',
+      'DRAINING',
+      { instance: ours({ TagList: [], DeletionProtection: true }), group: undefined },
+    ],
+    ['leaving its group', 'DRAINING', { instance: ours({ TagList: [] }), group: 'pgrogrp-aaaa1111' }],
+    [
+      'destroying it',
+      'ISOLATED',
+      { instance: ours({ TagList: [], DBInstanceStatus: 'isolated' }), group: undefined },
+    ],
+  ])(
+    'refuses a foreign instance at step time before %s: REMOVAL_FAILED, no call',
+    async (_, state, world) => {
+      const { store, tencent, deps } = setup(world);
+      const record = await stored(store, removalRecord(state));
+
+      await expect(removeReplica(record, deps)).resolves.toBe('failed');
+
+      expect(store.records.get(record.requestId)).toMatchObject({
+        state: 'REMOVAL_FAILED',
+        failure: { code: 'foreign-instance' },
+      });
+      expect(mutatingCalls(tencent)).toEqual([]);
+    },
+  );
+
+  it.each<[string, RequestState, World]>([
+    [
+      'lifting deletion protection',
+      'DRAINING',
+      { instance: ours({ DeletionProtection: true }), group: undefined },
+    ],
+    ['leaving its group', 'DRAINING', { instance: ours(), group: 'pgrogrp-aaaa1111' }],
+    ['destroying it', 'ISOLATED', { instance: ours({ DBInstanceStatus: 'isolated' }), group: undefined }],
+  ])('never calls Tencent for %s while another worker holds an unexpired claim', async (_, state, world) => {
+    const { store, tencent, deps } = setup(world);
+    const claim = { step: 'isolate' as const, owner: 'worker-2', until: minutesFromStart(1) };
+    const record = await stored(store, removalRecord(state, { removal: removal({ claim }) }));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+
+    expect(store.records.get(record.requestId)).toMatchObject({ state, version: record.version });
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it('never calls Tencent from a stale copy of the record: the claim’s conditional write loses', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(store, removalRecord('DRAINING'));
+    await store.update({ requestId: record.requestId, expectedVersion: record.version, at: FIXTURE_TIME });
+
+    await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it('skips a VALIDATED delivery whose record another worker moved on (the lease write loses)', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(store, removalRecord('VALIDATED'));
+    await store.update({ requestId: record.requestId, expectedVersion: record.version, at: FIXTURE_TIME });
+
+    await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+
+    expect(store.records.get(record.requestId)?.state).toBe('VALIDATED');
+    expect(tencent.calls).toEqual([]);
+  });
+
+  it('lets a store failure while claiming through, with no call made', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(store, removalRecord('DRAINING'));
+    store.update = async () => {
+      throw new Error('the table is unreachable');
+    };
+
+    await expect(removeReplica(record, deps)).rejects.toThrow('the table is unreachable');
+
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it.each<RequestState>(['ISOLATING', 'REMOVED', 'RECEIVED'])(
+    'has no step to take for a removal %s: skipped, Tencent not asked',
+    async (state) => {
+      const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+      const record = await stored(store, removalRecord(state));
+
+      await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+
+      expect(tencent.calls).toEqual([]);
+    },
+  );
+
+  it('hands a throttled read back for a retry, and lets an unexpected read error through', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(store, removalRecord('DRAINING'));
+    tencent.script('describeDBInstances', { fail: failure.throttled() });
+
+    await expect(removeReplica(record, deps)).resolves.toBe('retry');
+
+    tencent.script('describeDBInstances', () => {
+      throw new TypeError('a defect in the reader');
+    });
+    await expect(removeReplica(record, deps)).rejects.toThrow('a defect in the reader');
+    expect(store.records.get(record.requestId)?.state).toBe('DRAINING');
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it('claims under a fresh owner of its own when none is given', async () => {
+    const { store, deps } = setup({ instance: ours({ DeletionProtection: true }), group: undefined });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await removeReplica(record, { ...deps, owner: undefined });
+
+    const owner = store.records.get(record.requestId)?.removal?.claim?.owner;
+    expect(owner).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('removal steps × Tencent outcomes of the group leave, the destroy and the calls that throw', () => {
+  it.each<[string, Failure, RequestState, string]>([
+    ['throttling leaves it DRAINING for a retry', failure.throttled(), 'DRAINING', 'retry'],
+    [
+      'a business error ends it REMOVAL_FAILED with the code',
+      failure.business('InvalidParameterValue.IllegalInstanceChargeType'),
+      'REMOVAL_FAILED',
+      'failed',
+    ],
+  ])('leave group: %s', async (_, answer, state, outcome) => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: 'pgrogrp-aaaa1111' });
+    tencent.script('removeDBInstanceFromReadOnlyGroup', { fail: answer });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe(outcome);
+
+    const after = store.records.get(record.requestId);
+    expect(after?.state).toBe(state);
+    expect(after?.removal?.groupTask).toBeUndefined();
+    if (state === 'REMOVAL_FAILED') expect(after?.failure?.code).toBe(answer.code);
+  });
+
+  it('leave group answered without a task id: remembers task 0 and waits', async () => {
+    const world: World = { instance: ours(), group: 'pgrogrp-aaaa1111' };
+    const { store, tencent, deps } = setup(world);
+    tencent.script('removeDBInstanceFromReadOnlyGroup', () => ({ FlowId: 1 }));
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+
+    expect(store.records.get(record.requestId)?.removal).toMatchObject({
+      groupTask: { taskId: 0, readOnlyGroupId: 'pgrogrp-aaaa1111' },
+      target: { readOnlyGroupId: 'pgrogrp-aaaa1111' },
+    });
+  });
+
+  it('destroy throttled: stays ISOLATED for a retry', async () => {
+    const { store, tencent, deps } = setup({
+      instance: ours({ DBInstanceStatus: 'isolated' }),
+      group: undefined,
+    });
+    tencent.script('destroyDBInstance', { fail: failure.throttled() });
+    const record = await stored(store, removalRecord('ISOLATED'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('retry');
+
+    expect(store.records.get(record.requestId)?.state).toBe('ISOLATED');
+  });
+
+  it('an isolate that throws something other than a Tencent error is an unknown outcome: read back, never re-sent blindly', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    tencent.script('isolateDBInstances', () => {
+      throw new Error('socket closed mid-answer');
+    });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('unknown');
+
+    expect(store.records.get(record.requestId)?.state).toBe('DRAINING');
+    expect(mutatingCalls(tencent)).toEqual(['isolateDBInstances']);
+  });
+
+  it('an alert’s removal recorded without a minimum is refused below-minimum before it takes the replica out of service', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(
+      store,
+      removalRecord('DRAINING', {
+        removal: removal({ trigger: { kind: 'alert' } as RemovalDetails['trigger'] }),
+      }),
+    );
+
+    await expect(removeReplica(record, deps)).resolves.toBe('failed');
+
+    expect(store.records.get(record.requestId)).toMatchObject({
+      state: 'REMOVAL_FAILED',
+      failure: { code: 'below-minimum' },
+    });
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+});
+
 describe('the poller reads ISOLATING removals back', () => {
   const pollDeps = (ports: ReturnType<typeof setup>) => ({
     ...ports,
