@@ -9,7 +9,7 @@ import type { RequestState } from '#shared/domain/request-state.ts';
 import { scaleOutMarkerName } from '#shared/domain/scale-out-marker.ts';
 import { createReplica } from '#shared/use-cases/create-replica.ts';
 import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
-import { removalMarkerName } from '#shared/use-cases/removal-sequence.ts';
+import { fleetActivityOf, removalMarkerName, takeFleetMarkers } from '#shared/use-cases/removal-sequence.ts';
 import { removeReplica } from '#shared/use-cases/remove-replica.ts';
 import { validateRequest } from '#shared/use-cases/validate-request.ts';
 import { FIXTURE_TIME, requestRecord } from '#test/fixtures/request-records.ts';
@@ -860,5 +860,114 @@ describe('validating a removal', () => {
       notification: { type: 'replica.dry_run' },
     });
     expect(await ports.store.getMarker(removalMarkerName(REPLICA), ports.clock.now())).toBeUndefined();
+  });
+});
+
+describe('one fleet change of a primary at a time (removal-sequence)', () => {
+  it('names the primary’s holder of the sequence marker, saying what it does not know of it', async () => {
+    const { store, clock } = corePorts();
+    await store.putMarker(
+      scaleOutMarkerName(PRIMARY),
+      {},
+      { ifAbsentOrExpired: true, until: new Date(minutesFromStart(5)), now: clock.now() },
+    );
+    const record = removalRecord('RECEIVED');
+
+    const refusal = await takeFleetMarkers(record, REPLICA, { markers: store, clock });
+
+    expect(refusal).toEqual({
+      rule: 'removal.primaryBusy',
+      field: 'MasterDBInstanceId',
+      message: `${PRIMARY} changed at an earlier time (scale-out request unknown); no removal before ${minutesFromStart(5)}`,
+    });
+    expect(await store.getMarker(removalMarkerName(REPLICA), clock.now())).toBeUndefined();
+  });
+
+  it('refuses a second removal of a replica whose removal marker another request holds', async () => {
+    const { store, clock } = corePorts();
+    await store.putMarker(
+      removalMarkerName(REPLICA),
+      { requestId: 'r-00000000000000d4' },
+      { ifAbsentOrExpired: true, until: new Date(minutesFromStart(60)), now: clock.now() },
+    );
+
+    const refusal = await takeFleetMarkers(removalRecord('RECEIVED'), REPLICA, { markers: store, clock });
+
+    expect(refusal).toMatchObject({
+      rule: 'removal.alreadyRemoving',
+      field: 'DBInstanceId',
+      message: `${REPLICA} is already being removed by request r-00000000000000d4`,
+    });
+  });
+
+  it('keeps both markers on a redelivery of the request that holds them', async () => {
+    const { store, clock } = corePorts();
+    const record = removalRecord('RECEIVED');
+
+    expect(await takeFleetMarkers(record, REPLICA, { markers: store, clock })).toBeUndefined();
+    clock.advance(1_000);
+    expect(await takeFleetMarkers(record, REPLICA, { markers: store, clock })).toBeUndefined();
+    expect((await store.getMarker(removalMarkerName(REPLICA), clock.now()))?.value.requestId).toBe(
+      record.requestId,
+    );
+  });
+
+  it('names the request that won the marker between its read and its write', async () => {
+    const { store, clock } = corePorts();
+    const putMarker = store.putMarker.bind(store);
+    store.putMarker = async (name, _value, options) => {
+      await putMarker(name, { requestId: 'r-00000000000000e5', kind: 'create', at: FIXTURE_TIME }, options);
+      return false;
+    };
+
+    const refusal = await takeFleetMarkers(removalRecord('RECEIVED'), REPLICA, { markers: store, clock });
+
+    expect(refusal?.message).toContain(`(create request r-00000000000000e5)`);
+  });
+
+  it('takes over a held sequence marker only when the holder’s hold has served, and says so when it has not', async () => {
+    const { store, clock } = corePorts();
+    const holder = validatedRecord('SUBMITTED');
+    await store.putNew(holder);
+    await store.putMarker(
+      scaleOutMarkerName(PRIMARY),
+      { requestId: holder.requestId, kind: 'scale-out', at: FIXTURE_TIME },
+      { ifAbsentOrExpired: true, until: new Date(minutesFromStart(5)), now: clock.now() },
+    );
+
+    const refusal = await takeFleetMarkers(removalRecord('RECEIVED'), REPLICA, {
+      markers: store,
+      clock,
+      served: { store, scaleOutCooldownSeconds: 600 },
+    });
+
+    expect(refusal).toMatchObject({ rule: 'removal.primaryBusy' });
+    expect((await store.getMarker(scaleOutMarkerName(PRIMARY), clock.now()))?.value.requestId).toBe(
+      holder.requestId,
+    );
+  });
+
+  it('reads every page of the in-flight index and sees a removal in flight as busy even before its target is known', async () => {
+    const { store } = corePorts();
+    for (let index = 0; index < 120; index++) {
+      await store.putNew(
+        validatedRecord('READY', {
+          request: { ...requestRecord().request, MasterDBInstanceId: 'postgres-other01' },
+        }),
+      );
+    }
+    await store.putNew(validatedRecord('READY'));
+    const untargeted = removalRecord('VALIDATED', {
+      removal: removal({ target: undefined }) as RemovalDetails,
+    });
+    await store.putNew(untargeted);
+
+    const activity = await fleetActivityOf(PRIMARY, 'r-self', { store });
+
+    expect(activity.removing).toEqual(new Set());
+    expect(activity.busy).toMatchObject({
+      rule: 'removal.primaryBusy',
+      message: expect.stringContaining(`a removal in flight (request ${untargeted.requestId}, VALIDATED)`),
+    });
   });
 });
