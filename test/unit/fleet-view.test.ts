@@ -353,3 +353,317 @@ describe('fleetView', () => {
     expect(total('FleetDrift')).toBe(0);
   });
 });
+
+describe('fleetView, where the policy, the records or Tencent say less', () => {
+  const GLOBBED = 'postgres-bjorder1';
+  const recordOf = (primaryId: string, overrides: Partial<RequestRecord> = {}) =>
+    requestRecord({
+      state: 'READY',
+      instances: [{ instanceId: 'pgro-glob0001', status: 'running' }],
+      createdAt: '2026-12-07T10:00:00.000Z',
+      ...overrides,
+      request: { ...requestRecord().request, ...overrides.request, MasterDBInstanceId: primaryId },
+    });
+  const planOf = (record: RequestRecord, Region: string, extra: Record<string, unknown> = {}) =>
+    ({ ...record.request, Region, ...extra }) as unknown as NonNullable<RequestRecord['plan']>;
+
+  it('asks Tencent in the region of the oldest record’s plan when the policy entry names no region', async () => {
+    const unplanned = recordOf(GLOBBED, { createdAt: '2026-12-07T09:00:00.000Z' });
+    const planned = recordOf(GLOBBED);
+    const { deps, tencent } = await setUp(
+      [{ ...planned, plan: planOf(planned, 'ap-shanghai') }, unplanned],
+      [],
+    );
+
+    const view = await fleetView(GLOBBED, deps);
+
+    expect(view.region).toBe('ap-shanghai');
+    expect(new Set(tencent.calls.map((call) => call.region))).toEqual(new Set(['ap-shanghai']));
+  });
+
+  it('falls back to the region a record’s request named when no record has a plan', async () => {
+    const record = recordOf(GLOBBED, { request: { ...requestRecord().request, Region: 'ap-guangzhou' } });
+    const { deps, tencent } = await setUp([record], []);
+
+    const view = await fleetView(GLOBBED, deps);
+
+    expect(view.region).toBe('ap-guangzhou');
+    expect(tencent.callsOf('describeReadOnlyGroups').map((call) => call.region)).toEqual(['ap-guangzhou']);
+  });
+
+  it('asks in the region given by the caller before the policy’s or the records’', async () => {
+    const { deps, tencent } = await setUp([ready('pgro-aaaa0001')], []);
+
+    const view = await fleetView(PRIMARY, deps, { region: 'ap-chengdu' });
+
+    expect(view.region).toBe('ap-chengdu');
+    expect(tencent.callsOf('describeDBInstances').every((call) => call.region === 'ap-chengdu')).toBe(true);
+  });
+
+  it('says no region is known, and asks Tencent nothing, for a primary with no records under an entry without defaults', async () => {
+    const { deps, tencent } = await setUp([], []);
+
+    const view = await fleetView(GLOBBED, deps);
+
+    expect(view).not.toHaveProperty('region');
+    expect(view.tencent).toEqual({
+      checked: false,
+      reason: expect.stringContaining(`No region known for ${GLOBBED}`),
+    });
+    expect(tencent.calls).toEqual([]);
+  });
+
+  it('says Tencent was not asked when the function has no reader key, and reports no metrics', async () => {
+    const { deps, total } = await setUp([ready('pgro-aaaa0001')], []);
+
+    const view = await fleetView(PRIMARY, { ...deps, tencent: undefined });
+
+    expect(view.tencent).toEqual({
+      checked: false,
+      reason: expect.stringContaining('TENCENTCLOUD_READER_SECRET_ID'),
+    });
+    expect(view.replicas).toEqual([expect.objectContaining({ tencentStatus: 'not asked' })]);
+    expect(total('FleetOrphans')).toBe(0);
+  });
+
+  it('lets an error that is not a replica-flow error through rather than calling it Tencent not asked', async () => {
+    const { deps } = await setUp([ready('pgro-aaaa0001')], []);
+    deps.tencent.otherwise('describeReadOnlyGroups', () => {
+      throw new TypeError('a defect in the adapter');
+    });
+
+    await expect(fleetView(PRIMARY, deps)).rejects.toThrow('a defect in the adapter');
+  });
+
+  it('reads a DescribeDBInstances answer without an instance set or a total as listing nothing', async () => {
+    const record = ready('pgro-aaaa0001');
+    const { deps, tencent } = await setUp([record], []);
+    deps.tencent.otherwise('describeDBInstances', { ok: {} });
+    deps.tencent.otherwise('describeReadOnlyGroups', { ok: {} });
+
+    const view = await fleetView(PRIMARY, deps);
+
+    expect(view.tencent).toEqual({ checked: true });
+    expect(view.drift).toEqual([
+      {
+        requestId: record.requestId,
+        instanceId: 'pgro-aaaa0001',
+        state: 'READY',
+        tencentStatus: 'not listed',
+      },
+    ]);
+    // Tencent did not list the primary: its replica count, and so the room left, are not known.
+    expect(view.policy.scaleOut).not.toHaveProperty('listed');
+    expect(view.policy.scaleOut).not.toHaveProperty('roomPerPrimary');
+    // One page of the tag scan: an answer without a set ends it.
+    expect(
+      tencent
+        .callsOf('describeDBInstances')
+        .filter((call) => call.request.Filters?.[0]?.Name === 'db-tag-key'),
+    ).toHaveLength(1);
+  });
+
+  it('ends the tag scan at a full page that reaches Tencent’s total', async () => {
+    const orphans = Array.from({ length: 100 }, (_, index) =>
+      listed(`pgro-${String(index).padStart(8, '0')}`),
+    );
+    const { deps, tencent } = await setUp([], orphans);
+
+    const view = await fleetView(PRIMARY, deps);
+
+    expect(view.orphans).toHaveLength(100);
+    expect(
+      tencent
+        .callsOf('describeDBInstances')
+        .filter((call) => call.request.Filters?.[0]?.Name === 'db-tag-key')
+        .map((call) => call.request.Offset),
+    ).toEqual([0]);
+  });
+
+  it('reads no further pages after a full page of the tag scan that says no total', async () => {
+    const orphans = Array.from({ length: 100 }, (_, index) =>
+      listed(`pgro-${String(index).padStart(8, '0')}`),
+    );
+    const { deps, tencent } = await setUp([], orphans);
+    const answer = describeFrom(orphans);
+    deps.tencent.otherwise('describeDBInstances', (request) => ({
+      DBInstanceSet: answer(request).DBInstanceSet,
+    }));
+
+    const view = await fleetView(PRIMARY, deps);
+
+    expect(view.orphans).toHaveLength(100);
+    expect(
+      tencent
+        .callsOf('describeDBInstances')
+        .filter((call) => call.request.Filters?.[0]?.Name === 'db-tag-key'),
+    ).toHaveLength(1);
+  });
+
+  it('names each replica’s read-only group, skipping members and groups Tencent lists without an id', async () => {
+    const first = ready('pgro-aaaa0001');
+    const second = ready('pgro-bbbb0002');
+    const { deps, tencent } = await setUp(
+      [first, second],
+      [listed('pgro-aaaa0001'), listed('pgro-bbbb0002')],
+    );
+    deps.tencent.otherwise('describeReadOnlyGroups', {
+      ok: {
+        ReadOnlyGroupList: [
+          {
+            ReadOnlyGroupId: 'pgrogrp-ab12cd34',
+            ReadOnlyDBInstanceList: [{ DBInstanceId: 'pgro-aaaa0001' }, {}],
+          },
+          { ReadOnlyDBInstanceList: [{ DBInstanceId: 'pgro-bbbb0002' }] },
+          { ReadOnlyGroupId: 'pgrogrp-empty000' },
+        ],
+      },
+    });
+
+    const view = await fleetView(PRIMARY, deps);
+
+    expect(view.replicas.map((line) => [line.instanceId, line.groupId])).toEqual([
+      ['pgro-aaaa0001', 'pgrogrp-ab12cd34'],
+      ['pgro-bbbb0002', undefined],
+    ]);
+    expect(tencent.callsOf('describeReadOnlyGroups')[0]?.request.Filters).toEqual([
+      { Name: 'db-master-instance-id', Values: [PRIMARY] },
+    ]);
+  });
+
+  it('leaves an orphan whose request tag is missing or not a request id without a record state', async () => {
+    const { deps, store } = await setUp(
+      [],
+      [listed('pgro-notag001'), listed('pgro-badtag01', { requestId: 'made-by-hand' })],
+    );
+    const lookups: string[] = [];
+    const get = store.get.bind(store);
+    store.get = async (requestId) => {
+      lookups.push(requestId);
+      return get(requestId);
+    };
+
+    const view = await fleetView(PRIMARY, deps);
+
+    expect(view.orphans.map((orphan) => orphan.instanceId).sort()).toEqual([
+      'pgro-badtag01',
+      'pgro-notag001',
+    ]);
+    expect(view.orphans.every((orphan) => orphan.recordState === undefined)).toBe(true);
+    expect(lookups).toEqual([]);
+  });
+
+  it('counts each create in flight by its plan’s InstanceCount, else its request’s, else one', async () => {
+    const creating = requestRecord({ state: 'CREATING', createdAt: '2026-12-07T11:00:00.000Z' });
+    const planned = { ...creating, plan: planOf(creating, 'ap-beijing', { InstanceCount: 2 }) };
+    const submitted = requestRecord({
+      state: 'SUBMITTED',
+      createdAt: '2026-12-07T11:01:00.000Z',
+      request: { ...requestRecord().request, InstanceCount: 3 },
+    });
+    const { InstanceCount: _omitted, ...countless } = requestRecord().request;
+    const unknown = requestRecord({
+      state: 'UNKNOWN',
+      createdAt: '2026-12-07T11:02:00.000Z',
+      request: countless as RequestRecord['request'],
+    });
+    const { deps } = await setUp([planned, submitted, unknown, ready('pgro-aaaa0001')], []);
+
+    const view = await fleetView(PRIMARY, deps);
+
+    // 2 + 3 + 1 in flight beside Tencent's 2: above maxReplicas 3 and maxReplicasPerPrimary 5.
+    expect(view.policy.scaleOut).toMatchObject({ listed: 2, inFlight: 6, room: 0, roomPerPrimary: 0 });
+  });
+
+  it('shows a primary under a glob entry without scale-out: no maxReplicas, room only by the per-primary limit, scale-in off', async () => {
+    const record = recordOf(GLOBBED, { plan: undefined });
+    const { deps } = await setUp([record], []);
+    deps.tencent.otherwise(
+      'describeDBInstances',
+      describeFrom([{ DBInstanceId: GLOBBED, ReadOnlyInstanceNum: 1 } as DBInstance]),
+    );
+
+    const view = await fleetView(GLOBBED, deps);
+
+    expect(view.policy).toEqual({
+      entry: 'postgres-*',
+      minReplicas: 0,
+      maxReplicasPerPrimary: 5,
+      scaleOut: { enabled: false, listed: 1, inFlight: 0, roomPerPrimary: 4 },
+      scaleIn: {
+        enabled: false,
+        cooldownSeconds: expect.any(Number),
+        stableForSeconds: expect.any(Number),
+        destroy: expect.any(String),
+        firing: [],
+        atMinimum: false,
+        notKnown: [],
+      },
+    });
+    // Its own budget applies to it, the other primary's does not.
+    expect(view.budgets.map((line) => line.budget)).toContain(`budgets.perPrimary.${GLOBBED}`);
+    expect(view.budgets.map((line) => line.budget)).not.toContain(`budgets.perPrimary.${PRIMARY}`);
+  });
+
+  it('shows a primary no policy entry names with no entry, a minimum of 0 and no budgets where the policy has none', async () => {
+    const bare = parsePolicy(
+      `
+version: 1
+regions: [ap-beijing]
+specs: [pg.it.small2]
+limits: { maxStorage: 2000, maxInstanceCount: 3, maxReplicasPerPrimary: 5, prepaidAllowed: false }
+primaries:
+  ${PRIMARY}: {}
+`,
+      'yaml',
+      'bare.yaml',
+    );
+    const record = recordOf('postgres-unnamed');
+    const { deps } = await setUp([record], []);
+
+    const view = await fleetView('postgres-unnamed', { ...deps, policy: bare });
+
+    expect(view.policy).not.toHaveProperty('entry');
+    expect(view.policy).toMatchObject({ minReplicas: 0, scaleIn: { enabled: false, atMinimum: false } });
+    expect(view.budgets).toEqual([]);
+  });
+
+  it('reports the scale-in candidacy, the alerts firing, the last step and why the last candidacy ended', async () => {
+    const { deps, store } = await setUp([ready('pgro-aaaa0001')], [listed('pgro-aaaa0001')]);
+    await store.putFleetState(
+      {
+        primaryId: PRIMARY,
+        version: 1,
+        epoch: 3,
+        lastFiredAt: '2026-12-07T09:00:00.000Z',
+        firing: { 'fp-1': { at: '2026-12-07T09:00:00.000Z', alertName: 'PostgresHighCPU' } },
+        candidate: {
+          epoch: 3,
+          since: '2026-12-07T08:00:00.000Z',
+          source: 'alertmanager',
+          alertName: 'PostgresHighConnections',
+        },
+        lastScaleIn: {
+          at: '2026-12-07T07:00:00.000Z',
+          requestId: 'r-00000000000000c3',
+          epoch: 2,
+          since: '2026-12-07T06:00:00.000Z',
+        },
+        ended: { at: '2026-12-07T06:30:00.000Z', reason: 'at the minimum' },
+      },
+      0,
+    );
+
+    const view = await fleetView(PRIMARY, deps);
+
+    expect(view.policy.scaleIn).toMatchObject({
+      candidate: { since: '2026-12-07T08:00:00.000Z', alertName: 'PostgresHighConnections', step: 3 },
+      lastFiredAt: '2026-12-07T09:00:00.000Z',
+      firing: ['PostgresHighCPU'],
+      lastScaleIn: { at: '2026-12-07T07:00:00.000Z', requestId: 'r-00000000000000c3' },
+      ended: { at: '2026-12-07T06:30:00.000Z', reason: 'at the minimum' },
+      // One READY replica and minReplicas 1: the minimum forbids removing it.
+      atMinimum: true,
+    });
+  });
+});

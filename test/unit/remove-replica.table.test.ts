@@ -9,7 +9,7 @@ import type { RequestState } from '#shared/domain/request-state.ts';
 import { scaleOutMarkerName } from '#shared/domain/scale-out-marker.ts';
 import { createReplica } from '#shared/use-cases/create-replica.ts';
 import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
-import { removalMarkerName } from '#shared/use-cases/removal-sequence.ts';
+import { fleetActivityOf, removalMarkerName, takeFleetMarkers } from '#shared/use-cases/removal-sequence.ts';
 import { removeReplica } from '#shared/use-cases/remove-replica.ts';
 import { validateRequest } from '#shared/use-cases/validate-request.ts';
 import { FIXTURE_TIME, requestRecord } from '#test/fixtures/request-records.ts';
@@ -394,6 +394,219 @@ describe('removal steps × Tencent outcomes', () => {
   });
 });
 
+describe('removal steps: what ends a delivery without a call', () => {
+  it('Tencent no longer lists the replica while draining: REMOVAL_FAILED instance-not-found, no call', async () => {
+    const { store, tencent, deps } = setup({ instance: undefined, group: undefined });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('failed');
+
+    expect(store.records.get(record.requestId)).toMatchObject({
+      state: 'REMOVAL_FAILED',
+      failure: { code: 'instance-not-found' },
+    });
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it.each<[string, RequestState, World]>([
+    [
+      'lifting deletion protection',
+      'DRAINING',
+      { instance: ours({ TagList: [], DeletionProtection: true }), group: undefined },
+    ],
+    ['leaving its group', 'DRAINING', { instance: ours({ TagList: [] }), group: 'pgrogrp-aaaa1111' }],
+    [
+      'destroying it',
+      'ISOLATED',
+      { instance: ours({ TagList: [], DBInstanceStatus: 'isolated' }), group: undefined },
+    ],
+  ])(
+    'refuses a foreign instance at step time before %s: REMOVAL_FAILED, no call',
+    async (_, state, world) => {
+      const { store, tencent, deps } = setup(world);
+      const record = await stored(store, removalRecord(state));
+
+      await expect(removeReplica(record, deps)).resolves.toBe('failed');
+
+      expect(store.records.get(record.requestId)).toMatchObject({
+        state: 'REMOVAL_FAILED',
+        failure: { code: 'foreign-instance' },
+      });
+      expect(mutatingCalls(tencent)).toEqual([]);
+    },
+  );
+
+  it.each<[string, RequestState, World]>([
+    [
+      'lifting deletion protection',
+      'DRAINING',
+      { instance: ours({ DeletionProtection: true }), group: undefined },
+    ],
+    ['leaving its group', 'DRAINING', { instance: ours(), group: 'pgrogrp-aaaa1111' }],
+    ['destroying it', 'ISOLATED', { instance: ours({ DBInstanceStatus: 'isolated' }), group: undefined }],
+  ])('never calls Tencent for %s while another worker holds an unexpired claim', async (_, state, world) => {
+    const { store, tencent, deps } = setup(world);
+    const claim = { step: 'isolate' as const, owner: 'worker-2', until: minutesFromStart(1) };
+    const record = await stored(store, removalRecord(state, { removal: removal({ claim }) }));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+
+    expect(store.records.get(record.requestId)).toMatchObject({ state, version: record.version });
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it('never calls Tencent from a stale copy of the record: the claim’s conditional write loses', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(store, removalRecord('DRAINING'));
+    await store.update({ requestId: record.requestId, expectedVersion: record.version, at: FIXTURE_TIME });
+
+    await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it('skips a VALIDATED delivery whose record another worker moved on (the lease write loses)', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(store, removalRecord('VALIDATED'));
+    await store.update({ requestId: record.requestId, expectedVersion: record.version, at: FIXTURE_TIME });
+
+    await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+
+    expect(store.records.get(record.requestId)?.state).toBe('VALIDATED');
+    expect(tencent.calls).toEqual([]);
+  });
+
+  it('lets a store failure while claiming through, with no call made', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(store, removalRecord('DRAINING'));
+    store.update = async () => {
+      throw new Error('the table is unreachable');
+    };
+
+    await expect(removeReplica(record, deps)).rejects.toThrow('the table is unreachable');
+
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it.each<RequestState>(['ISOLATING', 'REMOVED', 'RECEIVED'])(
+    'has no step to take for a removal %s: skipped, Tencent not asked',
+    async (state) => {
+      const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+      const record = await stored(store, removalRecord(state));
+
+      await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+
+      expect(tencent.calls).toEqual([]);
+    },
+  );
+
+  it('hands a throttled read back for a retry, and lets an unexpected read error through', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(store, removalRecord('DRAINING'));
+    tencent.script('describeDBInstances', { fail: failure.throttled() });
+
+    await expect(removeReplica(record, deps)).resolves.toBe('retry');
+
+    tencent.script('describeDBInstances', () => {
+      throw new TypeError('a defect in the reader');
+    });
+    await expect(removeReplica(record, deps)).rejects.toThrow('a defect in the reader');
+    expect(store.records.get(record.requestId)?.state).toBe('DRAINING');
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+
+  it('claims under a fresh owner of its own when none is given', async () => {
+    const { store, deps } = setup({ instance: ours({ DeletionProtection: true }), group: undefined });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await removeReplica(record, { ...deps, owner: undefined });
+
+    const owner = store.records.get(record.requestId)?.removal?.claim?.owner;
+    expect(owner).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('removal steps × Tencent outcomes of the group leave, the destroy and the calls that throw', () => {
+  it.each<[string, Failure, RequestState, string]>([
+    ['throttling leaves it DRAINING for a retry', failure.throttled(), 'DRAINING', 'retry'],
+    [
+      'a business error ends it REMOVAL_FAILED with the code',
+      failure.business('InvalidParameterValue.IllegalInstanceChargeType'),
+      'REMOVAL_FAILED',
+      'failed',
+    ],
+  ])('leave group: %s', async (_, answer, state, outcome) => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: 'pgrogrp-aaaa1111' });
+    tencent.script('removeDBInstanceFromReadOnlyGroup', { fail: answer });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe(outcome);
+
+    const after = store.records.get(record.requestId);
+    expect(after?.state).toBe(state);
+    expect(after?.removal?.groupTask).toBeUndefined();
+    if (state === 'REMOVAL_FAILED') expect(after?.failure?.code).toBe(answer.code);
+  });
+
+  it('leave group answered without a task id: remembers task 0 and waits', async () => {
+    const world: World = { instance: ours(), group: 'pgrogrp-aaaa1111' };
+    const { store, tencent, deps } = setup(world);
+    tencent.script('removeDBInstanceFromReadOnlyGroup', () => ({ FlowId: 1 }));
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('skipped');
+
+    expect(store.records.get(record.requestId)?.removal).toMatchObject({
+      groupTask: { taskId: 0, readOnlyGroupId: 'pgrogrp-aaaa1111' },
+      target: { readOnlyGroupId: 'pgrogrp-aaaa1111' },
+    });
+  });
+
+  it('destroy throttled: stays ISOLATED for a retry', async () => {
+    const { store, tencent, deps } = setup({
+      instance: ours({ DBInstanceStatus: 'isolated' }),
+      group: undefined,
+    });
+    tencent.script('destroyDBInstance', { fail: failure.throttled() });
+    const record = await stored(store, removalRecord('ISOLATED'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('retry');
+
+    expect(store.records.get(record.requestId)?.state).toBe('ISOLATED');
+  });
+
+  it('an isolate that throws something other than a Tencent error is an unknown outcome: read back, never re-sent blindly', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    tencent.script('isolateDBInstances', () => {
+      throw new Error('socket closed mid-answer');
+    });
+    const record = await stored(store, removalRecord('DRAINING'));
+
+    await expect(removeReplica(record, deps)).resolves.toBe('unknown');
+
+    expect(store.records.get(record.requestId)?.state).toBe('DRAINING');
+    expect(mutatingCalls(tencent)).toEqual(['isolateDBInstances']);
+  });
+
+  it('an alert’s removal recorded without a minimum is refused below-minimum before it takes the replica out of service', async () => {
+    const { store, tencent, deps } = setup({ instance: ours(), group: undefined });
+    const record = await stored(
+      store,
+      removalRecord('DRAINING', {
+        removal: removal({ trigger: { kind: 'alert' } as RemovalDetails['trigger'] }),
+      }),
+    );
+
+    await expect(removeReplica(record, deps)).resolves.toBe('failed');
+
+    expect(store.records.get(record.requestId)).toMatchObject({
+      state: 'REMOVAL_FAILED',
+      failure: { code: 'below-minimum' },
+    });
+    expect(mutatingCalls(tencent)).toEqual([]);
+  });
+});
+
 describe('the poller reads ISOLATING removals back', () => {
   const pollDeps = (ports: ReturnType<typeof setup>) => ({
     ...ports,
@@ -647,5 +860,114 @@ describe('validating a removal', () => {
       notification: { type: 'replica.dry_run' },
     });
     expect(await ports.store.getMarker(removalMarkerName(REPLICA), ports.clock.now())).toBeUndefined();
+  });
+});
+
+describe('one fleet change of a primary at a time (removal-sequence)', () => {
+  it('names the primary’s holder of the sequence marker, saying what it does not know of it', async () => {
+    const { store, clock } = corePorts();
+    await store.putMarker(
+      scaleOutMarkerName(PRIMARY),
+      {},
+      { ifAbsentOrExpired: true, until: new Date(minutesFromStart(5)), now: clock.now() },
+    );
+    const record = removalRecord('RECEIVED');
+
+    const refusal = await takeFleetMarkers(record, REPLICA, { markers: store, clock });
+
+    expect(refusal).toEqual({
+      rule: 'removal.primaryBusy',
+      field: 'MasterDBInstanceId',
+      message: `${PRIMARY} changed at an earlier time (scale-out request unknown); no removal before ${minutesFromStart(5)}`,
+    });
+    expect(await store.getMarker(removalMarkerName(REPLICA), clock.now())).toBeUndefined();
+  });
+
+  it('refuses a second removal of a replica whose removal marker another request holds', async () => {
+    const { store, clock } = corePorts();
+    await store.putMarker(
+      removalMarkerName(REPLICA),
+      { requestId: 'r-00000000000000d4' },
+      { ifAbsentOrExpired: true, until: new Date(minutesFromStart(60)), now: clock.now() },
+    );
+
+    const refusal = await takeFleetMarkers(removalRecord('RECEIVED'), REPLICA, { markers: store, clock });
+
+    expect(refusal).toMatchObject({
+      rule: 'removal.alreadyRemoving',
+      field: 'DBInstanceId',
+      message: `${REPLICA} is already being removed by request r-00000000000000d4`,
+    });
+  });
+
+  it('keeps both markers on a redelivery of the request that holds them', async () => {
+    const { store, clock } = corePorts();
+    const record = removalRecord('RECEIVED');
+
+    expect(await takeFleetMarkers(record, REPLICA, { markers: store, clock })).toBeUndefined();
+    clock.advance(1_000);
+    expect(await takeFleetMarkers(record, REPLICA, { markers: store, clock })).toBeUndefined();
+    expect((await store.getMarker(removalMarkerName(REPLICA), clock.now()))?.value.requestId).toBe(
+      record.requestId,
+    );
+  });
+
+  it('names the request that won the marker between its read and its write', async () => {
+    const { store, clock } = corePorts();
+    const putMarker = store.putMarker.bind(store);
+    store.putMarker = async (name, _value, options) => {
+      await putMarker(name, { requestId: 'r-00000000000000e5', kind: 'create', at: FIXTURE_TIME }, options);
+      return false;
+    };
+
+    const refusal = await takeFleetMarkers(removalRecord('RECEIVED'), REPLICA, { markers: store, clock });
+
+    expect(refusal?.message).toContain(`(create request r-00000000000000e5)`);
+  });
+
+  it('takes over a held sequence marker only when the holder’s hold has served, and says so when it has not', async () => {
+    const { store, clock } = corePorts();
+    const holder = validatedRecord('SUBMITTED');
+    await store.putNew(holder);
+    await store.putMarker(
+      scaleOutMarkerName(PRIMARY),
+      { requestId: holder.requestId, kind: 'scale-out', at: FIXTURE_TIME },
+      { ifAbsentOrExpired: true, until: new Date(minutesFromStart(5)), now: clock.now() },
+    );
+
+    const refusal = await takeFleetMarkers(removalRecord('RECEIVED'), REPLICA, {
+      markers: store,
+      clock,
+      served: { store, scaleOutCooldownSeconds: 600 },
+    });
+
+    expect(refusal).toMatchObject({ rule: 'removal.primaryBusy' });
+    expect((await store.getMarker(scaleOutMarkerName(PRIMARY), clock.now()))?.value.requestId).toBe(
+      holder.requestId,
+    );
+  });
+
+  it('reads every page of the in-flight index and sees a removal in flight as busy even before its target is known', async () => {
+    const { store } = corePorts();
+    for (let index = 0; index < 120; index++) {
+      await store.putNew(
+        validatedRecord('READY', {
+          request: { ...requestRecord().request, MasterDBInstanceId: 'postgres-other01' },
+        }),
+      );
+    }
+    await store.putNew(validatedRecord('READY'));
+    const untargeted = removalRecord('VALIDATED', {
+      removal: removal({ target: undefined }) as RemovalDetails,
+    });
+    await store.putNew(untargeted);
+
+    const activity = await fleetActivityOf(PRIMARY, 'r-self', { store });
+
+    expect(activity.removing).toEqual(new Set());
+    expect(activity.busy).toMatchObject({
+      rule: 'removal.primaryBusy',
+      message: expect.stringContaining(`a removal in flight (request ${untargeted.requestId}, VALIDATED)`),
+    });
   });
 });
