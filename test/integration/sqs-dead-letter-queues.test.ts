@@ -14,6 +14,7 @@ import { SqsDeadLetterQueues } from '#shared/adapters/queue/sqs-dead-letter-queu
 import { ConfigError } from '#shared/errors.ts';
 import type { QueueName } from '#shared/ports/message-queue.ts';
 import { eventually } from '#test/support/eventually.ts';
+import { rejection } from '#test/support/rejection.ts';
 
 const REGION = 'ap-southeast-1';
 const CLIENT_CONFIG = { region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
@@ -109,15 +110,6 @@ const drain = async (url: string) => {
     if (!Messages?.length) return bodies.sort();
     bodies.push(...Messages.map((message) => message.Body ?? ''));
   }
-};
-
-const rejection = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 };
 
 /** A client on the local server that runs `before` ahead of each call of the named command. */

@@ -11,6 +11,7 @@ import { QueueBatchSendError, QueueError } from '#shared/adapters/queue/queue-er
 import { SqsMessageQueue } from '#shared/adapters/queue/sqs-message-queue.ts';
 import { ConfigError, ReplicaFlowError } from '#shared/errors.ts';
 import type { QueueName } from '#shared/ports/message-queue.ts';
+import { rejection } from '#test/support/rejection.ts';
 
 const CLIENT_CONFIG = {
   region: 'ap-southeast-1',
@@ -66,15 +67,6 @@ const drain = async (queueUrl: string) => {
     if (!Messages?.length) return bodies;
     bodies.push(...Messages.map((message) => message.Body ?? ''));
   }
-};
-
-const rejection = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 };
 
 beforeAll(async () => {

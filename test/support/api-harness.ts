@@ -16,14 +16,17 @@ export interface Answer {
   };
 }
 
-const answerOf = async (call: () => Promise<APIGatewayProxyStructuredResultV2>): Promise<Answer> => {
+/** A route's answer, or the error it threw mapped as the ingest handler maps it, as the caller reads it. */
+export const answerOf = async <Body extends Answer['body'] = Answer['body']>(
+  call: () => Promise<APIGatewayProxyStructuredResultV2>,
+): Promise<{ readonly status: number; readonly body: Body }> => {
   let result: APIGatewayProxyStructuredResultV2;
   try {
     result = await call();
   } catch (error) {
     result = errorResponse(error);
   }
-  return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? '{}') };
+  return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? '{}') as Body };
 };
 
 /**

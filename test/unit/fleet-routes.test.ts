@@ -1,13 +1,13 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '#shared/domain/policy-loader.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { parseApiKeys } from '#shared/http/api-keys.ts';
-import { errorResponse } from '#shared/http/http-response.ts';
 import { fleetOverviewRoute, fleetRoute } from '#shared/ingress/api/fleet-route.ts';
 import { type FleetView, fleetOverview, MAX_FLEET_PRIMARIES } from '#shared/use-cases/fleet-view.ts';
 import { requestRecord } from '#test/fixtures/request-records.ts';
+import { answerOf } from '#test/support/api-harness.ts';
 import { fixedClock } from '#test/support/fixed-clock.ts';
 import { httpEvent } from '#test/support/http-event.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
@@ -60,16 +60,6 @@ const harness = async (records: readonly RequestRecord[] = []) => {
     settings: { deployment: 'replica-flow-routes' },
   };
   return { store, tencent, deps };
-};
-
-const answerOf = async (call: () => Promise<APIGatewayProxyStructuredResultV2>) => {
-  let result: APIGatewayProxyStructuredResultV2;
-  try {
-    result = await call();
-  } catch (error) {
-    result = errorResponse(error);
-  }
-  return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? '{}') as Record<string, unknown> };
 };
 
 const fleetEvent = (

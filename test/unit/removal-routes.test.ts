@@ -1,14 +1,16 @@
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { SEED_EXAMPLE_REQUEST } from '#local/cli/demo-command.ts';
 import { parseApiKeys } from '#shared/http/api-keys.ts';
-import { errorResponse } from '#shared/http/http-response.ts';
 import { removalStatusRoute, submitRemovalRoute } from '#shared/ingress/api/removal-routes.ts';
 import { submitRoute } from '#shared/ingress/api/submit-route.ts';
+import { answerOf as routeAnswer } from '#test/support/api-harness.ts';
 import { fixedClock } from '#test/support/fixed-clock.ts';
 import { httpEvent } from '#test/support/http-event.ts';
 import { InMemoryStore } from '#test/support/in-memory-store.ts';
 import { RecordingQueue } from '#test/support/recording-queue.ts';
+
+const answerOf = (call: Parameters<typeof routeAnswer>[0]) =>
+  routeAnswer<Record<string, unknown> & { requestId: string }>(call);
 
 const BILLING = 'billing-key-0123456789';
 const ORDERS = 'orders-key-01234567890';
@@ -17,19 +19,6 @@ const OPS = 'ops-key-01234567890123';
 const KEYS = parseApiKeys(
   [`billing:${BILLING}`, `orders:${ORDERS}`, `audit:${AUDIT}:reader`, `ops:${OPS}:admin`].join(','),
 );
-
-const answerOf = async (call: () => Promise<APIGatewayProxyStructuredResultV2>) => {
-  let result: APIGatewayProxyStructuredResultV2;
-  try {
-    result = await call();
-  } catch (error) {
-    result = errorResponse(error);
-  }
-  return {
-    status: result.statusCode ?? 0,
-    body: JSON.parse(result.body ?? '{}') as Record<string, unknown> & { requestId: string },
-  };
-};
 
 const harness = () => {
   const store = new InMemoryStore();
