@@ -6,17 +6,17 @@
 #   bash scripts/test-suite.sh <node binary> [vitest arguments]
 set -uo pipefail
 cd "$(dirname "$0")/.."
-npx biome check . || exit 1
+npm run --silent lint || exit 1
 types="$(mktemp)"
 trap 'rm -f "$types"' EXIT
-npx tsc --noEmit -p tsconfig.json >"$types" 2>&1 &
+npm run --silent typecheck >"$types" 2>&1 &
 types_pid=$!
 bash scripts/vitest-on-node.sh "$@"
 tests=$?
 wait "$types_pid"
 typecheck=$?
 if [ "$typecheck" -ne 0 ]; then
-  echo "tsc --noEmit failed:"
+  echo "npm run typecheck failed:"
   cat "$types"
 fi
 [ "$tests" -eq 0 ] && [ "$typecheck" -eq 0 ]

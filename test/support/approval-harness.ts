@@ -5,8 +5,14 @@ import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { FIXTURE_TIME, notification } from '#test/fixtures/request-records.ts';
 import { minutesFromStart, validatedRecord } from '#test/support/core-harness.ts';
 
-/** The fixture request's primary: prepaid and every plan above CNY 200 a month wait for a second person. */
-export const approvalPolicy = (expiresAfterSeconds = 3600): Policy =>
+/** Approvers as a policy names them (YAML flow style): two Slack users, or a key with the approver role. */
+const SLACK_AND_API_APPROVERS = '{ slackUsers: [U0BOSS, U012ABCDEF], apiKeys: true }';
+
+/**
+ * The fixture request's primary: prepaid and every plan above CNY 200 a month wait for a second
+ * person, one of `approvers`.
+ */
+export const approvalPolicy = (expiresAfterSeconds = 3600, approvers = SLACK_AND_API_APPROVERS): Policy =>
   parsePolicy(
     `version: 1
 regions: [ap-beijing]
@@ -16,9 +22,7 @@ primaries:
   postgres-abcdef: {}
 approval:
   when: [prepaid, { aboveMonthlyPrice: 200 }]
-  approvers:
-    slackUsers: [U0BOSS, U012ABCDEF]
-    apiKeys: true
+  approvers: ${approvers}
   expiresAfterSeconds: ${expiresAfterSeconds}
 `,
     'yaml',

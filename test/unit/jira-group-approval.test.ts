@@ -14,7 +14,7 @@ import { jiraIdempotencyKey, jiraRequester } from '#shared/ingress/jira/jira-rep
 import { jiraRoute } from '#shared/ingress/jira/jira-route.ts';
 import { type JiraWebhook, parseJiraWebhook } from '#shared/ingress/jira/jira-webhook-payload.ts';
 import type { JiraDirectory, JiraGroup } from '#shared/ports/jira-directory.ts';
-import { awaitingRecord, waitingApproval } from '#test/support/approval-harness.ts';
+import { approvalPolicy, awaitingRecord, waitingApproval } from '#test/support/approval-harness.ts';
 import { corePorts } from '#test/support/core-harness.ts';
 import { httpEvent } from '#test/support/http-event.ts';
 import { jiraSignatureHeader, jiraWebhook } from '#test/support/signed-sources.ts';
@@ -24,21 +24,8 @@ const REPORTER = '712020:1f4d6c1e-8e0a-4f6a-9d0e-3a9b2c7d5e11';
 const LEAD = '5b10ac8d82e05b22cc7d4ef5';
 const DB_OWNERS: JiraGroup = { name: 'db-owners', groupId: '276f955c-63d7-42c8-9520-92d01dca0625' };
 
-const policyWith = (approvers: string) =>
-  parsePolicy(
-    `version: 1
-regions: [ap-beijing]
-specs: [pg.it.small2]
-limits: { maxStorage: 500, maxInstanceCount: 2, maxReplicasPerPrimary: 3, prepaidAllowed: true }
-primaries:
-  postgres-abcdef: {}
-approval:
-  when: [prepaid, { aboveMonthlyPrice: 200 }]
-  approvers: ${approvers}
-  expiresAfterSeconds: 3600
-`,
-    'yaml',
-  );
+const policyWith = (approvers: string) => approvalPolicy(3600, approvers);
+
 const BY_GROUP_INTO_STATUS = policyWith('{ jiraGroups: [db-owners], jiraApprovalStatus: Spend Approved }');
 
 /** The sample move (events/jira/issue-updated-approved.json) into `to`, by `user`. */

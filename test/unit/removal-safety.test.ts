@@ -9,24 +9,14 @@ import {
   type RemovalStep,
   type RemovalTrigger,
 } from '#shared/domain/removal-safety.ts';
+import { taggedReplica } from '#test/fixtures/replica-instances.ts';
 
 const OURS = 'replica-flow-prod';
 const PRIMARY = 'postgres-abcdef';
 const ID = 'pgro-0000aaaa';
 
 /** A running postpaid replica of PRIMARY that this deployment created, as DescribeDBInstances shows it. */
-const ours = (overrides: Partial<DBInstance> = {}): DBInstance => ({
-  DBInstanceId: ID,
-  DBInstanceType: 'readonly',
-  MasterDBInstanceId: PRIMARY,
-  DBInstanceStatus: 'running',
-  PayType: 'postpaid',
-  TagList: [
-    { TagKey: REQUEST_TAG_KEY, TagValue: 'r-0123456789abcdef' },
-    { TagKey: DEPLOYMENT_TAG_KEY, TagValue: OURS },
-  ],
-  ...overrides,
-});
+const ours = (overrides: Partial<DBInstance> = {}): DBInstance => taggedReplica(ID, overrides, OURS);
 
 const ALERT: RemovalTrigger = { kind: 'alert' };
 const ADMIN: RemovalTrigger = { kind: 'api', role: 'admin' };

@@ -1,6 +1,6 @@
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEPLOYMENT, DEPLOYMENT_TAG_KEY } from '#shared/domain/deployment-identity.ts';
+import { DEPLOYMENT_TAG_KEY } from '#shared/domain/deployment-identity.ts';
 import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
 import { parsePolicy } from '#shared/domain/policy-loader.ts';
 import type { RemovalDetails } from '#shared/domain/removal-request.ts';
@@ -12,6 +12,7 @@ import { pollInFlight } from '#shared/use-cases/poll-in-flight.ts';
 import { fleetActivityOf, removalMarkerName, takeFleetMarkers } from '#shared/use-cases/removal-sequence.ts';
 import { removeReplica } from '#shared/use-cases/remove-replica.ts';
 import { validateRequest } from '#shared/use-cases/validate-request.ts';
+import { taggedReplica } from '#test/fixtures/replica-instances.ts';
 import { FIXTURE_TIME, requestRecord } from '#test/fixtures/request-records.ts';
 import { corePorts, minutesFromStart, validatedRecord } from '#test/support/core-harness.ts';
 import { type Failure, failure } from '#test/support/scripted-tencent.ts';
@@ -31,19 +32,8 @@ interface World {
   task?: { TaskId: number; Status: string };
 }
 
-const ours = (overrides: Partial<DBInstance> = {}): DBInstance => ({
-  DBInstanceId: REPLICA,
-  DBInstanceType: 'readonly',
-  MasterDBInstanceId: PRIMARY,
-  DBInstanceStatus: 'running',
-  PayType: 'postpaid',
-  CreateTime: '2026-11-29 09:00:00',
-  TagList: [
-    { TagKey: REQUEST_TAG_KEY, TagValue: 'r-0123456789abcdef' },
-    { TagKey: DEPLOYMENT_TAG_KEY, TagValue: DEFAULT_DEPLOYMENT },
-  ],
-  ...overrides,
-});
+const ours = (overrides: Partial<DBInstance> = {}): DBInstance =>
+  taggedReplica(REPLICA, { CreateTime: '2026-11-29 09:00:00', ...overrides });
 
 /** Ports whose Tencent answers from `world`; `script` queues a failure for the next call of a mutating step. */
 const setup = (world: World) => {

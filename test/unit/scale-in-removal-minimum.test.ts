@@ -1,10 +1,9 @@
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEPLOYMENT, DEPLOYMENT_TAG_KEY } from '#shared/domain/deployment-identity.ts';
-import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
 import type { RemovalDetails } from '#shared/domain/removal-request.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { removeReplica } from '#shared/use-cases/remove-replica.ts';
+import { taggedReplica } from '#test/fixtures/replica-instances.ts';
 import { corePorts, validatedRecord } from '#test/support/core-harness.ts';
 
 /**
@@ -16,17 +15,7 @@ const PRIMARY = 'postgres-abcdef';
 const TARGET = 'pgro-ab12cd34';
 const REGION = 'ap-beijing';
 
-const replica = (id: string): DBInstance => ({
-  DBInstanceId: id,
-  DBInstanceType: 'readonly',
-  MasterDBInstanceId: PRIMARY,
-  DBInstanceStatus: 'running',
-  PayType: 'postpaid',
-  TagList: [
-    { TagKey: REQUEST_TAG_KEY, TagValue: 'r-0123456789abcdef' },
-    { TagKey: DEPLOYMENT_TAG_KEY, TagValue: DEFAULT_DEPLOYMENT },
-  ],
-});
+const replica = (id: string): DBInstance => taggedReplica(id);
 
 const alertRemoval = (): RequestRecord => {
   const { plan: _plan, ...base } = validatedRecord('VALIDATED');

@@ -1,7 +1,6 @@
 import type { DBInstance } from 'tencentcloud-sdk-nodejs/tencentcloud/services/postgres/v20170312/postgres_models.js';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEPLOYMENT, DEPLOYMENT_TAG_KEY } from '#shared/domain/deployment-identity.ts';
-import { REQUEST_TAG_KEY } from '#shared/domain/idempotency.ts';
+import { DEPLOYMENT_TAG_KEY } from '#shared/domain/deployment-identity.ts';
 import { parsePolicy } from '#shared/domain/policy-loader.ts';
 import type { RequestRecord } from '#shared/domain/request-record.ts';
 import { MIN_SCALE_OUT_HOLD_SECONDS, scaleOutMarkerName } from '#shared/domain/scale-out-marker.ts';
@@ -10,6 +9,7 @@ import { fleetView } from '#shared/use-cases/fleet-view.ts';
 import { noteFiring, noteResolved } from '#shared/use-cases/scale-in-candidacy.ts';
 import { stepScaleIn } from '#shared/use-cases/scale-in-step.ts';
 import { validateRequest } from '#shared/use-cases/validate-request.ts';
+import { taggedReplica } from '#test/fixtures/replica-instances.ts';
 import { FIXTURE_TIME } from '#test/fixtures/request-records.ts';
 import { corePorts, validatedRecord } from '#test/support/core-harness.ts';
 
@@ -42,19 +42,16 @@ const POLICY = policyWith(
   `{ enabled: true, stableForSeconds: ${STABLE_S}, cooldownSeconds: ${COOLDOWN_S}, destroy: immediate }`,
 );
 
-const replica = (id: string, overrides: Partial<DBInstance> = {}): DBInstance => ({
-  DBInstanceId: id,
-  DBInstanceType: 'readonly',
-  MasterDBInstanceId: PRIMARY,
-  DBInstanceStatus: 'running',
-  PayType: 'postpaid',
-  CreateTime: '2026-11-29 09:00:00',
-  TagList: [
-    { TagKey: REQUEST_TAG_KEY, TagValue: 'r-0123456789abcdef' },
-    { TagKey: DEPLOYMENT_TAG_KEY, TagValue: DEFAULT_DEPLOYMENT },
-  ],
-  ...overrides,
-});
+/** `store`, but every new record it is asked to put fails (the process "crashes" before recording it). */
+const failingPuts = <Store extends object>(store: Store): Store =>
+  Object.assign(Object.create(store), {
+    putNew: async () => {
+      throw new Error('store unreachable');
+    },
+  });
+
+const replica = (id: string, overrides: Partial<DBInstance> = {}): DBInstance =>
+  taggedReplica(id, { CreateTime: '2026-11-29 09:00:00', ...overrides });
 
 const resolvedAlert: ResolvedAlert = {
   source: 'alertmanager',
@@ -228,11 +225,7 @@ describe('stepScaleIn (the poll cycle turns a scale-in candidate into one remova
     await noteResolved(resolvedAlert, world.deps);
     world.seconds(STABLE_S);
     // The claim is written, then the removal's put fails (the process "crashes" before recording it).
-    const crashing: typeof world.store = Object.assign(Object.create(world.store), {
-      putNew: async () => {
-        throw new Error('store unreachable');
-      },
-    });
+    const crashing = failingPuts(world.store);
     await expect(stepScaleIn({ ...world.deps, store: crashing })).rejects.toThrow('store unreachable');
     expect(world.removals()).toEqual([]);
     const claimed = (await world.store.getFleetState(PRIMARY))?.lastScaleIn;
@@ -334,11 +327,7 @@ describe('stepScaleIn (the poll cycle turns a scale-in candidate into one remova
     const world = setup();
     await noteResolved(resolvedAlert, world.deps);
     world.seconds(STABLE_S);
-    const crashing: typeof world.store = Object.assign(Object.create(world.store), {
-      putNew: async () => {
-        throw new Error('store unreachable');
-      },
-    });
+    const crashing = failingPuts(world.store);
     await expect(stepScaleIn({ ...world.deps, store: crashing })).rejects.toThrow('store unreachable');
     // The alert fires (ending that candidacy), then resolves again: a new candidacy.
     await noteFiring(firingAlert(), world.deps);
